@@ -1,0 +1,110 @@
+//! Building and running the server. `main` and the tests go through the same [`App::build`].
+
+use crate::config::Config;
+use crate::db::{self, StatementCounter};
+use crate::{routes, schema};
+use poem::{
+    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
+    Server,
+};
+use sea_orm::DatabaseConnection;
+use std::time::Duration;
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A built server: connected, migrated, seeded if empty, and bound to its port.
+pub struct App {
+    config: Config,
+    db: DatabaseConnection,
+    statements: StatementCounter,
+    acceptor: TcpAcceptor,
+    port: u16,
+}
+
+impl App {
+    /// Connects, migrates, loads the bundled data into an empty database, binds the address.
+    pub async fn build(config: Config) -> Result<App, BoxError> {
+        let (db, statements) = db::connect(&config.database_url)
+            .await
+            .map_err(|e| format!("cannot open the database at DATABASE_URL: {e}"))?;
+        db::migrate(&db)
+            .await
+            .map_err(|e| format!("migration failed: {e}"))?;
+        if config.seed_on_start && db::is_empty(&db).await? {
+            let dataset = seed::read_dataset(&config.seed_dir)?;
+            let report = seed::load(&db, &dataset).await?;
+            tracing::info!(%report, dir = %config.seed_dir.display(), "loaded the bundled seed data into an empty database");
+        }
+        let acceptor = TcpListener::bind(config.addr)
+            .into_acceptor()
+            .await
+            .map_err(|e| format!("cannot listen on NORMWATCH_ADDR {}: {e}", config.addr))?;
+        let port = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().map(|s| s.port()))
+            .unwrap_or(config.addr.port());
+        Ok(App {
+            config,
+            db,
+            statements,
+            acceptor,
+            port,
+        })
+    }
+
+    /// The bound port (useful when `NORMWATCH_ADDR` asks for port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The number of SQL statements run so far.
+    pub fn statements(&self) -> StatementCounter {
+        self.statements.clone()
+    }
+
+    /// The database connection (tests use it to set up fixtures).
+    pub fn db(&self) -> DatabaseConnection {
+        self.db.clone()
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish (10 s at most).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        if self.config.jwt_secret.is_none() {
+            tracing::info!("NORMWATCH_JWT_SECRET is not set: serving reads only");
+        }
+        tracing::info!(
+            addr = %self.config.addr.ip(),
+            port = self.port,
+            "serving GraphQL at /graphql (GraphiQL in a browser)"
+        );
+        let schema = schema::build(self.db.clone(), &self.config);
+        let app = routes::build(schema, self.db.clone(), &self.config);
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(app, shutdown_signal(), Some(Duration::from_secs(10)))
+            .await
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,26 @@
+//! The Normwatch API: configuration, the poem server, the GraphQL schema and its data access.
+//!
+//! Where things live (read `docs/ARCHITECTURE.md` first):
+//! - [`config`]: typed configuration from environment variables, checked at start-up.
+//! - [`telemetry`]: tracing set-up (text or JSON).
+//! - [`db`]: connecting, counting statements, migrating and seeding.
+//! - [`app`]: [`app::App`] builds everything and serves; tests reuse it on port 0.
+//! - [`routes`]: HTTP routes and middleware (GraphQL, GraphiQL, SDL, health, request ids, CORS).
+//! - [`error`]: the one error type and its mapping to `extensions.code`.
+//! - [`repo`]: database functions (filters, pagination); resolvers call these.
+//! - [`loaders`]: DataLoaders that batch relation fields, so nested queries stay flat.
+//! - [`schema`]: the GraphQL types, one file per domain.
+
+pub mod app;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod loaders;
+pub mod repo;
+pub mod routes;
+pub mod schema;
+pub mod telemetry;
+
+pub use app::App;
+pub use config::Config;
+pub use error::{Error, Result};

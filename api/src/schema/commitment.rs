@@ -1,0 +1,154 @@
+//! Commitments and the `commitments` query.
+
+use super::{
+    connection::{from_page, wants_total, Conn},
+    db,
+    forum::Forum,
+    ids,
+    instrument::Instrument,
+    load_list, load_one,
+    provision::Provision,
+    revision::Revision,
+    scalars::{partial, Date, PartialDate},
+    source::{history, sources_of, Source},
+    state::State,
+};
+use crate::loaders::{ForumById, InstrumentById, ReservationsOf, StateById};
+use crate::repo::{self, PageArgs};
+use async_graphql::{Context, InputObject, Object, ID};
+use entity::{
+    commitment, CommitmentAct, CommitmentModality, DatePrecision, PublicationStatus, RecordKind,
+};
+
+/// A state's act that binds or aligns it to an instrument: a ratification, an endorsement, a
+/// consensus adoption, membership of the adopting body ...
+#[derive(Clone)]
+pub struct Commitment(pub commitment::Model);
+
+#[Object]
+impl Commitment {
+    pub async fn id(&self) -> async_graphql::Result<ID> {
+        Ok(ids::encode(RecordKind::Commitment, self.0.id))
+    }
+    async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
+        Ok(load_one(ctx, StateById(self.0.state_id)).await?.map(State))
+    }
+    async fn instrument(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Instrument>> {
+        Ok(load_one(ctx, InstrumentById(self.0.instrument_id))
+            .await?
+            .map(Instrument))
+    }
+    /// Where the act took place.
+    async fn forum(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forum>> {
+        match self.0.forum_id {
+            Some(f) => Ok(load_one(ctx, ForumById(f)).await?.map(Forum)),
+            None => Ok(None),
+        }
+    }
+    async fn act(&self) -> CommitmentAct {
+        self.0.act
+    }
+    async fn modality(&self) -> CommitmentModality {
+        self.0.modality
+    }
+    /// Since when the commitment holds; null when the source gives no date (see `note`).
+    async fn valid_from(&self) -> Option<PartialDate> {
+        partial(self.0.valid_from, self.0.valid_from_precision)
+    }
+    /// Until when it held (a withdrawal or denunciation); null while it holds.
+    async fn valid_to(&self) -> Option<PartialDate> {
+        partial(self.0.valid_to, self.0.valid_to_precision)
+    }
+    /// The precision of `validFrom` as the source gives it.
+    async fn date_precision(&self) -> Option<DatePrecision> {
+        self.0.valid_from.and(self.0.valid_from_precision)
+    }
+    /// Provisions this commitment excludes (reservations that take a whole provision out).
+    async fn reservations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Provision>> {
+        Ok(load_list(ctx, ReservationsOf(self.0.id))
+            .await?
+            .into_iter()
+            .map(Provision::from)
+            .collect())
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    async fn status(&self) -> PublicationStatus {
+        self.0.status
+    }
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
+        Ok(sources_of(ctx, RecordKind::Commitment, self.0.id).await?)
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// Every change to this record, oldest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Revision>> {
+        Ok(history(
+            ctx,
+            RecordKind::Commitment,
+            self.0.id,
+            first,
+            after,
+            last,
+            before,
+        )
+        .await?)
+    }
+}
+
+/// Which commitments to list.
+#[derive(InputObject, Default)]
+pub struct CommitmentFilter {
+    /// States by ISO alpha-3 code.
+    pub states: Option<Vec<String>>,
+    /// Instruments by slug.
+    pub instruments: Option<Vec<String>>,
+    /// Forums by slug (where the act took place).
+    pub forums: Option<Vec<String>>,
+    /// Commitments to the instrument containing this provision (code).
+    pub provision: Option<String>,
+    pub acts: Option<Vec<CommitmentAct>>,
+    pub modalities: Option<Vec<CommitmentModality>>,
+    /// `validFrom` on or after this day (a year-precision date counts from its 1 January).
+    pub valid_from_after: Option<Date>,
+    /// `validFrom` on or before this day.
+    pub valid_from_before: Option<Date>,
+}
+
+#[derive(Default)]
+pub struct CommitmentQuery;
+
+#[Object]
+impl CommitmentQuery {
+    /// Published commitments in registry order. `first` defaults to 20, at most 100.
+    async fn commitments(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<CommitmentFilter>,
+    ) -> async_graphql::Result<Conn<Commitment>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        let select = repo::commitments::select(&filter.unwrap_or_default());
+        let page = repo::paginate(
+            db(ctx),
+            select,
+            commitment::Column::Id,
+            args,
+            wants_total(ctx),
+        )
+        .await?;
+        Ok(from_page(page, |m| m.id, Commitment))
+    }
+}

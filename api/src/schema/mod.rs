@@ -1,0 +1,92 @@
+//! The GraphQL schema: one file per domain, merged into one query root.
+//!
+//! Names follow the contract in DESIGN.md; the SDL is served at `/schema.graphql` and
+//! snapshot-tested (`tests/snapshots/schema.graphql`), so any change to it shows in review.
+
+pub mod commitment;
+pub mod connection;
+pub mod evidence;
+pub mod forum;
+pub mod ids;
+pub mod instrument;
+pub mod node;
+pub mod position;
+pub mod provision;
+pub mod revision;
+pub mod scalars;
+pub mod source;
+pub mod state;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::loaders::Loaders;
+use async_graphql::{
+    dataloader::{DataLoader, Loader},
+    Context, EmptyMutation, EmptySubscription, MergedObject, Schema,
+};
+use sea_orm::{DatabaseConnection, DbErr};
+use std::hash::Hash;
+
+/// Every query of the API.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(
+    node::NodeQuery,
+    state::StateQuery,
+    forum::ForumQuery,
+    instrument::InstrumentQuery,
+    provision::ProvisionQuery,
+    commitment::CommitmentQuery,
+    position::PositionQuery,
+    evidence::EvidenceQuery,
+);
+
+pub type NormwatchSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema with its limits from the configuration.
+pub fn build(db: DatabaseConnection, config: &Config) -> NormwatchSchema {
+    let loader = DataLoader::new(Loaders { db: db.clone() }, tokio::spawn);
+    let mut builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .data(db)
+        .data(loader)
+        .limit_depth(config.max_depth)
+        .limit_complexity(config.max_complexity)
+        .extension(async_graphql::extensions::Tracing);
+    if !config.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.finish()
+}
+
+/// The SDL of the schema (limits do not change it).
+pub fn sdl() -> String {
+    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .finish()
+        .sdl()
+}
+
+/// The database connection of a request.
+pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
+    ctx.data_unchecked::<DatabaseConnection>()
+}
+
+/// Loads one value through the request's DataLoader.
+pub async fn load_one<K>(ctx: &Context<'_>, key: K) -> Result<Option<<Loaders as Loader<K>>::Value>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Error = DbErr>,
+{
+    ctx.data_unchecked::<DataLoader<Loaders>>()
+        .load_one(key)
+        .await
+        .map_err(Error::from)
+}
+
+/// Loads a list through the request's DataLoader (empty when nothing is there).
+pub async fn load_list<K, V>(ctx: &Context<'_>, key: K) -> Result<Vec<V>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Value = Vec<V>, Error = DbErr>,
+    V: Send + Sync + Clone + 'static,
+{
+    Ok(load_one(ctx, key).await?.unwrap_or_default())
+}

@@ -1,0 +1,280 @@
+//! Provisions (an interface over norms, CBMs and human-rights obligations), the crosswalk
+//! between them, and the `provision` / `provisions` queries.
+
+use super::{
+    connection::{from_page, wants_total, Conn},
+    db, ids,
+    instrument::Instrument,
+    load_list, load_one,
+    revision::Revision,
+    source::{history, sources_of, Source},
+};
+use crate::loaders::{InstrumentById, LinksFrom, LinksTo, ProvisionById};
+use crate::repo::{self, PageArgs};
+use async_graphql::{Context, InputObject, Interface, Object, ID};
+use entity::{provision, provision_link, LinkRelation, ProvisionKind, RecordKind};
+
+/// One norm, confidence-building measure or human-rights obligation inside an instrument.
+#[derive(Interface, Clone)]
+#[graphql(
+    field(name = "id", ty = "ID"),
+    field(
+        name = "code",
+        ty = "String",
+        desc = "Stable code, e.g. `gge-2015-13e`, `osce-cbm-3`, `iccpr-17`."
+    ),
+    field(name = "kind", ty = "ProvisionKind"),
+    field(
+        name = "reference",
+        ty = "String",
+        desc = "Where in the instrument: `para 13(e)`, `Art. 17`."
+    ),
+    field(name = "title", ty = "String"),
+    field(
+        name = "summary",
+        ty = "String",
+        desc = "What it asks, in our own words."
+    ),
+    field(name = "instrument", ty = "Option<Instrument>"),
+    field(
+        name = "links",
+        ty = "Vec<ProvisionLink>",
+        desc = "Crosswalk links from and to this provision."
+    ),
+    field(
+        name = "linked_rights",
+        ty = "Vec<ProvisionLink>",
+        desc = "Links to the human-rights obligations this provision protects or may restrict."
+    ),
+    field(name = "sources", ty = "Vec<Source>"),
+    field(name = "version", ty = "i32"),
+    field(
+        name = "history",
+        ty = "Conn<Revision>",
+        arg(name = "first", ty = "Option<i32>"),
+        arg(name = "after", ty = "Option<String>"),
+        arg(name = "last", ty = "Option<i32>"),
+        arg(name = "before", ty = "Option<String>")
+    )
+)]
+pub enum Provision {
+    Norm(Norm),
+    ConfidenceBuildingMeasure(ConfidenceBuildingMeasure),
+    HumanRightsObligation(HumanRightsObligation),
+}
+
+impl From<provision::Model> for Provision {
+    fn from(m: provision::Model) -> Self {
+        match m.kind {
+            ProvisionKind::Norm => Provision::Norm(Norm(m)),
+            ProvisionKind::ConfidenceBuildingMeasure => {
+                Provision::ConfidenceBuildingMeasure(ConfidenceBuildingMeasure(m))
+            }
+            ProvisionKind::HumanRightsObligation => {
+                Provision::HumanRightsObligation(HumanRightsObligation(m))
+            }
+        }
+    }
+}
+
+impl Provision {
+    pub fn model(&self) -> &provision::Model {
+        match self {
+            Provision::Norm(p) => &p.0,
+            Provision::ConfidenceBuildingMeasure(p) => &p.0,
+            Provision::HumanRightsObligation(p) => &p.0,
+        }
+    }
+}
+
+/// Relations that tie a norm or CBM to a human right.
+const RIGHTS_RELATIONS: [LinkRelation; 2] =
+    [LinkRelation::ProtectsRight, LinkRelation::MayRestrictRight];
+
+macro_rules! provision_object {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $name(pub provision::Model);
+
+        #[Object]
+        impl $name {
+            pub async fn id(&self) -> async_graphql::Result<ID> {
+                Ok(ids::encode(RecordKind::Provision, self.0.id))
+            }
+            /// Stable code, e.g. `gge-2015-13e`, `osce-cbm-3`, `iccpr-17`.
+            pub async fn code(&self) -> async_graphql::Result<String> {
+                Ok(self.0.code.clone())
+            }
+            pub async fn kind(&self) -> async_graphql::Result<ProvisionKind> {
+                Ok(self.0.kind)
+            }
+            /// Where in the instrument: `para 13(e)`, `Art. 17`.
+            pub async fn reference(&self) -> async_graphql::Result<String> {
+                Ok(self.0.reference.clone())
+            }
+            pub async fn title(&self) -> async_graphql::Result<String> {
+                Ok(self.0.title.clone())
+            }
+            /// What it asks, in our own words.
+            pub async fn summary(&self) -> async_graphql::Result<String> {
+                Ok(self.0.summary.clone())
+            }
+            pub async fn instrument(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Instrument>> {
+                Ok(load_one(ctx, InstrumentById(self.0.instrument_id)).await?.map(Instrument))
+            }
+            /// Crosswalk links from and to this provision.
+            pub async fn links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProvisionLink>> {
+                let mut all = load_list(ctx, LinksFrom(self.0.id)).await?;
+                all.extend(load_list(ctx, LinksTo(self.0.id)).await?);
+                all.sort_by_key(|l| l.id);
+                Ok(all.into_iter().map(ProvisionLink).collect())
+            }
+            /// Links to the human-rights obligations this provision protects or may restrict.
+            pub async fn linked_rights(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProvisionLink>> {
+                Ok(load_list(ctx, LinksFrom(self.0.id))
+                    .await?
+                    .into_iter()
+                    .filter(|l| RIGHTS_RELATIONS.contains(&l.relation))
+                    .map(ProvisionLink)
+                    .collect())
+            }
+            pub async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
+                Ok(sources_of(ctx, RecordKind::Provision, self.0.id).await?)
+            }
+            pub async fn version(&self) -> async_graphql::Result<i32> {
+                Ok(self.0.version)
+            }
+            /// Every change to this record, oldest first.
+            pub async fn history(
+                &self,
+                ctx: &Context<'_>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> async_graphql::Result<Conn<Revision>> {
+                Ok(history(ctx, RecordKind::Provision, self.0.id, first, after, last, before).await?)
+            }
+        }
+    };
+}
+
+provision_object!(
+    /// A norm of responsible state behaviour (GGE 2015 para 13, GCSC, Paris Call ...).
+    Norm
+);
+provision_object!(
+    /// A confidence-building measure (the OSCE cyber CBMs).
+    ConfidenceBuildingMeasure
+);
+provision_object!(
+    /// A human-rights obligation (ICCPR Art. 17 and 19, UDHR Art. 12 ...).
+    HumanRightsObligation
+);
+
+/// A crosswalk link: how one provision relates to another.
+#[derive(Clone)]
+pub struct ProvisionLink(pub provision_link::Model);
+
+#[Object]
+impl ProvisionLink {
+    pub async fn id(&self) -> async_graphql::Result<ID> {
+        Ok(ids::encode(RecordKind::ProvisionLink, self.0.id))
+    }
+    async fn from(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
+        Ok(load_one(ctx, ProvisionById(self.0.from_id))
+            .await?
+            .map(Provision::from))
+    }
+    async fn to(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
+        Ok(load_one(ctx, ProvisionById(self.0.to_id))
+            .await?
+            .map(Provision::from))
+    }
+    async fn relation(&self) -> LinkRelation {
+        self.0.relation
+    }
+    /// Why the two are linked, in one line.
+    async fn rationale(&self) -> &str {
+        &self.0.rationale
+    }
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
+        Ok(sources_of(ctx, RecordKind::ProvisionLink, self.0.id).await?)
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// Every change to this record, oldest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Revision>> {
+        Ok(history(
+            ctx,
+            RecordKind::ProvisionLink,
+            self.0.id,
+            first,
+            after,
+            last,
+            before,
+        )
+        .await?)
+    }
+}
+
+/// Which provisions to list.
+#[derive(InputObject, Default)]
+pub struct ProvisionFilter {
+    pub kinds: Option<Vec<ProvisionKind>>,
+    /// Provision codes, case-insensitive.
+    pub codes: Option<Vec<String>>,
+    /// The instrument's slug, e.g. `gge-2015`.
+    pub instrument: Option<String>,
+    /// Case-insensitive text in the title, summary or code.
+    pub search: Option<String>,
+}
+
+#[derive(Default)]
+pub struct ProvisionQuery;
+
+#[Object]
+impl ProvisionQuery {
+    /// A provision by code (`gge-2015-13e`, `iccpr-17` ...); null when there is none.
+    async fn provision(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+    ) -> async_graphql::Result<Option<Provision>> {
+        Ok(repo::provisions::by_code(db(ctx), &code)
+            .await?
+            .map(Provision::from))
+    }
+
+    /// Provisions in registry order. `first` defaults to 20, at most 100.
+    async fn provisions(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<ProvisionFilter>,
+    ) -> async_graphql::Result<Conn<Provision>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        let select = repo::provisions::select(&filter.unwrap_or_default());
+        let page = repo::paginate(
+            db(ctx),
+            select,
+            provision::Column::Id,
+            args,
+            wants_total(ctx),
+        )
+        .await?;
+        Ok(from_page(page, |m| m.id, Provision::from))
+    }
+}

@@ -1,0 +1,110 @@
+//! Sources (citations) and the `sources` / `history` fields every record has.
+
+use super::{connection::Conn, ids, load_list, revision::Revision, scalars::partial};
+use crate::loaders::SourcesOf;
+use crate::repo::{self, PageArgs};
+use async_graphql::{Context, Object, ID};
+use entity::{source, RecordKind, SourceKind};
+
+/// A public document a record rests on: a UN document, a treaty depositary's page, a report.
+#[derive(Clone)]
+pub struct Source(pub source::Model);
+
+#[Object]
+impl Source {
+    pub async fn id(&self) -> async_graphql::Result<ID> {
+        Ok(ids::encode(RecordKind::Source, self.0.id))
+    }
+    /// Stable key used in the seed files, e.g. `citizenlab-2017-reckless-exploit`.
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+    async fn kind(&self) -> SourceKind {
+        self.0.kind
+    }
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    async fn publisher(&self) -> &str {
+        &self.0.publisher
+    }
+    async fn url(&self) -> Option<&str> {
+        self.0.url.as_deref()
+    }
+    /// UN document symbol or treaty number, e.g. `A/70/174`, `ETS 185`.
+    async fn document_symbol(&self) -> Option<&str> {
+        self.0.document_symbol.as_deref()
+    }
+    async fn published_on(&self) -> Option<super::scalars::PartialDate> {
+        partial(self.0.published_on, self.0.published_on_precision)
+    }
+    /// When the stored copy we read was taken, where known.
+    async fn accessed_on(&self) -> Option<super::scalars::Date> {
+        self.0.accessed_on.map(super::scalars::Date)
+    }
+    /// The finest date precision this source gives (records citing it are no more precise).
+    async fn date_precision(&self) -> entity::DatePrecision {
+        self.0.date_precision
+    }
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// Every change to this record, oldest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Revision>> {
+        Ok(history(
+            ctx,
+            RecordKind::Source,
+            self.0.id,
+            first,
+            after,
+            last,
+            before,
+        )
+        .await?)
+    }
+}
+
+/// The sources a record cites, primary first.
+pub async fn sources_of(
+    ctx: &Context<'_>,
+    kind: RecordKind,
+    id: i32,
+) -> crate::Result<Vec<Source>> {
+    Ok(load_list(ctx, SourcesOf(kind, id))
+        .await?
+        .into_iter()
+        .map(Source)
+        .collect())
+}
+
+/// One page of a record's revisions.
+pub async fn history(
+    ctx: &Context<'_>,
+    kind: RecordKind,
+    id: i32,
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> crate::Result<Conn<Revision>> {
+    let args = PageArgs::new(first, after, last, before)?;
+    let page = repo::revisions::page(
+        super::db(ctx),
+        kind,
+        id,
+        args,
+        super::connection::wants_total(ctx),
+    )
+    .await?;
+    Ok(super::connection::from_page(page, |r| r.id, Revision))
+}

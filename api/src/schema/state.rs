@@ -1,0 +1,162 @@
+//! States and the `state` / `states` queries.
+
+use super::{
+    commitment::Commitment,
+    connection::{from_page, wants_total, Conn},
+    db,
+    evidence::Evidence,
+    forum::Membership,
+    ids, load_list,
+    position::Position,
+    revision::Revision,
+    scalars::{partial, PartialDate},
+    source::{history, sources_of, Source},
+};
+use crate::loaders::{CommitmentsOfState, EvidenceOfState, MembershipsOfState, PositionsOfState};
+use crate::repo::{self, PageArgs};
+use async_graphql::{Context, InputObject, Object, ID};
+use entity::{state, RecordKind};
+
+/// A country: one of the 193 UN member states or the two observer states.
+#[derive(Clone)]
+pub struct State(pub state::Model);
+
+#[Object]
+impl State {
+    pub async fn id(&self) -> async_graphql::Result<ID> {
+        Ok(ids::encode(RecordKind::State, self.0.id))
+    }
+    /// ISO 3166-1 alpha-3 code, e.g. `MEX`.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// ISO 3166-1 alpha-2 code, e.g. `MX`.
+    async fn alpha2(&self) -> &str {
+        &self.0.alpha2
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// UN M49 region, e.g. `Americas`.
+    async fn region(&self) -> Option<&str> {
+        self.0.region.as_deref()
+    }
+    /// UN M49 sub-region, e.g. `Latin America and the Caribbean`.
+    async fn subregion(&self) -> Option<&str> {
+        self.0.subregion.as_deref()
+    }
+    async fn un_member(&self) -> bool {
+        self.0.un_member
+    }
+    /// Date of admission to the United Nations.
+    async fn un_member_since(&self) -> Option<PartialDate> {
+        partial(self.0.un_member_since, self.0.un_member_since_precision)
+    }
+    /// A non-member observer state (the Holy See, the State of Palestine).
+    async fn un_observer(&self) -> bool {
+        self.0.un_observer
+    }
+    /// The forums this state belongs or belonged to.
+    async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
+        Ok(load_list(ctx, MembershipsOfState(self.0.id))
+            .await?
+            .into_iter()
+            .map(Membership)
+            .collect())
+    }
+    /// Every published commitment of this state (for filters and pages use `commitments`).
+    async fn commitments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Commitment>> {
+        Ok(load_list(ctx, CommitmentsOfState(self.0.id))
+            .await?
+            .into_iter()
+            .map(Commitment)
+            .collect())
+    }
+    /// Every published position of this state.
+    async fn positions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Position>> {
+        Ok(load_list(ctx, PositionsOfState(self.0.id))
+            .await?
+            .into_iter()
+            .map(Position)
+            .collect())
+    }
+    /// Published evidence of practice this state is responsible for.
+    async fn evidence(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Evidence>> {
+        Ok(load_list(ctx, EvidenceOfState(self.0.id))
+            .await?
+            .into_iter()
+            .map(Evidence)
+            .collect())
+    }
+    async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
+        Ok(sources_of(ctx, RecordKind::State, self.0.id).await?)
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// Every change to this record, oldest first.
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Revision>> {
+        Ok(history(
+            ctx,
+            RecordKind::State,
+            self.0.id,
+            first,
+            after,
+            last,
+            before,
+        )
+        .await?)
+    }
+}
+
+/// Which states to list.
+#[derive(InputObject, Default)]
+pub struct StateFilter {
+    /// ISO alpha-3 codes, case-insensitive.
+    pub codes: Option<Vec<String>>,
+    /// UN M49 region, exact name (e.g. `Africa`).
+    pub region: Option<String>,
+    /// UN M49 sub-region, exact name.
+    pub subregion: Option<String>,
+    /// Only UN members (true) or only non-members (false).
+    pub un_member: Option<bool>,
+    /// Only states with a membership in this forum (slug), at any time.
+    pub forum: Option<String>,
+    /// Case-insensitive text in the name or code.
+    pub search: Option<String>,
+}
+
+#[derive(Default)]
+pub struct StateQuery;
+
+#[Object]
+impl StateQuery {
+    /// A state by ISO 3166-1 alpha-3 code, case-insensitive; null when there is none.
+    async fn state(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<State>> {
+        Ok(repo::states::by_code(db(ctx), &code).await?.map(State))
+    }
+
+    /// States in registry order (the seed lists them by code). `first` defaults to 20, at most 100.
+    async fn states(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+        filter: Option<StateFilter>,
+    ) -> async_graphql::Result<Conn<State>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        let select = repo::states::select(&filter.unwrap_or_default());
+        let page =
+            repo::paginate(db(ctx), select, state::Column::Id, args, wants_total(ctx)).await?;
+        Ok(from_page(page, |m| m.id, State))
+    }
+}

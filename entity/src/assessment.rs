@@ -1,0 +1,26 @@
+//! The link from evidence to a provision, for one responsible state: the heart of a gap.
+use crate::enums::{Confidence, Finding, PublicationStatus};
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "assessments")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub evidence_id: i32,
+    pub state_id: i32,
+    pub provision_id: i32,
+    pub finding: Finding,
+    pub confidence: Confidence,
+    pub rationale: String,
+    pub status: PublicationStatus,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

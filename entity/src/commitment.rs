@@ -1,0 +1,31 @@
+//! A state's act that binds or aligns it to an instrument.
+use crate::enums::{CommitmentAct, CommitmentModality, DatePrecision, PublicationStatus};
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "commitments")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub state_id: i32,
+    pub instrument_id: i32,
+    pub forum_id: Option<i32>,
+    pub act: CommitmentAct,
+    pub modality: CommitmentModality,
+    /// Absent when the source gives no date (e.g. "supporter as of" lists).
+    pub valid_from: Option<Date>,
+    pub valid_from_precision: Option<DatePrecision>,
+    pub valid_to: Option<Date>,
+    pub valid_to_precision: Option<DatePrecision>,
+    pub note: Option<String>,
+    pub status: PublicationStatus,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,32 @@
+//! Documented practice of one or more states (the responsible states live in `evidence_states`).
+use crate::enums::{AttributionStatus, DatePrecision, EvidenceKind, PublicationStatus};
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "evidence")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub kind: EvidenceKind,
+    pub occurred_from: Date,
+    pub occurred_from_precision: DatePrecision,
+    pub occurred_to: Option<Date>,
+    pub occurred_to_precision: Option<DatePrecision>,
+    pub attributed_by: Option<String>,
+    pub attribution_basis: Option<String>,
+    pub attribution_status: AttributionStatus,
+    pub status: PublicationStatus,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

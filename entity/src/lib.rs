@@ -1,0 +1,28 @@
+//! Sea-ORM entities: one module per table, plus the enumerations they share.
+//!
+//! Every domain table carries `created_at`, `updated_at` and `version` (optimistic concurrency).
+//! Enumerations are stored as their upper-case names in text columns, so the same value reads the
+//! same in SQL, in seed files and in GraphQL.
+
+pub mod enums;
+pub mod partial_date;
+
+pub mod assessment;
+pub mod commitment;
+pub mod commitment_reservation;
+pub mod evidence;
+pub mod evidence_state;
+pub mod forum;
+pub mod instrument;
+pub mod membership;
+pub mod position;
+pub mod provision;
+pub mod provision_link;
+pub mod record_source;
+pub mod revision;
+pub mod source;
+pub mod state;
+pub mod user;
+
+pub use enums::*;
+pub use partial_date::PartialDate;

@@ -1,0 +1,666 @@
+//! The typed records of the seed files, one struct per folder, parsed field by field.
+//!
+//! The column lists below are the file format (documented in `seed/data/README.md`); a row with
+//! any bad field is reported and skipped, and [`crate::read_dataset`] then refuses the dataset.
+
+use crate::csvfile::{read_folder, Columns, Origin, Row};
+use crate::error::SeedError;
+use entity::*;
+use std::path::Path;
+
+/// Everything in a data directory, parsed.
+#[derive(Debug, Default)]
+pub struct Dataset {
+    pub sources: Vec<SourceRec>,
+    pub states: Vec<StateRec>,
+    pub forums: Vec<ForumRec>,
+    pub memberships: Vec<MembershipRec>,
+    pub instruments: Vec<InstrumentRec>,
+    pub provisions: Vec<ProvisionRec>,
+    pub links: Vec<LinkRec>,
+    pub commitments: Vec<CommitmentRec>,
+    pub positions: Vec<PositionRec>,
+    pub evidence: Vec<EvidenceRec>,
+    pub assessments: Vec<AssessmentRec>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceRec {
+    pub origin: Origin,
+    pub key: String,
+    pub kind: SourceKind,
+    pub title: String,
+    pub publisher: String,
+    pub url: Option<String>,
+    pub document_symbol: Option<String>,
+    pub published_on: Option<PartialDate>,
+    pub accessed_on: Option<PartialDate>,
+    pub date_precision: DatePrecision,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StateRec {
+    pub origin: Origin,
+    pub code: String,
+    pub alpha2: String,
+    pub name: String,
+    pub region: Option<String>,
+    pub subregion: Option<String>,
+    pub un_member: bool,
+    pub un_member_since: Option<PartialDate>,
+    pub un_observer: bool,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ForumRec {
+    pub origin: Origin,
+    pub slug: String,
+    pub name: String,
+    pub kind: ForumKind,
+    pub parent: Option<String>,
+    pub url: Option<String>,
+    pub established_on: Option<PartialDate>,
+    pub summary: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MembershipRec {
+    pub origin: Origin,
+    pub state: String,
+    pub forum: String,
+    pub role: MembershipRole,
+    pub valid_from: Option<PartialDate>,
+    pub valid_to: Option<PartialDate>,
+    pub note: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct InstrumentRec {
+    pub origin: Origin,
+    pub slug: String,
+    pub symbol: Option<String>,
+    pub title: String,
+    pub kind: InstrumentKind,
+    pub bindingness: Bindingness,
+    pub forum: Option<String>,
+    pub adopted_on: Option<PartialDate>,
+    pub adoption_mode: Option<AdoptionMode>,
+    pub url: Option<String>,
+    pub summary: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProvisionRec {
+    pub origin: Origin,
+    pub code: String,
+    pub kind: ProvisionKind,
+    pub instrument: String,
+    pub reference: String,
+    pub title: String,
+    pub summary: String,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LinkRec {
+    pub origin: Origin,
+    pub from: String,
+    pub to: String,
+    pub relation: LinkRelation,
+    pub rationale: String,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CommitmentRec {
+    pub origin: Origin,
+    pub state: String,
+    pub instrument: String,
+    pub forum: Option<String>,
+    pub act: CommitmentAct,
+    pub modality: CommitmentModality,
+    pub valid_from: Option<PartialDate>,
+    pub valid_to: Option<PartialDate>,
+    pub reservations: Vec<String>,
+    pub note: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PositionRec {
+    pub origin: Origin,
+    pub state: String,
+    pub forum: String,
+    pub instrument: Option<String>,
+    pub provision: Option<String>,
+    pub kind: PositionKind,
+    pub stance: Stance,
+    pub date: Option<PartialDate>,
+    pub summary: String,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EvidenceRec {
+    pub origin: Origin,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub kind: EvidenceKind,
+    pub occurred_from: PartialDate,
+    pub occurred_to: Option<PartialDate>,
+    pub responsible_states: Vec<String>,
+    pub attributed_by: Option<String>,
+    pub attribution_basis: Option<String>,
+    pub attribution_status: AttributionStatus,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AssessmentRec {
+    pub origin: Origin,
+    pub evidence: String,
+    pub state: String,
+    pub provision: String,
+    pub finding: Finding,
+    pub confidence: Confidence,
+    pub rationale: String,
+    pub sources: Vec<String>,
+}
+
+const SOURCE_COLUMNS: Columns = &[
+    ("key", true),
+    ("kind", true),
+    ("title", true),
+    ("publisher", true),
+    ("url", false),
+    ("document_symbol", false),
+    ("published_on", false),
+    ("accessed_on", false),
+    ("date_precision", false),
+    ("note", false),
+];
+const STATE_COLUMNS: Columns = &[
+    ("code", true),
+    ("alpha2", true),
+    ("name", true),
+    ("region", false),
+    ("subregion", false),
+    ("un_member", true),
+    ("un_member_since", false),
+    ("un_observer", false),
+    ("sources", true),
+];
+const FORUM_COLUMNS: Columns = &[
+    ("slug", true),
+    ("name", true),
+    ("kind", true),
+    ("parent", false),
+    ("url", false),
+    ("established_on", false),
+    ("summary", false),
+    ("sources", true),
+];
+const MEMBERSHIP_COLUMNS: Columns = &[
+    ("state", true),
+    ("forum", true),
+    ("role", true),
+    ("valid_from", false),
+    ("valid_to", false),
+    ("note", false),
+    ("sources", true),
+];
+const INSTRUMENT_COLUMNS: Columns = &[
+    ("slug", true),
+    ("symbol", false),
+    ("title", true),
+    ("kind", true),
+    ("bindingness", true),
+    ("forum", false),
+    ("adopted_on", false),
+    ("adoption_mode", false),
+    ("url", false),
+    ("summary", false),
+    ("sources", true),
+];
+const PROVISION_COLUMNS: Columns = &[
+    ("code", true),
+    ("kind", true),
+    ("instrument", true),
+    ("reference", true),
+    ("title", true),
+    ("summary", true),
+    ("sources", true),
+];
+const LINK_COLUMNS: Columns = &[
+    ("from", true),
+    ("to", true),
+    ("relation", true),
+    ("rationale", true),
+    ("sources", true),
+];
+const COMMITMENT_COLUMNS: Columns = &[
+    ("state", true),
+    ("instrument", true),
+    ("forum", false),
+    ("act", true),
+    ("modality", true),
+    ("valid_from", false),
+    ("valid_to", false),
+    ("reservations", false),
+    ("note", false),
+    ("sources", true),
+];
+const POSITION_COLUMNS: Columns = &[
+    ("state", true),
+    ("forum", true),
+    ("instrument", false),
+    ("provision", false),
+    ("kind", true),
+    ("stance", true),
+    ("date", false),
+    ("summary", true),
+    ("sources", true),
+];
+const EVIDENCE_COLUMNS: Columns = &[
+    ("slug", true),
+    ("title", true),
+    ("summary", true),
+    ("kind", true),
+    ("occurred_from", true),
+    ("occurred_to", false),
+    ("responsible_states", true),
+    ("attributed_by", false),
+    ("attribution_basis", false),
+    ("attribution_status", true),
+    ("sources", true),
+];
+const ASSESSMENT_COLUMNS: Columns = &[
+    ("evidence", true),
+    ("state", true),
+    ("provision", true),
+    ("finding", true),
+    ("confidence", true),
+    ("rationale", true),
+    ("sources", true),
+];
+
+/// Checks that an optional URL cell holds an http(s) URL.
+fn url(row: &Row<'_>, field: &str, errors: &mut Vec<SeedError>) -> Option<String> {
+    let v = row.opt_text(field)?;
+    match url::Url::parse(&v) {
+        Ok(u) if u.scheme() == "http" || u.scheme() == "https" => Some(v),
+        _ => {
+            errors.push(
+                row.origin
+                    .error(field, format!("`{v}` is not an http(s) URL")),
+            );
+            None
+        }
+    }
+}
+
+/// Reads every folder of `dir`. Rows with a bad field are reported in `errors` and left out.
+pub fn read(dir: &Path, errors: &mut Vec<SeedError>) -> Dataset {
+    let mut ds = Dataset::default();
+    if !dir.is_dir() {
+        errors.push(SeedError {
+            file: dir.display().to_string(),
+            line: 0,
+            field: String::new(),
+            message: "is not a directory".into(),
+        });
+        return ds;
+    }
+
+    read_folder(dir, "sources", SOURCE_COLUMNS, errors, |row, errors| {
+        let n = errors.len();
+        let key = row.text("key", errors);
+        let kind = row.enumeration("kind", errors);
+        let title = row.text("title", errors);
+        let publisher = row.text("publisher", errors);
+        let url = url(row, "url", errors);
+        let document_symbol = row.opt_text("document_symbol");
+        if url.is_none() && document_symbol.is_none() && errors.len() == n {
+            errors.push(
+                row.origin
+                    .error("url", "a source needs a url or a document_symbol"),
+            );
+        }
+        let published_on = row.opt_date("published_on", errors);
+        let accessed_on = row.opt_day("accessed_on", errors);
+        let date_precision = row
+            .opt_enumeration("date_precision", errors)
+            .unwrap_or(DatePrecision::Day);
+        if errors.len() == n {
+            if let Some(kind) = kind {
+                ds.sources.push(SourceRec {
+                    origin: row.origin.clone(),
+                    key,
+                    kind,
+                    title,
+                    publisher,
+                    url,
+                    document_symbol,
+                    published_on,
+                    accessed_on,
+                    date_precision,
+                    note: row.opt_text("note"),
+                });
+            }
+        }
+    });
+
+    read_folder(dir, "states", STATE_COLUMNS, errors, |row, errors| {
+        let n = errors.len();
+        let rec = StateRec {
+            origin: row.origin.clone(),
+            code: row.text("code", errors),
+            alpha2: row.text("alpha2", errors),
+            name: row.text("name", errors),
+            region: row.opt_text("region"),
+            subregion: row.opt_text("subregion"),
+            un_member: row.boolean("un_member", errors),
+            un_member_since: row.opt_date("un_member_since", errors),
+            un_observer: row.boolean("un_observer", errors),
+            sources: row.sources(errors),
+        };
+        if rec.code.len() != 3 || !rec.code.bytes().all(|b| b.is_ascii_uppercase()) {
+            errors.push(row.origin.error(
+                "code",
+                format!(
+                    "`{}` is not an ISO 3166-1 alpha-3 code (three upper-case letters)",
+                    rec.code
+                ),
+            ));
+        }
+        if rec.alpha2.len() != 2 || !rec.alpha2.bytes().all(|b| b.is_ascii_uppercase()) {
+            errors.push(row.origin.error(
+                "alpha2",
+                format!("`{}` is not an ISO 3166-1 alpha-2 code", rec.alpha2),
+            ));
+        }
+        if errors.len() == n {
+            ds.states.push(rec);
+        }
+    });
+
+    read_folder(dir, "forums", FORUM_COLUMNS, errors, |row, errors| {
+        let n = errors.len();
+        let slug = row.text("slug", errors);
+        let name = row.text("name", errors);
+        let kind = row.enumeration("kind", errors);
+        let url = url(row, "url", errors);
+        let established_on = row.opt_date("established_on", errors);
+        let sources = row.sources(errors);
+        if let (true, Some(kind)) = (errors.len() == n, kind) {
+            ds.forums.push(ForumRec {
+                origin: row.origin.clone(),
+                slug,
+                name,
+                kind,
+                parent: row.opt_text("parent"),
+                url,
+                established_on,
+                summary: row.opt_text("summary"),
+                sources,
+            });
+        }
+    });
+
+    read_folder(
+        dir,
+        "memberships",
+        MEMBERSHIP_COLUMNS,
+        errors,
+        |row, errors| {
+            let n = errors.len();
+            let state = row.text("state", errors);
+            let forum = row.text("forum", errors);
+            let role = row.enumeration("role", errors);
+            let valid_from = row.opt_date("valid_from", errors);
+            let valid_to = row.opt_date("valid_to", errors);
+            let sources = row.sources(errors);
+            if let (true, Some(role)) = (errors.len() == n, role) {
+                ds.memberships.push(MembershipRec {
+                    origin: row.origin.clone(),
+                    state,
+                    forum,
+                    role,
+                    valid_from,
+                    valid_to,
+                    note: row.opt_text("note"),
+                    sources,
+                });
+            }
+        },
+    );
+
+    read_folder(
+        dir,
+        "instruments",
+        INSTRUMENT_COLUMNS,
+        errors,
+        |row, errors| {
+            let n = errors.len();
+            let slug = row.text("slug", errors);
+            let title = row.text("title", errors);
+            let kind = row.enumeration("kind", errors);
+            let bindingness = row.enumeration("bindingness", errors);
+            let adopted_on = row.opt_date("adopted_on", errors);
+            let adoption_mode = row.opt_enumeration("adoption_mode", errors);
+            let url = url(row, "url", errors);
+            let sources = row.sources(errors);
+            if let (true, Some(kind), Some(bindingness)) = (errors.len() == n, kind, bindingness) {
+                ds.instruments.push(InstrumentRec {
+                    origin: row.origin.clone(),
+                    slug,
+                    symbol: row.opt_text("symbol"),
+                    title,
+                    kind,
+                    bindingness,
+                    forum: row.opt_text("forum"),
+                    adopted_on,
+                    adoption_mode,
+                    url,
+                    summary: row.opt_text("summary"),
+                    sources,
+                });
+            }
+        },
+    );
+
+    read_folder(
+        dir,
+        "provisions",
+        PROVISION_COLUMNS,
+        errors,
+        |row, errors| {
+            let n = errors.len();
+            let code = row.text("code", errors);
+            let kind = row.enumeration("kind", errors);
+            let instrument = row.text("instrument", errors);
+            let reference = row.text("reference", errors);
+            let title = row.text("title", errors);
+            let summary = row.text("summary", errors);
+            let sources = row.sources(errors);
+            if let (true, Some(kind)) = (errors.len() == n, kind) {
+                ds.provisions.push(ProvisionRec {
+                    origin: row.origin.clone(),
+                    code,
+                    kind,
+                    instrument,
+                    reference,
+                    title,
+                    summary,
+                    sources,
+                });
+            }
+        },
+    );
+
+    read_folder(
+        dir,
+        "provision_links",
+        LINK_COLUMNS,
+        errors,
+        |row, errors| {
+            let n = errors.len();
+            let from = row.text("from", errors);
+            let to = row.text("to", errors);
+            let relation = row.enumeration("relation", errors);
+            let rationale = row.text("rationale", errors);
+            let sources = row.sources(errors);
+            if let (true, Some(relation)) = (errors.len() == n, relation) {
+                ds.links.push(LinkRec {
+                    origin: row.origin.clone(),
+                    from,
+                    to,
+                    relation,
+                    rationale,
+                    sources,
+                });
+            }
+        },
+    );
+
+    read_folder(
+        dir,
+        "commitments",
+        COMMITMENT_COLUMNS,
+        errors,
+        |row, errors| {
+            let n = errors.len();
+            let state = row.text("state", errors);
+            let instrument = row.text("instrument", errors);
+            let act = row.enumeration("act", errors);
+            let modality = row.enumeration("modality", errors);
+            let valid_from = row.opt_date("valid_from", errors);
+            let valid_to = row.opt_date("valid_to", errors);
+            let sources = row.sources(errors);
+            if let (true, Some(act), Some(modality)) = (errors.len() == n, act, modality) {
+                ds.commitments.push(CommitmentRec {
+                    origin: row.origin.clone(),
+                    state,
+                    instrument,
+                    forum: row.opt_text("forum"),
+                    act,
+                    modality,
+                    valid_from,
+                    valid_to,
+                    reservations: row.list("reservations"),
+                    note: row.opt_text("note"),
+                    sources,
+                });
+            }
+        },
+    );
+
+    read_folder(dir, "positions", POSITION_COLUMNS, errors, |row, errors| {
+        let n = errors.len();
+        let state = row.text("state", errors);
+        let forum = row.text("forum", errors);
+        let kind = row.enumeration("kind", errors);
+        let stance = row.enumeration("stance", errors);
+        let date = row.opt_date("date", errors);
+        let summary = row.text("summary", errors);
+        let sources = row.sources(errors);
+        let instrument = row.opt_text("instrument");
+        let provision = row.opt_text("provision");
+        if instrument.is_none() && provision.is_none() {
+            errors.push(row.origin.error(
+                "instrument",
+                "a position needs an instrument or a provision",
+            ));
+        }
+        if let (true, Some(kind), Some(stance)) = (errors.len() == n, kind, stance) {
+            ds.positions.push(PositionRec {
+                origin: row.origin.clone(),
+                state,
+                forum,
+                instrument,
+                provision,
+                kind,
+                stance,
+                date,
+                summary,
+                sources,
+            });
+        }
+    });
+
+    read_folder(dir, "evidence", EVIDENCE_COLUMNS, errors, |row, errors| {
+        let n = errors.len();
+        let slug = row.text("slug", errors);
+        let title = row.text("title", errors);
+        let summary = row.text("summary", errors);
+        let kind = row.enumeration("kind", errors);
+        let occurred_from = row.date("occurred_from", errors);
+        let occurred_to = row.opt_date("occurred_to", errors);
+        let responsible_states = row.list("responsible_states");
+        if responsible_states.is_empty() {
+            errors.push(
+                row.origin
+                    .error("responsible_states", "name at least one responsible state"),
+            );
+        }
+        let attribution_status = row.enumeration("attribution_status", errors);
+        let sources = row.sources(errors);
+        if let (true, Some(kind), Some(occurred_from), Some(attribution_status)) =
+            (errors.len() == n, kind, occurred_from, attribution_status)
+        {
+            ds.evidence.push(EvidenceRec {
+                origin: row.origin.clone(),
+                slug,
+                title,
+                summary,
+                kind,
+                occurred_from,
+                occurred_to,
+                responsible_states,
+                attributed_by: row.opt_text("attributed_by"),
+                attribution_basis: row.opt_text("attribution_basis"),
+                attribution_status,
+                sources,
+            });
+        }
+    });
+
+    read_folder(
+        dir,
+        "assessments",
+        ASSESSMENT_COLUMNS,
+        errors,
+        |row, errors| {
+            let n = errors.len();
+            let evidence = row.text("evidence", errors);
+            let state = row.text("state", errors);
+            let provision = row.text("provision", errors);
+            let finding = row.enumeration("finding", errors);
+            let confidence = row.enumeration("confidence", errors);
+            let rationale = row.text("rationale", errors);
+            let sources = row.sources(errors);
+            if let (true, Some(finding), Some(confidence)) =
+                (errors.len() == n, finding, confidence)
+            {
+                ds.assessments.push(AssessmentRec {
+                    origin: row.origin.clone(),
+                    evidence,
+                    state,
+                    provision,
+                    finding,
+                    confidence,
+                    rationale,
+                    sources,
+                });
+            }
+        },
+    );
+
+    ds
+}

@@ -1,0 +1,808 @@
+//! Writing a validated [`Dataset`] to the database: one transaction, upsert by stable key.
+//!
+//! A record whose content (fields, sources, reservations, responsible states) is unchanged is
+//! not touched, so a second run changes nothing. A changed record is updated in place, its
+//! `version` bumped, and a revision with the record before and after is written. Records in the
+//! database that the files do not mention are left alone: they may have come through the API.
+
+use crate::dataset::Dataset;
+use chrono::Utc;
+use entity::*;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, TransactionTrait,
+};
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// What a load did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LoadReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl std::fmt::Display for LoadReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} created, {} updated, {} unchanged",
+            self.created, self.updated, self.unchanged
+        )
+    }
+}
+
+/// The bookkeeping columns every domain model has, so one upsert serves them all.
+trait Record: Clone + Serialize + Send {
+    type Active: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send;
+    const KIND: RecordKind;
+    fn id(&self) -> i32;
+    fn stamp(&mut self, id: i32, created_at: DateTimeUtc, updated_at: DateTimeUtc, version: i32);
+    fn created_at(&self) -> DateTimeUtc;
+    fn version(&self) -> i32;
+    /// An active model with every field set, the id left out when `new`.
+    fn to_active(&self, new: bool) -> Self::Active;
+}
+
+use sea_orm::prelude::DateTimeUtc;
+
+macro_rules! record {
+    ($module:ident, $kind:ident) => {
+        impl Record for $module::Model {
+            type Active = $module::ActiveModel;
+            const KIND: RecordKind = RecordKind::$kind;
+            fn id(&self) -> i32 {
+                self.id
+            }
+            fn stamp(
+                &mut self,
+                id: i32,
+                created_at: DateTimeUtc,
+                updated_at: DateTimeUtc,
+                version: i32,
+            ) {
+                self.id = id;
+                self.created_at = created_at;
+                self.updated_at = updated_at;
+                self.version = version;
+            }
+            fn created_at(&self) -> DateTimeUtc {
+                self.created_at
+            }
+            fn version(&self) -> i32 {
+                self.version
+            }
+            fn to_active(&self, new: bool) -> Self::Active {
+                let mut am = self.clone().into_active_model().reset_all();
+                if new {
+                    am.not_set($module::Column::Id);
+                }
+                am
+            }
+        }
+    };
+}
+
+record!(source, Source);
+record!(state, State);
+record!(forum, Forum);
+record!(membership, Membership);
+record!(instrument, Instrument);
+record!(provision, Provision);
+record!(provision_link, ProvisionLink);
+record!(commitment, Commitment);
+record!(position, Position);
+record!(evidence, Evidence);
+record!(assessment, Assessment);
+
+/// The content of a record as compared and logged: its fields without bookkeeping, plus
+/// whatever it owns in other tables (sources, reservations, responsible states).
+fn content<M: Serialize>(model: &M, owned: &Value) -> Value {
+    let mut v = serde_json::to_value(model).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut v {
+        for k in ["id", "created_at", "updated_at", "version"] {
+            map.remove(k);
+        }
+        if let Value::Object(extra) = owned {
+            for (k, x) in extra {
+                map.insert(k.clone(), x.clone());
+            }
+        }
+    }
+    v
+}
+
+#[derive(PartialEq, Eq)]
+enum Change {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+struct Writer<'a> {
+    txn: &'a DatabaseTransaction,
+    now: DateTimeUtc,
+    report: LoadReport,
+    /// Source ids by key, and keys by id (for readable revisions).
+    source_id: HashMap<String, i32>,
+    source_key: HashMap<i32, String>,
+    /// Existing citations per record, in order.
+    cited: HashMap<(RecordKind, i32), Vec<i32>>,
+    new_citations: Vec<record_source::ActiveModel>,
+    revisions: Vec<revision::ActiveModel>,
+}
+
+impl Writer<'_> {
+    fn keys(&self, ids: &[i32]) -> Value {
+        json!(ids
+            .iter()
+            .map(|i| self.source_key.get(i).cloned().unwrap_or_default())
+            .collect::<Vec<_>>())
+    }
+
+    fn source_ids(&self, keys: &[String]) -> Vec<i32> {
+        keys.iter()
+            .filter_map(|k| self.source_id.get(k).copied())
+            .collect()
+    }
+
+    /// Inserts or updates one record; `owned_*` describe rows it owns in other tables.
+    async fn save<M: Record>(
+        &mut self,
+        existing: Option<&M>,
+        mut desired: M,
+        sources: &[i32],
+        owned_before: Value,
+        owned_after: Value,
+    ) -> Result<(M, Change), DbErr>
+    where
+        <M::Active as ActiveModelTrait>::Entity: EntityTrait<Model = M>,
+        M: IntoActiveModel<M::Active>,
+    {
+        let mut after_owned = owned_after;
+        if let Value::Object(m) = &mut after_owned {
+            m.insert("sources".into(), self.keys(sources));
+        }
+        match existing {
+            Some(old) => {
+                let old_sources = self
+                    .cited
+                    .get(&(M::KIND, old.id()))
+                    .cloned()
+                    .unwrap_or_default();
+                let mut before_owned = owned_before;
+                if let Value::Object(m) = &mut before_owned {
+                    m.insert("sources".into(), self.keys(&old_sources));
+                }
+                let before = content(old, &before_owned);
+                let after = content(&desired, &after_owned);
+                if before == after {
+                    self.report.unchanged += 1;
+                    return Ok((old.clone(), Change::Unchanged));
+                }
+                desired.stamp(old.id(), old.created_at(), self.now, old.version() + 1);
+                let saved = desired.to_active(false).update(self.txn).await?;
+                if old_sources != sources {
+                    record_source::Entity::delete_many()
+                        .filter(record_source::Column::RecordKind.eq(M::KIND))
+                        .filter(record_source::Column::RecordId.eq(saved.id()))
+                        .exec(self.txn)
+                        .await?;
+                    self.cite(M::KIND, saved.id(), sources);
+                }
+                self.log(
+                    M::KIND,
+                    saved.id(),
+                    RevisionAction::Update,
+                    Some(before),
+                    Some(after),
+                );
+                self.report.updated += 1;
+                Ok((saved, Change::Updated))
+            }
+            None => {
+                desired.stamp(0, self.now, self.now, 1);
+                let saved = desired.to_active(true).insert(self.txn).await?;
+                self.cite(M::KIND, saved.id(), sources);
+                let after = content(&saved, &after_owned);
+                self.log(
+                    M::KIND,
+                    saved.id(),
+                    RevisionAction::Create,
+                    None,
+                    Some(after),
+                );
+                self.report.created += 1;
+                Ok((saved, Change::Created))
+            }
+        }
+    }
+
+    fn cite(&mut self, kind: RecordKind, id: i32, sources: &[i32]) {
+        for (i, s) in sources.iter().enumerate() {
+            self.new_citations.push(record_source::ActiveModel {
+                record_kind: sea_orm::Set(kind),
+                record_id: sea_orm::Set(id),
+                source_id: sea_orm::Set(*s),
+                ordinal: sea_orm::Set(i as i32),
+            });
+        }
+    }
+
+    fn log(
+        &mut self,
+        kind: RecordKind,
+        id: i32,
+        action: RevisionAction,
+        before: Option<Value>,
+        after: Option<Value>,
+    ) {
+        self.revisions.push(revision::ActiveModel {
+            id: sea_orm::NotSet,
+            actor_id: sea_orm::Set(None),
+            actor_label: sea_orm::Set("seed".into()),
+            record_kind: sea_orm::Set(kind),
+            record_id: sea_orm::Set(id),
+            action: sea_orm::Set(action),
+            before: sea_orm::Set(before),
+            after: sea_orm::Set(after),
+            reason: sea_orm::Set(Some("seed data load".into())),
+            created_at: sea_orm::Set(self.now),
+        });
+    }
+
+    /// Writes the batched citations and revisions.
+    async fn flush(&mut self) -> Result<(), DbErr> {
+        let citations = std::mem::take(&mut self.new_citations);
+        for chunk in citations.chunks(500) {
+            record_source::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(self.txn)
+                .await?;
+        }
+        let revisions = std::mem::take(&mut self.revisions);
+        for chunk in revisions.chunks(200) {
+            revision::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(self.txn)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+fn split(d: Option<PartialDate>) -> (Option<chrono::NaiveDate>, Option<DatePrecision>) {
+    (d.map(|d| d.date), d.map(|d| d.precision))
+}
+
+/// Loads `ds` into `db` in one transaction. `ds` must come from [`crate::read_dataset`].
+pub async fn load(db: &DatabaseConnection, ds: &Dataset) -> Result<LoadReport, DbErr> {
+    let txn = db.begin().await?;
+    let report = write_all(&txn, ds).await?;
+    txn.commit().await?;
+    Ok(report)
+}
+
+async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport, DbErr> {
+    let mut cited: HashMap<(RecordKind, i32), Vec<(i32, i32)>> = HashMap::new();
+    for rs in record_source::Entity::find().all(txn).await? {
+        cited
+            .entry((rs.record_kind, rs.record_id))
+            .or_default()
+            .push((rs.ordinal, rs.source_id));
+    }
+    let cited = cited
+        .into_iter()
+        .map(|(k, mut v)| {
+            v.sort();
+            (k, v.into_iter().map(|(_, s)| s).collect())
+        })
+        .collect();
+    let mut w = Writer {
+        txn,
+        now: Utc::now(),
+        report: LoadReport::default(),
+        source_id: HashMap::new(),
+        source_key: HashMap::new(),
+        cited,
+        new_citations: Vec::new(),
+        revisions: Vec::new(),
+    };
+    let empty = || json!({});
+
+    // Sources first: everything cites them. They cite nothing themselves.
+    let existing = source::Entity::find().all(txn).await?;
+    let old: HashMap<&str, &source::Model> = existing.iter().map(|m| (m.key.as_str(), m)).collect();
+    for s in &ds.sources {
+        let (published_on, published_on_precision) = split(s.published_on);
+        let desired = source::Model {
+            id: 0,
+            key: s.key.clone(),
+            kind: s.kind,
+            title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            url: s.url.clone(),
+            document_symbol: s.document_symbol.clone(),
+            published_on,
+            published_on_precision,
+            accessed_on: s.accessed_on.map(|d| d.date),
+            date_precision: s.date_precision,
+            note: s.note.clone(),
+            created_at: w.now,
+            updated_at: w.now,
+            version: 1,
+        };
+        let (saved, _) = w
+            .save(
+                old.get(s.key.as_str()).copied(),
+                desired,
+                &[],
+                empty(),
+                empty(),
+            )
+            .await?;
+        w.source_id.insert(saved.key.clone(), saved.id);
+        w.source_key.insert(saved.id, saved.key);
+    }
+    for m in &existing {
+        w.source_id.entry(m.key.clone()).or_insert(m.id);
+        w.source_key.entry(m.id).or_insert(m.key.clone());
+    }
+
+    // States.
+    let existing = state::Entity::find().all(txn).await?;
+    let old: HashMap<&str, &state::Model> = existing.iter().map(|m| (m.code.as_str(), m)).collect();
+    let mut state_id: HashMap<String, i32> =
+        existing.iter().map(|m| (m.code.clone(), m.id)).collect();
+    for s in &ds.states {
+        let (since, since_p) = split(s.un_member_since);
+        let desired = state::Model {
+            id: 0,
+            code: s.code.clone(),
+            alpha2: s.alpha2.clone(),
+            name: s.name.clone(),
+            region: s.region.clone(),
+            subregion: s.subregion.clone(),
+            un_member: s.un_member,
+            un_member_since: since,
+            un_member_since_precision: since_p,
+            un_observer: s.un_observer,
+            created_at: w.now,
+            updated_at: w.now,
+            version: 1,
+        };
+        let sources = w.source_ids(&s.sources);
+        let (saved, _) = w
+            .save(
+                old.get(s.code.as_str()).copied(),
+                desired,
+                &sources,
+                empty(),
+                empty(),
+            )
+            .await?;
+        state_id.insert(saved.code, saved.id);
+    }
+
+    // Forums, then their parents (a parent may come later in the file).
+    let existing = forum::Entity::find().all(txn).await?;
+    let old: HashMap<&str, &forum::Model> = existing.iter().map(|m| (m.slug.as_str(), m)).collect();
+    let mut forum_id: HashMap<String, i32> =
+        existing.iter().map(|m| (m.slug.clone(), m.id)).collect();
+    for f in &ds.forums {
+        if !forum_id.contains_key(&f.slug) {
+            let placeholder = forum::ActiveModel {
+                slug: sea_orm::Set(f.slug.clone()),
+                name: sea_orm::Set(f.name.clone()),
+                kind: sea_orm::Set(f.kind),
+                created_at: sea_orm::Set(w.now),
+                updated_at: sea_orm::Set(w.now),
+                version: sea_orm::Set(0),
+                ..Default::default()
+            };
+            // Reserve the id so parents can be resolved; the full row is written just below
+            // (version 0 marks it as not yet written, so it counts as created).
+            let saved = placeholder.insert(txn).await?;
+            forum_id.insert(f.slug.clone(), saved.id);
+        }
+    }
+    let reserved = forum::Entity::find()
+        .filter(forum::Column::Version.eq(0))
+        .all(txn)
+        .await?;
+    let reserved_ids: Vec<i32> = reserved.iter().map(|m| m.id).collect();
+    for f in &ds.forums {
+        let (est, est_p) = split(f.established_on);
+        let id = forum_id.get(&f.slug).copied().unwrap_or(0);
+        let desired = forum::Model {
+            id,
+            slug: f.slug.clone(),
+            name: f.name.clone(),
+            kind: f.kind,
+            parent_id: f.parent.as_ref().and_then(|p| forum_id.get(p).copied()),
+            url: f.url.clone(),
+            established_on: est,
+            established_on_precision: est_p,
+            summary: f.summary.clone(),
+            created_at: w.now,
+            updated_at: w.now,
+            version: 1,
+        };
+        let sources = w.source_ids(&f.sources);
+        if reserved_ids.contains(&id) {
+            let saved = desired.to_active(false).update(txn).await?;
+            w.cite(RecordKind::Forum, id, &sources);
+            let after = content(&saved, &json!({ "sources": w.keys(&sources) }));
+            w.log(
+                RecordKind::Forum,
+                id,
+                RevisionAction::Create,
+                None,
+                Some(after),
+            );
+            w.report.created += 1;
+        } else {
+            w.save(
+                old.get(f.slug.as_str()).copied(),
+                desired,
+                &sources,
+                empty(),
+                empty(),
+            )
+            .await?;
+        }
+    }
+
+    // Instruments.
+    let existing = instrument::Entity::find().all(txn).await?;
+    let old: HashMap<&str, &instrument::Model> =
+        existing.iter().map(|m| (m.slug.as_str(), m)).collect();
+    let mut instrument_id: HashMap<String, i32> =
+        existing.iter().map(|m| (m.slug.clone(), m.id)).collect();
+    for i in &ds.instruments {
+        let (adopted, adopted_p) = split(i.adopted_on);
+        let desired = instrument::Model {
+            id: 0,
+            slug: i.slug.clone(),
+            symbol: i.symbol.clone(),
+            title: i.title.clone(),
+            kind: i.kind,
+            bindingness: i.bindingness,
+            forum_id: i.forum.as_ref().and_then(|f| forum_id.get(f).copied()),
+            adopted_on: adopted,
+            adopted_on_precision: adopted_p,
+            adoption_mode: i.adoption_mode,
+            url: i.url.clone(),
+            summary: i.summary.clone(),
+            created_at: w.now,
+            updated_at: w.now,
+            version: 1,
+        };
+        let sources = w.source_ids(&i.sources);
+        let (saved, _) = w
+            .save(
+                old.get(i.slug.as_str()).copied(),
+                desired,
+                &sources,
+                empty(),
+                empty(),
+            )
+            .await?;
+        instrument_id.insert(saved.slug, saved.id);
+    }
+
+    // Provisions.
+    let existing = provision::Entity::find().all(txn).await?;
+    let old: HashMap<&str, &provision::Model> =
+        existing.iter().map(|m| (m.code.as_str(), m)).collect();
+    let mut provision_id: HashMap<String, i32> =
+        existing.iter().map(|m| (m.code.clone(), m.id)).collect();
+    for p in &ds.provisions {
+        let desired = provision::Model {
+            id: 0,
+            code: p.code.clone(),
+            kind: p.kind,
+            instrument_id: instrument_id.get(&p.instrument).copied().unwrap_or(0),
+            reference: p.reference.clone(),
+            title: p.title.clone(),
+            summary: p.summary.clone(),
+            created_at: w.now,
+            updated_at: w.now,
+            version: 1,
+        };
+        let sources = w.source_ids(&p.sources);
+        let (saved, _) = w
+            .save(
+                old.get(p.code.as_str()).copied(),
+                desired,
+                &sources,
+                empty(),
+                empty(),
+            )
+            .await?;
+        provision_id.insert(saved.code, saved.id);
+    }
+    let pid = |code: &str| provision_id.get(code).copied().unwrap_or(0);
+    let sid = |code: &str| state_id.get(code).copied().unwrap_or(0);
+    let fid = |slug: &str| forum_id.get(slug).copied().unwrap_or(0);
+    let iid = |slug: &str| instrument_id.get(slug).copied().unwrap_or(0);
+
+    // Provision links.
+    let existing = provision_link::Entity::find().all(txn).await?;
+    let old: HashMap<(i32, i32, LinkRelation), &provision_link::Model> = existing
+        .iter()
+        .map(|m| ((m.from_id, m.to_id, m.relation), m))
+        .collect();
+    for l in &ds.links {
+        let key = (pid(&l.from), pid(&l.to), l.relation);
+        let desired = provision_link::Model {
+            id: 0,
+            from_id: key.0,
+            to_id: key.1,
+            relation: l.relation,
+            rationale: l.rationale.clone(),
+            created_at: w.now,
+            updated_at: w.now,
+            version: 1,
+        };
+        let sources = w.source_ids(&l.sources);
+        w.save(old.get(&key).copied(), desired, &sources, empty(), empty())
+            .await?;
+    }
+
+    // Memberships.
+    let existing = membership::Entity::find().all(txn).await?;
+    let old: HashMap<_, &membership::Model> = existing
+        .iter()
+        .map(|m| ((m.state_id, m.forum_id, m.role, m.valid_from), m))
+        .collect();
+    for m in &ds.memberships {
+        let (from, from_p) = split(m.valid_from);
+        let (to, to_p) = split(m.valid_to);
+        let key = (sid(&m.state), fid(&m.forum), m.role, from);
+        let desired = membership::Model {
+            id: 0,
+            state_id: key.0,
+            forum_id: key.1,
+            role: m.role,
+            valid_from: from,
+            valid_from_precision: from_p,
+            valid_to: to,
+            valid_to_precision: to_p,
+            note: m.note.clone(),
+            created_at: w.now,
+            updated_at: w.now,
+            version: 1,
+        };
+        let sources = w.source_ids(&m.sources);
+        w.save(old.get(&key).copied(), desired, &sources, empty(), empty())
+            .await?;
+    }
+
+    // Commitments, with their reservations.
+    let existing = commitment::Entity::find().all(txn).await?;
+    let old: HashMap<_, &commitment::Model> = existing
+        .iter()
+        .map(|m| ((m.state_id, m.instrument_id, m.act), m))
+        .collect();
+    let mut reserved: HashMap<i32, Vec<i32>> = HashMap::new();
+    for r in commitment_reservation::Entity::find().all(txn).await? {
+        reserved
+            .entry(r.commitment_id)
+            .or_default()
+            .push(r.provision_id);
+    }
+    let code_of: HashMap<i32, String> = provision_id.iter().map(|(k, v)| (*v, k.clone())).collect();
+    let codes = |ids: &[i32]| {
+        let mut v: Vec<String> = ids.iter().filter_map(|i| code_of.get(i).cloned()).collect();
+        v.sort();
+        json!({ "reservations": v })
+    };
+    for c in &ds.commitments {
+        let (from, from_p) = split(c.valid_from);
+        let (to, to_p) = split(c.valid_to);
+        let key = (sid(&c.state), iid(&c.instrument), c.act);
+        let desired = commitment::Model {
+            id: 0,
+            state_id: key.0,
+            instrument_id: key.1,
+            forum_id: c.forum.as_deref().map(fid),
+            act: c.act,
+            modality: c.modality,
+            valid_from: from,
+            valid_from_precision: from_p,
+            valid_to: to,
+            valid_to_precision: to_p,
+            note: c.note.clone(),
+            status: PublicationStatus::Published,
+            created_at: w.now,
+            updated_at: w.now,
+            version: 1,
+        };
+        let prior = old.get(&key).copied();
+        let had: Vec<i32> = prior
+            .and_then(|p| reserved.get(&p.id).cloned())
+            .unwrap_or_default();
+        let want: Vec<i32> = c.reservations.iter().map(|r| pid(r)).collect();
+        let sources = w.source_ids(&c.sources);
+        let (saved, change) = w
+            .save(prior, desired, &sources, codes(&had), codes(&want))
+            .await?;
+        let mut had_sorted = had.clone();
+        had_sorted.sort();
+        let mut want_sorted = want.clone();
+        want_sorted.sort();
+        if change != Change::Unchanged && had_sorted != want_sorted {
+            commitment_reservation::Entity::delete_many()
+                .filter(commitment_reservation::Column::CommitmentId.eq(saved.id))
+                .exec(txn)
+                .await?;
+            let rows = want.iter().map(|p| commitment_reservation::ActiveModel {
+                commitment_id: sea_orm::Set(saved.id),
+                provision_id: sea_orm::Set(*p),
+            });
+            commitment_reservation::Entity::insert_many(rows.collect::<Vec<_>>())
+                .exec_without_returning(txn)
+                .await?;
+        }
+    }
+
+    // Positions.
+    let existing = position::Entity::find().all(txn).await?;
+    let old: HashMap<_, &position::Model> = existing
+        .iter()
+        .map(|m| {
+            (
+                (
+                    m.state_id,
+                    m.forum_id,
+                    m.instrument_id,
+                    m.provision_id,
+                    m.kind,
+                    m.date,
+                ),
+                m,
+            )
+        })
+        .collect();
+    for p in &ds.positions {
+        let (date, date_p) = split(p.date);
+        let key = (
+            sid(&p.state),
+            fid(&p.forum),
+            p.instrument.as_deref().map(iid),
+            p.provision.as_deref().map(pid),
+            p.kind,
+            date,
+        );
+        let desired = position::Model {
+            id: 0,
+            state_id: key.0,
+            forum_id: key.1,
+            instrument_id: key.2,
+            provision_id: key.3,
+            kind: p.kind,
+            stance: p.stance,
+            date,
+            date_precision: date_p,
+            summary: p.summary.clone(),
+            status: PublicationStatus::Published,
+            created_at: w.now,
+            updated_at: w.now,
+            version: 1,
+        };
+        let sources = w.source_ids(&p.sources);
+        w.save(old.get(&key).copied(), desired, &sources, empty(), empty())
+            .await?;
+    }
+
+    // Evidence, with its responsible states.
+    let existing = evidence::Entity::find().all(txn).await?;
+    let old: HashMap<&str, &evidence::Model> =
+        existing.iter().map(|m| (m.slug.as_str(), m)).collect();
+    let mut responsible: HashMap<i32, Vec<i32>> = HashMap::new();
+    for r in evidence_state::Entity::find().all(txn).await? {
+        responsible
+            .entry(r.evidence_id)
+            .or_default()
+            .push(r.state_id);
+    }
+    let code_of_state: HashMap<i32, String> =
+        state_id.iter().map(|(k, v)| (*v, k.clone())).collect();
+    let state_codes = |ids: &[i32]| {
+        let mut v: Vec<String> = ids
+            .iter()
+            .filter_map(|i| code_of_state.get(i).cloned())
+            .collect();
+        v.sort();
+        json!({ "responsible_states": v })
+    };
+    let mut evidence_id: HashMap<String, i32> =
+        existing.iter().map(|m| (m.slug.clone(), m.id)).collect();
+    for e in &ds.evidence {
+        let (to, to_p) = split(e.occurred_to);
+        let desired = evidence::Model {
+            id: 0,
+            slug: e.slug.clone(),
+            title: e.title.clone(),
+            summary: e.summary.clone(),
+            kind: e.kind,
+            occurred_from: e.occurred_from.date,
+            occurred_from_precision: e.occurred_from.precision,
+            occurred_to: to,
+            occurred_to_precision: to_p,
+            attributed_by: e.attributed_by.clone(),
+            attribution_basis: e.attribution_basis.clone(),
+            attribution_status: e.attribution_status,
+            status: PublicationStatus::Published,
+            created_at: w.now,
+            updated_at: w.now,
+            version: 1,
+        };
+        let prior = old.get(e.slug.as_str()).copied();
+        let had: Vec<i32> = prior
+            .and_then(|p| responsible.get(&p.id).cloned())
+            .unwrap_or_default();
+        let want: Vec<i32> = e.responsible_states.iter().map(|s| sid(s)).collect();
+        let sources = w.source_ids(&e.sources);
+        let (saved, change) = w
+            .save(
+                prior,
+                desired,
+                &sources,
+                state_codes(&had),
+                state_codes(&want),
+            )
+            .await?;
+        evidence_id.insert(saved.slug.clone(), saved.id);
+        let (mut a, mut b) = (had.clone(), want.clone());
+        a.sort();
+        b.sort();
+        if change != Change::Unchanged && a != b {
+            evidence_state::Entity::delete_many()
+                .filter(evidence_state::Column::EvidenceId.eq(saved.id))
+                .exec(txn)
+                .await?;
+            let rows = want.iter().map(|s| evidence_state::ActiveModel {
+                evidence_id: sea_orm::Set(saved.id),
+                state_id: sea_orm::Set(*s),
+            });
+            evidence_state::Entity::insert_many(rows.collect::<Vec<_>>())
+                .exec_without_returning(txn)
+                .await?;
+        }
+    }
+
+    // Assessments.
+    let existing = assessment::Entity::find().all(txn).await?;
+    let old: HashMap<_, &assessment::Model> = existing
+        .iter()
+        .map(|m| ((m.evidence_id, m.state_id, m.provision_id), m))
+        .collect();
+    for a in &ds.assessments {
+        let key = (
+            evidence_id.get(&a.evidence).copied().unwrap_or(0),
+            sid(&a.state),
+            pid(&a.provision),
+        );
+        let desired = assessment::Model {
+            id: 0,
+            evidence_id: key.0,
+            state_id: key.1,
+            provision_id: key.2,
+            finding: a.finding,
+            confidence: a.confidence,
+            rationale: a.rationale.clone(),
+            status: PublicationStatus::Published,
+            created_at: w.now,
+            updated_at: w.now,
+            version: 1,
+        };
+        let sources = w.source_ids(&a.sources);
+        w.save(old.get(&key).copied(), desired, &sources, empty(), empty())
+            .await?;
+    }
+
+    w.flush().await?;
+    Ok(w.report)
+}

@@ -1,0 +1,79 @@
+//! The `normwatch` binary: parses the command line and hands over to the `api` crate.
+
+use api::{app::BoxError, config::Config, db, telemetry, App};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// An open registry of cyber norms and of what states do about them, served as GraphQL.
+#[derive(Parser)]
+#[command(name = "normwatch", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default): migrate, load the bundled data into an empty database, serve.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Validate a data directory and load it (upsert by stable key); nothing is written if any
+    /// record is bad.
+    Seed {
+        /// The data directory (default: the bundled seed/data).
+        #[arg(long)]
+        path: Option<PathBuf>,
+        /// Only validate; write nothing.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(config.log_format);
+    match run(cli.command.unwrap_or(Command::Serve), config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> Result<(), BoxError> {
+    match command {
+        Command::Serve => {
+            let app = App::build(config).await?;
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let (conn, _) = db::connect(&config.database_url).await?;
+            db::migrate(&conn).await?;
+            println!("migrations applied");
+        }
+        Command::Seed { path, check } => {
+            let dir = path.unwrap_or(config.seed_dir);
+            let dataset = seed::read_dataset(&dir)?;
+            if check {
+                println!("{}: valid", dir.display());
+                return Ok(());
+            }
+            let (conn, _) = db::connect(&config.database_url).await?;
+            db::migrate(&conn).await?;
+            let report = seed::load(&conn, &dataset).await?;
+            println!("{}: {report}", dir.display());
+        }
+    }
+    Ok(())
+}
