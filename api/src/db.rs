@@ -39,6 +39,7 @@ pub async fn connect(url: &str) -> Result<(DatabaseConnection, StatementCounter)
     let c = counter.0.clone();
     db.set_metric_callback(move |info| {
         c.fetch_add(1, Ordering::Relaxed);
+        tracing::trace!(elapsed_us = info.elapsed.as_micros() as u64, sql = %info.statement.sql, "statement");
         if info.elapsed > Duration::from_millis(500) {
             tracing::warn!(elapsed_ms = info.elapsed.as_millis() as u64, sql = %info.statement.sql, "slow statement");
         }

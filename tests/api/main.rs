@@ -1,0 +1,16 @@
+//! Integration tests of the whole API: each test spawns the real server on port 0 against its
+//! own database (PostgreSQL from TEST_DATABASE_URL, else testcontainers, else SQLite).
+
+mod helpers;
+
+mod batching;
+mod config;
+mod health;
+mod migrations;
+mod nodes;
+mod pagination;
+mod queries;
+mod readme;
+mod schema;
+mod seed_data;
+mod seed_loader;
