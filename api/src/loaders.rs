@@ -49,6 +49,12 @@ by_id!(/// A provision by id.
     ProvisionById, provision);
 by_id!(/// Evidence by id.
     EvidenceById, evidence);
+by_id!(/// A commitment by id (the gap engine returns ids; its chain fields load them).
+    CommitmentById, commitment);
+by_id!(/// An assessment by id.
+    AssessmentById, assessment);
+by_id!(/// A position by id.
+    PositionById, position);
 
 macro_rules! has_many {
     ($(#[$doc:meta])* $key:ident, $module:ident, $column:ident, $field:ident $(, published = $status:ident)?) => {

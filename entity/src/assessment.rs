@@ -21,6 +21,14 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// The gap engine reads assessments with their evidence's dates in one statement.
+    #[sea_orm(
+        belongs_to = "super::evidence::Entity",
+        from = "Column::EvidenceId",
+        to = "super::evidence::Column::Id"
+    )]
+    Evidence,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

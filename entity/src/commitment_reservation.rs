@@ -12,6 +12,13 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::commitment::Entity",
+        from = "Column::CommitmentId",
+        to = "super::commitment::Column::Id"
+    )]
+    Commitment,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

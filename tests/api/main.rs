@@ -5,6 +5,7 @@ mod helpers;
 
 mod batching;
 mod config;
+mod gaps;
 mod health;
 mod migrations;
 mod nodes;

@@ -8,6 +8,7 @@
 pub mod commitments;
 pub mod evidence;
 pub mod forums;
+pub mod gaps;
 pub mod instruments;
 pub mod positions;
 pub mod provisions;

@@ -7,6 +7,7 @@ pub mod commitment;
 pub mod connection;
 pub mod evidence;
 pub mod forum;
+pub mod gap;
 pub mod ids;
 pub mod instrument;
 pub mod node;
@@ -38,6 +39,7 @@ pub struct QueryRoot(
     commitment::CommitmentQuery,
     position::PositionQuery,
     evidence::EvidenceQuery,
+    gap::GapQuery,
 );
 
 pub type NormwatchSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;

@@ -49,6 +49,13 @@ use entity::{provision, provision_link, LinkRelation, ProvisionKind, RecordKind}
         desc = "Links to the human-rights obligations this provision protects or may restrict."
     ),
     field(name = "sources", ty = "Vec<Source>"),
+    field(
+        name = "gaps",
+        ty = "Vec<super::gap::Gap>",
+        desc = "Every state's gap on this provision (states with a commitment or an assessment).",
+        arg(name = "as_of", ty = "Option<super::scalars::Date>"),
+        arg(name = "statuses", ty = "Option<Vec<super::gap::GapStatus>>")
+    ),
     field(name = "version", ty = "i32"),
     field(
         name = "history",
@@ -143,6 +150,16 @@ macro_rules! provision_object {
             }
             pub async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
                 Ok(sources_of(ctx, RecordKind::Provision, self.0.id).await?)
+            }
+            /// Every state's gap on this provision (states with a commitment or an assessment);
+            /// `asOf` defaults to today.
+            pub async fn gaps(
+                &self,
+                ctx: &Context<'_>,
+                as_of: Option<super::scalars::Date>,
+                statuses: Option<Vec<super::gap::GapStatus>>,
+            ) -> async_graphql::Result<Vec<super::gap::Gap>> {
+                Ok(super::gap::provision_gaps(ctx, self.0.id, as_of, statuses).await?)
             }
             pub async fn version(&self) -> async_graphql::Result<i32> {
                 Ok(self.0.version)

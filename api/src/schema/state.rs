@@ -88,6 +88,14 @@ impl State {
             .map(Evidence)
             .collect())
     }
+    /// This state's record at a glance (see `Query.scorecard`); `asOf` defaults to today.
+    async fn scorecard(
+        &self,
+        ctx: &Context<'_>,
+        as_of: Option<super::scalars::Date>,
+    ) -> async_graphql::Result<super::gap::Scorecard> {
+        Ok(super::gap::state_scorecard(ctx, self.0.id, as_of).await?)
+    }
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(sources_of(ctx, RecordKind::State, self.0.id).await?)
     }

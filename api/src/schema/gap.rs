@@ -1,0 +1,903 @@
+//! The gap queries: `gaps`, `gapMatrix`, `scorecard`, `positionsAcrossForums`,
+//! `inconsistencies`, and `State.scorecard` / `Provision.gaps`.
+//!
+//! Resolvers only pick the scope and shape the answer; the method is `gap::rules` and the
+//! inputs come from `gap::load` (a fixed number of statements per request).
+
+use super::{
+    commitment::Commitment,
+    db,
+    evidence::Assessment,
+    forum::Forum,
+    load_list, load_one,
+    position::Position,
+    provision::{Provision, ProvisionLink},
+    scalars::{Date, PartialDate},
+    state::State,
+};
+use crate::error::{Error, Result};
+use crate::gap::{
+    load::{self, Inputs, Scope},
+    rules::{self, GapOutcome},
+};
+use crate::loaders::{
+    AssessmentById, CommitmentById, EvidenceById, ForumById, InstrumentById, LinksFrom,
+    PositionById, ProvisionById, StateById,
+};
+use crate::repo::{self, MAX_PAGE_SIZE};
+use async_graphql::{
+    connection::{Connection, Edge},
+    Context, Enum, InputObject, Object, SimpleObject, Union,
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use chrono::NaiveDate;
+use entity::*;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::collections::{BTreeMap, HashMap};
+
+use super::connection::{Conn, Totals};
+
+/// Where a state stands on a provision at a date (see docs/gap-method.md).
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "rules::GapStatus")]
+pub enum GapStatus {
+    /// Committed, and published evidence since the commitment contradicts the provision.
+    Contradicted,
+    /// Committed, and evidence partially contradicts it (nothing fully contradicts it).
+    Partial,
+    /// Committed, and evidence supports implementation (nothing contradicts it).
+    Implemented,
+    /// Committed, no published evidence either way.
+    Unverified,
+    /// No commitment valid at the date.
+    NotCommitted,
+}
+
+/// How strongly a state is committed.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "rules::Strength")]
+pub enum CommitmentStrength {
+    /// Ratified, acceded, endorsed, joined, adopted by consensus ...
+    Full,
+    /// Signed only: the state has not ratified.
+    SignatureOnly,
+    /// Bound only by membership of the body that adopted the instrument.
+    ByMembership,
+}
+
+fn as_of_or_today(as_of: Option<Date>) -> NaiveDate {
+    as_of
+        .map(|d| d.0)
+        .unwrap_or_else(|| chrono::Utc::now().date_naive())
+}
+
+/// One state's gap on one provision, with the chain that justifies it.
+pub struct Gap {
+    state_id: i32,
+    provision_id: i32,
+    outcome: GapOutcome,
+    as_of: NaiveDate,
+}
+
+async fn assessments(ctx: &Context<'_>, ids: &[i32]) -> Result<Vec<Assessment>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(a) = load_one(ctx, AssessmentById(*id)).await? {
+            out.push(Assessment(a));
+        }
+    }
+    Ok(out)
+}
+
+#[Object]
+impl Gap {
+    async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
+        Ok(load_one(ctx, StateById(self.state_id)).await?.map(State))
+    }
+    async fn provision(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
+        Ok(load_one(ctx, ProvisionById(self.provision_id))
+            .await?
+            .map(Provision::from))
+    }
+    async fn status(&self) -> GapStatus {
+        self.outcome.status.into()
+    }
+    /// The earliest start of a commitment valid at `asOf`; null when not committed or when the
+    /// source gives no date (`undatedCommitment`).
+    async fn committed_since(&self) -> Option<PartialDate> {
+        self.outcome.committed_since.map(PartialDate)
+    }
+    /// FULL, or weaker when the state only signed or is bound by membership.
+    async fn strength(&self) -> Option<CommitmentStrength> {
+        self.outcome.strength.map(Into::into)
+    }
+    /// True when the only commitments have no date in their source: then all evidence counts.
+    async fn undated_commitment(&self) -> bool {
+        self.outcome.undated_commitment
+    }
+    /// The commitments valid at `asOf` that cover the provision.
+    async fn commitments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Commitment>> {
+        let mut out = Vec::new();
+        for id in &self.outcome.commitments {
+            if let Some(c) = load_one(ctx, CommitmentById(*id)).await? {
+                out.push(Commitment(c));
+            }
+        }
+        Ok(out)
+    }
+    /// Assessments of practice since the commitment that find it contradicts the provision.
+    async fn contradicting(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Assessment>> {
+        Ok(assessments(ctx, &self.outcome.contradicting).await?)
+    }
+    async fn partially_contradicting(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<Assessment>> {
+        Ok(assessments(ctx, &self.outcome.partially_contradicting).await?)
+    }
+    async fn supporting(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Assessment>> {
+        Ok(assessments(ctx, &self.outcome.supporting).await?)
+    }
+    /// Assessments that do not count: practice that ended before the commitment, or all of it
+    /// when the state is not committed.
+    async fn context(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Assessment>> {
+        Ok(assessments(ctx, &self.outcome.context).await?)
+    }
+    /// The human-rights obligations the provision protects or may restrict (the crosswalk).
+    async fn linked_rights(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProvisionLink>> {
+        Ok(load_list(ctx, LinksFrom(self.provision_id))
+            .await?
+            .into_iter()
+            .filter(|l| {
+                matches!(
+                    l.relation,
+                    LinkRelation::ProtectsRight | LinkRelation::MayRestrictRight
+                )
+            })
+            .map(ProvisionLink)
+            .collect())
+    }
+    /// One sentence, built from the records, that says why the status is what it is.
+    async fn explanation(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(explain(ctx, self).await?)
+    }
+    async fn as_of(&self) -> Date {
+        Date(self.as_of)
+    }
+    async fn methodology_version(&self) -> &'static str {
+        rules::METHODOLOGY_VERSION
+    }
+}
+
+fn act_phrase(act: CommitmentAct) -> &'static str {
+    match act {
+        CommitmentAct::Ratified => "ratified",
+        CommitmentAct::Acceded => "acceded to",
+        CommitmentAct::Signed => "signed",
+        CommitmentAct::Endorsed => "endorsed",
+        CommitmentAct::Joined => "joined",
+        CommitmentAct::VotedInFavour => "voted for",
+        CommitmentAct::AdoptedByConsensus => "joined the consensus adopting",
+        CommitmentAct::StatementOfSupport => "stated its support for",
+        CommitmentAct::Withdrew => "withdrew from",
+    }
+}
+
+fn when(d: Option<entity::PartialDate>) -> String {
+    match d {
+        Some(d) if d.precision == DatePrecision::Day => format!("on {d}"),
+        Some(d) => format!("in {d}"),
+        None => "(the source gives no date)".into(),
+    }
+}
+
+/// Builds the explanation from the records of the chain; nothing in it is written per case.
+async fn explain(ctx: &Context<'_>, gap: &Gap) -> Result<String> {
+    let state = load_one(ctx, StateById(gap.state_id)).await?;
+    let provision = load_one(ctx, ProvisionById(gap.provision_id)).await?;
+    let (Some(state), Some(provision)) = (state, provision) else {
+        return Ok(String::new());
+    };
+    let instrument = load_one(ctx, InstrumentById(provision.instrument_id)).await?;
+    let instrument_title = instrument.map(|i| i.title).unwrap_or_default();
+    let what = format!("{} ({})", provision.reference, provision.title);
+    let o = &gap.outcome;
+    let first_commitment = match o.commitments.first() {
+        Some(id) => load_one(ctx, CommitmentById(*id)).await?,
+        None => None,
+    };
+    let commitment = match &first_commitment {
+        Some(c) => {
+            let from = entity::PartialDate::from_parts(c.valid_from, c.valid_from_precision);
+            let weak = match o.strength {
+                Some(rules::Strength::SignatureOnly) => " (signature only, not ratified)",
+                Some(rules::Strength::ByMembership) => " (by membership of the adopting body)",
+                _ => "",
+            };
+            format!(
+                "{} {} the {} {}{weak}",
+                state.name,
+                act_phrase(c.act),
+                instrument_title,
+                when(from)
+            )
+        }
+        None => format!(
+            "{} has no commitment to the {} valid on {}",
+            state.name, instrument_title, gap.as_of
+        ),
+    };
+    let (ids, verb) = if !o.contradicting.is_empty() {
+        (&o.contradicting, "contradicts")
+    } else if !o.partially_contradicting.is_empty() {
+        (&o.partially_contradicting, "partially contradicts")
+    } else if !o.supporting.is_empty() {
+        (&o.supporting, "supports")
+    } else {
+        (&o.context, "")
+    };
+    let mut sentence = commitment;
+    match ids.first() {
+        Some(id) if !verb.is_empty() => {
+            if let Some(a) = load_one(ctx, AssessmentById(*id)).await? {
+                if let Some(e) = load_one(ctx, EvidenceById(a.evidence_id)).await? {
+                    let from = entity::PartialDate {
+                        date: e.occurred_from,
+                        precision: e.occurred_from_precision,
+                    };
+                    let by = e
+                        .attributed_by
+                        .map(|b| format!(" ({b})"))
+                        .unwrap_or_default();
+                    sentence.push_str(&format!(
+                        "; {} {}{by}, which {verb} {what}",
+                        when(Some(from)),
+                        e.title
+                    ));
+                }
+            }
+            if ids.len() > 1 {
+                sentence.push_str(&format!(", with {} more assessment(s)", ids.len() - 1));
+            }
+        }
+        Some(_) => sentence.push_str(&format!(
+            "; {} assessment(s) of its practice are returned as context",
+            ids.len()
+        )),
+        None if first_commitment.is_some() => sentence.push_str(&format!(
+            "; no published evidence bears on {what} since then"
+        )),
+        None => {}
+    }
+    if o.undated_commitment && !o.contradicting.is_empty() {
+        sentence.push_str(
+            " (the commitment date is unknown, so all practice up to the date was weighed)",
+        );
+    }
+    sentence.push('.');
+    Ok(sentence)
+}
+
+/// Which gaps to list.
+#[derive(InputObject, Default)]
+pub struct GapFilter {
+    /// States by ISO alpha-3 code (default: all).
+    pub states: Option<Vec<String>>,
+    /// Provisions by code. Asked-for provisions are listed for every state in scope, committed
+    /// or not; otherwise only pairs with a commitment or an assessment are listed.
+    pub provisions: Option<Vec<String>>,
+    pub kinds: Option<Vec<ProvisionKind>>,
+    /// Provisions of instruments adopted in these forums (slugs).
+    pub forums: Option<Vec<String>>,
+    pub statuses: Option<Vec<GapStatus>>,
+    /// Only gaps with counting evidence that began on or after this day.
+    pub evidence_from: Option<Date>,
+    /// Only gaps with counting evidence that began on or before this day.
+    pub evidence_to: Option<Date>,
+}
+
+/// Resolves a filter to a scope: state and provision ids (one statement each when given).
+async fn scope_of(
+    ctx: &Context<'_>,
+    states: Option<&[String]>,
+    provisions: Option<&[String]>,
+    kinds: Option<&[ProvisionKind]>,
+    forums: Option<&[String]>,
+) -> Result<Scope> {
+    let db = db(ctx);
+    let states = match states {
+        None => None,
+        Some(codes) => Some(
+            state::Entity::find()
+                .filter(state::Column::Code.is_in(repo::upper(codes)))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|s| s.id)
+                .collect(),
+        ),
+    };
+    let provisions = if provisions.is_none() && kinds.is_none() && forums.is_none() {
+        None
+    } else {
+        let mut q = provision::Entity::find();
+        if let Some(codes) = provisions {
+            q = q.filter(provision::Column::Code.is_in(repo::lower(codes)));
+        }
+        if let Some(kinds) = kinds {
+            q = q.filter(provision::Column::Kind.is_in(kinds.iter().copied()));
+        }
+        if let Some(slugs) = forums {
+            q = q.filter(
+                provision::Column::InstrumentId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(instrument::Column::Id)
+                        .from(instrument::Entity)
+                        .and_where(repo::id_in_keys(
+                            instrument::Column::ForumId,
+                            forum::Entity,
+                            forum::Column::Id,
+                            forum::Column::Slug,
+                            repo::lower(slugs),
+                        ))
+                        .to_owned(),
+                ),
+            );
+        }
+        Some(q.all(db).await?.into_iter().map(|p| p.id).collect())
+    };
+    Ok(Scope { states, provisions })
+}
+
+fn gap_cursor(state_id: i32, provision_id: i32) -> String {
+    URL_SAFE_NO_PAD.encode(format!("g:{state_id}:{provision_id}"))
+}
+
+fn decode_gap_cursor(field: &str, c: &str) -> Result<(i32, i32)> {
+    let bad = || Error::bad_input(field, format!("`{c}` is not a valid cursor"));
+    let text =
+        String::from_utf8(URL_SAFE_NO_PAD.decode(c).map_err(|_| bad())?).map_err(|_| bad())?;
+    let mut parts = text.strip_prefix("g:").ok_or_else(bad)?.split(':');
+    let s = parts.next().and_then(|x| x.parse().ok()).ok_or_else(bad)?;
+    let p = parts.next().and_then(|x| x.parse().ok()).ok_or_else(bad)?;
+    Ok((s, p))
+}
+
+/// Computes the filtered list of gaps in (state code, provision) order.
+fn list_gaps(inputs: &Inputs, filter: &GapFilter, as_of: NaiveDate) -> Vec<Gap> {
+    let asked = filter.provisions.is_some();
+    let statuses: Option<Vec<rules::GapStatus>> = filter
+        .statuses
+        .as_ref()
+        .map(|s| s.iter().map(|x| (*x).into()).collect());
+    let mut out = Vec::new();
+    for s in &inputs.states {
+        for p in &inputs.provisions {
+            if !asked && !inputs.has_records(s, p) {
+                continue;
+            }
+            let e = inputs.evaluate(s, p, as_of);
+            if statuses
+                .as_ref()
+                .is_some_and(|st| !st.contains(&e.outcome.status))
+            {
+                continue;
+            }
+            if filter.evidence_from.is_some() || filter.evidence_to.is_some() {
+                let counting: Vec<i32> = e
+                    .outcome
+                    .contradicting
+                    .iter()
+                    .chain(&e.outcome.partially_contradicting)
+                    .chain(&e.outcome.supporting)
+                    .copied()
+                    .collect();
+                let in_range = inputs.evidence_starts(s, p).any(|(id, start)| {
+                    counting.contains(&id)
+                        && filter.evidence_from.is_none_or(|f| start >= f.0)
+                        && filter.evidence_to.is_none_or(|t| start <= t.0)
+                });
+                if !in_range {
+                    continue;
+                }
+            }
+            out.push(Gap {
+                state_id: s.id,
+                provision_id: p.id,
+                outcome: e.outcome,
+                as_of,
+            });
+        }
+    }
+    out
+}
+
+/// A compact cell of the gap matrix.
+#[derive(SimpleObject)]
+pub struct GapCell {
+    /// ISO alpha-3 code.
+    pub state: String,
+    /// Provision code.
+    pub provision: String,
+    pub status: GapStatus,
+    /// Number of counting CONTRADICTS assessments.
+    pub contradicting: i32,
+    /// Number of counting PARTIALLY_CONTRADICTS assessments.
+    pub partially_contradicting: i32,
+    /// Number of counting SUPPORTS assessments.
+    pub supporting: i32,
+}
+
+/// Every requested state against every requested provision, for a heatmap.
+#[derive(SimpleObject)]
+pub struct GapMatrix {
+    /// State codes, in row order.
+    pub states: Vec<String>,
+    /// Provision codes, in column order.
+    pub provisions: Vec<String>,
+    /// One cell per state and provision, row by row.
+    pub cells: Vec<GapCell>,
+    pub as_of: Date,
+    pub methodology_version: &'static str,
+}
+
+/// How many gaps have a status.
+#[derive(SimpleObject, Clone, Copy)]
+pub struct StatusCount {
+    pub status: GapStatus,
+    pub count: i32,
+}
+
+/// A state's gaps for one kind of provision.
+#[derive(SimpleObject)]
+pub struct KindCounts {
+    pub kind: ProvisionKind,
+    /// Provisions of this kind the state is committed to at the date.
+    pub committed: i32,
+    pub counts: Vec<StatusCount>,
+}
+
+/// A provision and how many counting assessments contradict it.
+pub struct ProvisionContradictions {
+    provision_id: i32,
+    contradicting: i32,
+}
+
+#[Object]
+impl ProvisionContradictions {
+    async fn provision(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
+        Ok(load_one(ctx, ProvisionById(self.provision_id))
+            .await?
+            .map(Provision::from))
+    }
+    async fn contradicting(&self) -> i32 {
+        self.contradicting
+    }
+}
+
+/// One state's record at a glance.
+pub struct Scorecard {
+    state_id: i32,
+    as_of: NaiveDate,
+    counts: Vec<StatusCount>,
+    by_kind: Vec<KindCounts>,
+    committed: i32,
+    contradicted: i32,
+    latest_evidence: Option<entity::PartialDate>,
+    most_contradicted: Vec<ProvisionContradictions>,
+}
+
+#[Object]
+impl Scorecard {
+    async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
+        Ok(load_one(ctx, StateById(self.state_id)).await?.map(State))
+    }
+    async fn as_of(&self) -> Date {
+        Date(self.as_of)
+    }
+    async fn methodology_version(&self) -> &'static str {
+        rules::METHODOLOGY_VERSION
+    }
+    /// Provisions the state is committed to at the date.
+    async fn committed(&self) -> i32 {
+        self.committed
+    }
+    /// Of those, how many are CONTRADICTED.
+    async fn contradicted(&self) -> i32 {
+        self.contradicted
+    }
+    /// `contradicted / committed` (0 when nothing is committed).
+    async fn contradicted_share(&self) -> f64 {
+        if self.committed == 0 {
+            0.0
+        } else {
+            f64::from(self.contradicted) / f64::from(self.committed)
+        }
+    }
+    /// Gaps per status, over every provision.
+    async fn counts(&self) -> &[StatusCount] {
+        &self.counts
+    }
+    /// Gaps per status for each kind of provision.
+    async fn by_kind(&self) -> &[KindCounts] {
+        &self.by_kind
+    }
+    /// When the most recent assessed practice of the state began.
+    async fn latest_evidence_date(&self) -> Option<PartialDate> {
+        self.latest_evidence.map(PartialDate)
+    }
+    /// The provisions with the most contradicting assessments (at most 5).
+    async fn most_contradicted(&self) -> &[ProvisionContradictions] {
+        &self.most_contradicted
+    }
+}
+
+const STATUSES: [GapStatus; 5] = [
+    GapStatus::Contradicted,
+    GapStatus::Partial,
+    GapStatus::Implemented,
+    GapStatus::Unverified,
+    GapStatus::NotCommitted,
+];
+
+/// Builds a scorecard for one state.
+pub async fn scorecard_of(ctx: &Context<'_>, state_id: i32, as_of: NaiveDate) -> Result<Scorecard> {
+    let scope = Scope {
+        states: Some(vec![state_id]),
+        provisions: None,
+    };
+    let inputs = load::load(db(ctx), &scope, as_of).await?;
+    let mut totals: HashMap<rules::GapStatus, i32> = HashMap::new();
+    let mut kinds: BTreeMap<ProvisionKind, (i32, HashMap<rules::GapStatus, i32>)> = BTreeMap::new();
+    let mut most: Vec<ProvisionContradictions> = Vec::new();
+    let (mut committed, mut contradicted) = (0, 0);
+    for e in inputs.evaluate_all(as_of) {
+        let st = e.outcome.status;
+        *totals.entry(st).or_default() += 1;
+        let k = kinds.entry(e.provision.kind).or_default();
+        *k.1.entry(st).or_default() += 1;
+        if e.outcome.is_committed() {
+            committed += 1;
+            k.0 += 1;
+        }
+        if st == rules::GapStatus::Contradicted {
+            contradicted += 1;
+        }
+        if !e.outcome.contradicting.is_empty() {
+            most.push(ProvisionContradictions {
+                provision_id: e.provision.id,
+                contradicting: e.outcome.contradicting.len() as i32,
+            });
+        }
+    }
+    most.sort_by(|a, b| {
+        b.contradicting
+            .cmp(&a.contradicting)
+            .then(a.provision_id.cmp(&b.provision_id))
+    });
+    most.truncate(5);
+    let counts_of = |m: &HashMap<rules::GapStatus, i32>| {
+        STATUSES
+            .iter()
+            .map(|s| StatusCount {
+                status: *s,
+                count: m.get(&(*s).into()).copied().unwrap_or(0),
+            })
+            .collect::<Vec<_>>()
+    };
+    Ok(Scorecard {
+        state_id,
+        as_of,
+        counts: counts_of(&totals),
+        by_kind: kinds
+            .into_iter()
+            .map(|(kind, (committed, m))| KindCounts {
+                kind,
+                committed,
+                counts: counts_of(&m),
+            })
+            .collect(),
+        committed,
+        contradicted,
+        latest_evidence: inputs.latest_evidence(state_id),
+        most_contradicted: most,
+    })
+}
+
+/// Gaps of one provision for every state with a record (for `Provision.gaps`).
+pub async fn gaps_of_provision(
+    ctx: &Context<'_>,
+    provision_id: i32,
+    as_of: NaiveDate,
+    statuses: Option<Vec<GapStatus>>,
+) -> Result<Vec<Gap>> {
+    let scope = Scope {
+        states: None,
+        provisions: Some(vec![provision_id]),
+    };
+    let inputs = load::load(db(ctx), &scope, as_of).await?;
+    let filter = GapFilter {
+        statuses,
+        ..Default::default()
+    };
+    Ok(list_gaps(&inputs, &filter, as_of))
+}
+
+/// A state's commitments and positions in one forum.
+pub struct ForumPositions {
+    forum_id: Option<i32>,
+    commitments: Vec<commitment::Model>,
+    positions: Vec<position::Model>,
+}
+
+#[Object]
+impl ForumPositions {
+    /// The forum; null for acts outside any forum (e.g. deposited with a treaty depositary).
+    async fn forum(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forum>> {
+        match self.forum_id {
+            Some(f) => Ok(load_one(ctx, ForumById(f)).await?.map(Forum)),
+            None => Ok(None),
+        }
+    }
+    async fn commitments(&self) -> Vec<Commitment> {
+        self.commitments.iter().cloned().map(Commitment).collect()
+    }
+    async fn positions(&self) -> Vec<Position> {
+        self.positions.iter().cloned().map(Position).collect()
+    }
+}
+
+/// A position or a commitment, as one side of an inconsistency.
+#[derive(Union)]
+pub enum StanceRecord {
+    Position(Position),
+    Commitment(Commitment),
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "rules::InconsistencyReason")]
+pub enum InconsistencyReason {
+    /// Both are about the same provision or instrument.
+    SameSubject,
+    /// About different provisions that the crosswalk links as EQUIVALENT or REAFFIRMS.
+    LinkedProvisions,
+}
+
+/// Two opposite stances of one state, in different forums or instruments.
+pub struct Inconsistency {
+    state_id: i32,
+    a: rules::StanceFact,
+    b: rules::StanceFact,
+    reason: rules::InconsistencyReason,
+}
+
+async fn stance_record(ctx: &Context<'_>, f: &rules::StanceFact) -> Result<Option<StanceRecord>> {
+    Ok(match f.kind {
+        rules::StanceSource::Position => load_one(ctx, PositionById(f.id))
+            .await?
+            .map(|p| StanceRecord::Position(Position(p))),
+        rules::StanceSource::Commitment => load_one(ctx, CommitmentById(f.id))
+            .await?
+            .map(|c| StanceRecord::Commitment(Commitment(c))),
+    })
+}
+
+#[Object]
+impl Inconsistency {
+    async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
+        Ok(load_one(ctx, StateById(self.state_id)).await?.map(State))
+    }
+    async fn a(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<StanceRecord>> {
+        Ok(stance_record(ctx, &self.a).await?)
+    }
+    async fn b(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<StanceRecord>> {
+        Ok(stance_record(ctx, &self.b).await?)
+    }
+    async fn reason(&self) -> InconsistencyReason {
+        self.reason.into()
+    }
+}
+
+#[derive(Default)]
+pub struct GapQuery;
+
+#[Object]
+impl GapQuery {
+    /// Gaps between commitments and practice, in state then provision order. Without
+    /// `filter.provisions`, only pairs with a commitment or an assessment are listed.
+    /// `asOf` defaults to today. `first` defaults to 20, at most 100.
+    async fn gaps(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        filter: Option<GapFilter>,
+        as_of: Option<Date>,
+    ) -> async_graphql::Result<Conn<Gap>> {
+        let first = first.unwrap_or(repo::DEFAULT_PAGE_SIZE);
+        if !(0..=MAX_PAGE_SIZE).contains(&first) {
+            return Err(Error::bad_input(
+                "first",
+                format!("`first` must be between 0 and {MAX_PAGE_SIZE} (asked for {first})"),
+            )
+            .into());
+        }
+        let after = after.map(|c| decode_gap_cursor("after", &c)).transpose()?;
+        let filter = filter.unwrap_or_default();
+        let as_of = as_of_or_today(as_of);
+        let scope = scope_of(
+            ctx,
+            filter.states.as_deref(),
+            filter.provisions.as_deref(),
+            filter.kinds.as_deref(),
+            filter.forums.as_deref(),
+        )
+        .await?;
+        let inputs = load::load(db(ctx), &scope, as_of).await?;
+        let all = list_gaps(&inputs, &filter, as_of);
+        let start = match after {
+            None => 0,
+            Some(key) => all
+                .iter()
+                .position(|g| (g.state_id, g.provision_id) == key)
+                .map(|i| i + 1)
+                .ok_or_else(|| {
+                    Error::bad_input("after", "the cursor does not point into this list")
+                })?,
+        };
+        let total = all.len();
+        let end = (start + first as usize).min(total);
+        let mut conn = Connection::with_additional_fields(
+            start > 0,
+            end < total,
+            Totals {
+                total_count: total as i64,
+            },
+        );
+        conn.edges.extend(
+            all.into_iter()
+                .skip(start)
+                .take(end - start)
+                .map(|g| Edge::new(gap_cursor(g.state_id, g.provision_id), g)),
+        );
+        Ok(conn)
+    }
+
+    /// Every requested state (default all) against every provision of the requested kinds
+    /// (default all) in one answer, with compact cells.
+    async fn gap_matrix(
+        &self,
+        ctx: &Context<'_>,
+        states: Option<Vec<String>>,
+        kinds: Option<Vec<ProvisionKind>>,
+        as_of: Option<Date>,
+    ) -> async_graphql::Result<GapMatrix> {
+        let as_of = as_of_or_today(as_of);
+        let scope = scope_of(ctx, states.as_deref(), None, kinds.as_deref(), None).await?;
+        let inputs = load::load(db(ctx), &scope, as_of).await?;
+        let cells = inputs
+            .evaluate_all(as_of)
+            .map(|e| GapCell {
+                state: e.state.code.clone(),
+                provision: e.provision.code.clone(),
+                status: e.outcome.status.into(),
+                contradicting: e.outcome.contradicting.len() as i32,
+                partially_contradicting: e.outcome.partially_contradicting.len() as i32,
+                supporting: e.outcome.supporting.len() as i32,
+            })
+            .collect();
+        Ok(GapMatrix {
+            states: inputs.states.iter().map(|s| s.code.clone()).collect(),
+            provisions: inputs.provisions.iter().map(|p| p.code.clone()).collect(),
+            cells,
+            as_of: Date(as_of),
+            methodology_version: rules::METHODOLOGY_VERSION,
+        })
+    }
+
+    /// One state's record at a glance; null when there is no such state.
+    async fn scorecard(
+        &self,
+        ctx: &Context<'_>,
+        state: String,
+        as_of: Option<Date>,
+    ) -> async_graphql::Result<Option<Scorecard>> {
+        let Some(s) = repo::states::by_code(db(ctx), &state).await? else {
+            return Ok(None);
+        };
+        Ok(Some(scorecard_of(ctx, s.id, as_of_or_today(as_of)).await?))
+    }
+
+    /// A state's commitments and positions on a provision, and on provisions the crosswalk
+    /// links to it as EQUIVALENT or REAFFIRMS, grouped by forum.
+    async fn positions_across_forums(
+        &self,
+        ctx: &Context<'_>,
+        state: String,
+        provision: String,
+    ) -> async_graphql::Result<Vec<ForumPositions>> {
+        let db = db(ctx);
+        let Some(s) = repo::states::by_code(db, &state).await? else {
+            return Err(Error::bad_input("state", format!("unknown state `{state}`")).into());
+        };
+        let Some(p) = repo::provisions::by_code(db, &provision).await? else {
+            return Err(
+                Error::bad_input("provision", format!("unknown provision `{provision}`")).into(),
+            );
+        };
+        let (commitments, positions) = repo::gaps::across_forums(db, s.id, p.id).await?;
+        let mut groups: BTreeMap<Option<i32>, ForumPositions> = BTreeMap::new();
+        for c in commitments {
+            groups
+                .entry(c.forum_id)
+                .or_insert_with(|| ForumPositions {
+                    forum_id: c.forum_id,
+                    commitments: vec![],
+                    positions: vec![],
+                })
+                .commitments
+                .push(c);
+        }
+        for p in positions {
+            groups
+                .entry(Some(p.forum_id))
+                .or_insert_with(|| ForumPositions {
+                    forum_id: Some(p.forum_id),
+                    commitments: vec![],
+                    positions: vec![],
+                })
+                .positions
+                .push(p);
+        }
+        Ok(groups.into_values().collect())
+    }
+
+    /// Opposite stances of a state (or of every state) in different forums or instruments.
+    async fn inconsistencies(
+        &self,
+        ctx: &Context<'_>,
+        state: Option<String>,
+        as_of: Option<Date>,
+    ) -> async_graphql::Result<Vec<Inconsistency>> {
+        let db = db(ctx);
+        let as_of = as_of_or_today(as_of);
+        let state_id = match &state {
+            None => None,
+            Some(code) => match repo::states::by_code(db, code).await? {
+                Some(s) => Some(s.id),
+                None => {
+                    return Err(Error::bad_input("state", format!("unknown state `{code}`")).into())
+                }
+            },
+        };
+        let found = repo::gaps::inconsistencies(db, state_id, as_of).await?;
+        Ok(found
+            .into_iter()
+            .map(|(state_id, i)| Inconsistency {
+                state_id,
+                a: i.a,
+                b: i.b,
+                reason: i.reason,
+            })
+            .collect())
+    }
+}
+
+/// `State.scorecard` and `Provision.gaps` live here with the engine they call.
+pub async fn state_scorecard(
+    ctx: &Context<'_>,
+    state_id: i32,
+    as_of: Option<Date>,
+) -> Result<Scorecard> {
+    scorecard_of(ctx, state_id, as_of_or_today(as_of)).await
+}
+
+/// Used by `Provision.gaps`.
+pub async fn provision_gaps(
+    ctx: &Context<'_>,
+    provision_id: i32,
+    as_of: Option<Date>,
+    statuses: Option<Vec<GapStatus>>,
+) -> Result<Vec<Gap>> {
+    gaps_of_provision(ctx, provision_id, as_of_or_today(as_of), statuses).await
+}

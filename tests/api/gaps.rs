@@ -1,0 +1,422 @@
+//! The gap engine through the API: the founding case on the bundled data, and one fixture per
+//! rule (commitment windows, withdrawal, reservations, support-only, inconsistencies).
+
+use crate::helpers::{spawn_app, spawn_app_with};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+
+#[tokio::test]
+async fn mexico_pegasus_contradicts_iccpr_17_with_its_full_chain() {
+    let app = spawn_app().await;
+    let d = app
+        .data(
+            r#"{ gaps(filter: { states: ["MEX"], provisions: ["iccpr-17"] }, asOf: "2024-01-01") {
+                 totalCount
+                 nodes { status committedSince strength explanation methodologyVersion asOf
+                   state { code } provision { code }
+                   commitments { act validFrom instrument { slug } sources { title } }
+                   contradicting { finding confidence rationale sources { key }
+                     evidence { slug title occurredFrom attribution { attributedBy status } sources { key url } } } } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["gaps"]["totalCount"], 1);
+    let g = &d["gaps"]["nodes"][0];
+    assert_eq!(g["status"], "CONTRADICTED");
+    assert_eq!(g["committedSince"], "1981-03-23");
+    assert_eq!(g["strength"], "FULL");
+    assert_eq!(g["methodologyVersion"], "1.0");
+    assert_eq!(g["commitments"][0]["act"], "ACCEDED");
+    assert_eq!(g["commitments"][0]["instrument"]["slug"], "iccpr");
+    assert!(!g["commitments"][0]["sources"]
+        .as_array()
+        .map(Vec::is_empty)
+        .unwrap_or(true));
+    let contradicting = g["contradicting"].as_array().expect("a list");
+    let pegasus = contradicting
+        .iter()
+        .find(|a| a["evidence"]["slug"] == "mex-pegasus-2017")
+        .expect("the Reckless Exploit case counts");
+    assert_eq!(pegasus["finding"], "CONTRADICTS");
+    assert!(pegasus["evidence"]["sources"].as_array().is_some_and(|s| s
+        .iter()
+        .any(|s| s["key"] == "citizenlab-2017-reckless-exploit")));
+    let explanation = g["explanation"].as_str().expect("text");
+    assert!(explanation.starts_with("Mexico acceded to the International Covenant on Civil and Political Rights on 1981-03-23"), "{explanation}");
+    assert!(explanation.contains("contradicts Art. 17"), "{explanation}");
+}
+
+#[tokio::test]
+async fn a_norm_gap_carries_the_rights_it_touches() {
+    let app = spawn_app().await;
+    let d = app
+        .data(
+            r#"{ gaps(filter: { states: ["MEX"], provisions: ["gge-2015-13e"] }, asOf: "2024-01-01") {
+                 nodes { status strength linkedRights { relation to { code } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let g = &d["gaps"]["nodes"][0];
+    assert_eq!(g["status"], "CONTRADICTED");
+    assert_eq!(
+        g["strength"], "FULL",
+        "consensus adoption of A/RES/70/237 is a full commitment"
+    );
+    let rights: Vec<_> = g["linkedRights"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|l| l["to"]["code"].clone())
+        .collect();
+    assert!(rights.contains(&json!("iccpr-17")), "{rights:?}");
+}
+
+#[tokio::test]
+async fn scorecard_counts_add_up_and_state_scorecard_agrees() {
+    let app = spawn_app().await;
+    let d = app
+        .data(
+            r#"{ scorecard(state: "mex", asOf: "2024-01-01") { committed contradicted contradictedShare latestEvidenceDate
+                   counts { status count } byKind { kind committed } mostContradicted { provision { code } contradicting } }
+                 provisions(first: 1) { totalCount }
+                 state(code: "MEX") { scorecard(asOf: "2024-01-01") { committed contradicted } } }"#,
+            json!({}),
+        )
+        .await;
+    let s = &d["scorecard"];
+    let total: i64 = s["counts"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|c| c["count"].as_i64().unwrap_or(0))
+        .sum();
+    assert_eq!(
+        total,
+        d["provisions"]["totalCount"].as_i64().unwrap_or(-1),
+        "one status per provision"
+    );
+    let committed: i64 = s["byKind"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|k| k["committed"].as_i64().unwrap_or(0))
+        .sum();
+    assert_eq!(committed, s["committed"].as_i64().unwrap_or(-1));
+    assert!(s["contradicted"].as_i64().unwrap_or(0) >= 1);
+    assert_eq!(d["state"]["scorecard"]["committed"], s["committed"]);
+    assert!(s["mostContradicted"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .any(|m| m["provision"]["code"] == "iccpr-17"));
+}
+
+#[tokio::test]
+async fn positions_across_forums_groups_by_forum() {
+    let app = spawn_app().await;
+    let d = app
+        .data(
+            r#"{ positionsAcrossForums(state: "USA", provision: "gge-2015-13a") {
+                 forum { slug } commitments { instrument { slug } validFrom } positions { instrument { slug } stance date sources { key } } } }"#,
+            json!({}),
+        )
+        .await;
+    let groups = d["positionsAcrossForums"].as_array().expect("list");
+    let unga = groups
+        .iter()
+        .find(|g| g["forum"]["slug"] == "unga")
+        .expect("the General Assembly");
+    assert!(unga["commitments"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .any(|c| c["instrument"]["slug"] == "gge-2015"));
+    let err = app
+        .error(
+            r#"{ positionsAcrossForums(state: "USA", provision: "nope") { forum { slug } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(crate::helpers::code(&err), "BAD_USER_INPUT");
+}
+
+// ---- fixtures: one small registry where each rule has a case of its own ----
+
+struct Fixture(PathBuf);
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn write(dir: &Path, rel: &str, body: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, body).expect("write");
+}
+
+/// States: AAA ratified in 2000 (no evidence), WWW ratified 2000 and withdrew 2010, RRR ratified
+/// with a reservation on t-2, SSS ratified with only supporting evidence, CCC ratified 2000
+/// with practice contradicting t-1 in 2005 and earlier practice from 1995, NNN never committed.
+fn gap_fixture() -> Fixture {
+    let dir =
+        std::env::temp_dir().join(format!("normwatch_gaps_{}", uuid::Uuid::new_v4().simple()));
+    write(&dir, "sources/s.csv", "key,kind,title,publisher,url\nsrc,DATASET,Test source,Normwatch tests,https://example.org/test\n");
+    write(
+        &dir,
+        "states/s.csv",
+        "code,alpha2,name,un_member,sources\nAAA,AA,Aland,true,src\nWWW,WW,Westland,true,src\nRRR,RR,Reserveland,true,src\nSSS,SS,Supportland,true,src\nCCC,CC,Contraland,true,src\nNNN,NN,Noland,true,src\n",
+    );
+    write(
+        &dir,
+        "forums/f.csv",
+        "slug,name,kind,sources\nf-one,Forum One,INTERGOVERNMENTAL,src\nf-two,Forum Two,REGIONAL,src\n",
+    );
+    write(
+        &dir,
+        "instruments/i.csv",
+        "slug,title,kind,bindingness,forum,adopted_on,sources\ntreaty,Test Treaty,TREATY,LEGALLY_BINDING,f-one,1990,src\ndecl,Test Declaration,DECLARATION,POLITICAL,f-two,1995,src\n",
+    );
+    write(
+        &dir,
+        "provisions/p.csv",
+        "code,kind,instrument,reference,title,summary,sources\nt-1,HUMAN_RIGHTS_OBLIGATION,treaty,Art. 1,Privacy,A test right.,src\nt-2,HUMAN_RIGHTS_OBLIGATION,treaty,Art. 2,Expression,Another test right.,src\nd-1,NORM,decl,para 1,A norm,A test norm.,src\n",
+    );
+    write(
+        &dir,
+        "provision_links/l.csv",
+        "from,to,relation,rationale,sources\nd-1,t-1,PROTECTS_RIGHT,The norm protects the right.,src\n",
+    );
+    write(
+        &dir,
+        "commitments/c.csv",
+        "state,instrument,forum,act,modality,valid_from,reservations,sources\n\
+AAA,treaty,f-one,RATIFIED,EXPLICIT,2000-01-01,,src\n\
+WWW,treaty,f-one,RATIFIED,EXPLICIT,2000-01-01,,src\n\
+WWW,treaty,f-one,WITHDREW,EXPLICIT,2010-01-01,,src\n\
+RRR,treaty,f-one,RATIFIED,EXPLICIT,2000-01-01,t-2,src\n\
+SSS,treaty,f-one,RATIFIED,EXPLICIT,2000-01-01,,src\n\
+CCC,treaty,f-one,RATIFIED,EXPLICIT,2000-01-01,,src\n\
+CCC,decl,f-two,ENDORSED,EXPLICIT,1995,,src\n",
+    );
+    write(
+        &dir,
+        "positions/p.csv",
+        "state,forum,instrument,provision,kind,stance,date,summary,sources\n\
+CCC,f-one,decl,,VOTE,OPPOSES,1996-05-01,Voted against the declaration in forum one,src\n",
+    );
+    write(
+        &dir,
+        "evidence/e.csv",
+        "slug,title,summary,kind,occurred_from,occurred_to,responsible_states,attribution_status,sources\n\
+sss-law,A privacy law,SSS adopts a data-protection law.,LEGISLATION,2005-06-01,,SSS,ACKNOWLEDGED,src\n\
+ccc-spy,Spyware on journalists,CCC agencies target journalists.,SURVEILLANCE,2005-01-01,2006-01-01,CCC,SETTLED,src\n\
+ccc-old,Old wiretaps,CCC wiretaps before ratifying.,SURVEILLANCE,1995,1996,CCC,SETTLED,src\n\
+nnn-spy,Spyware in Noland,NNN targets activists.,SURVEILLANCE,2005,,NNN,CONTESTED,src\n",
+    );
+    write(
+        &dir,
+        "assessments/a.csv",
+        "evidence,state,provision,finding,confidence,rationale,sources\n\
+sss-law,SSS,t-1,SUPPORTS,HIGH,The law protects privacy.,src\n\
+ccc-spy,CCC,t-1,CONTRADICTS,HIGH,Targeting journalists interferes with privacy.,src\n\
+ccc-old,CCC,t-1,CONTRADICTS,MEDIUM,Wiretaps without warrant.,src\n\
+nnn-spy,NNN,t-1,CONTRADICTS,LOW,Targeting activists.,src\n",
+    );
+    Fixture(dir)
+}
+
+async fn fixture_app() -> (crate::helpers::TestApp, Fixture) {
+    let f = gap_fixture();
+    let dir = f.0.clone();
+    (spawn_app_with(move |c| c.seed_dir = dir).await, f)
+}
+
+const GAP: &str = r#"query($s: [String!], $p: [String!], $d: Date) {
+  gaps(filter: { states: $s, provisions: $p }, asOf: $d, first: 100) {
+    nodes { state { code } provision { code } status committedSince strength
+            contradicting { evidence { slug } } supporting { evidence { slug } } context { evidence { slug } } explanation }
+  }
+}"#;
+
+async fn gap(app: &crate::helpers::TestApp, state: &str, provision: &str, as_of: &str) -> Value {
+    let d = app
+        .data(GAP, json!({ "s": [state], "p": [provision], "d": as_of }))
+        .await;
+    d["gaps"]["nodes"][0].clone()
+}
+
+#[tokio::test]
+async fn a_committed_state_with_no_evidence_is_unverified() {
+    let (app, _f) = fixture_app().await;
+    let g = gap(&app, "AAA", "t-1", "2020-01-01").await;
+    assert_eq!(g["status"], "UNVERIFIED");
+    assert_eq!(g["committedSince"], "2000-01-01");
+    assert!(
+        g["explanation"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("no published evidence"),
+        "{g}"
+    );
+}
+
+#[tokio::test]
+async fn as_of_before_the_ratification_gives_not_committed() {
+    let (app, _f) = fixture_app().await;
+    let g = gap(&app, "AAA", "t-1", "1999-12-31").await;
+    assert_eq!(g["status"], "NOT_COMMITTED");
+    assert!(g["committedSince"].is_null() && g["strength"].is_null());
+}
+
+#[tokio::test]
+async fn a_withdrawal_ends_the_commitment() {
+    let (app, _f) = fixture_app().await;
+    assert_eq!(
+        gap(&app, "WWW", "t-1", "2005-01-01").await["status"],
+        "UNVERIFIED"
+    );
+    assert_eq!(
+        gap(&app, "WWW", "t-1", "2012-01-01").await["status"],
+        "NOT_COMMITTED"
+    );
+}
+
+#[tokio::test]
+async fn a_reservation_excludes_its_provision_only() {
+    let (app, _f) = fixture_app().await;
+    assert_eq!(
+        gap(&app, "RRR", "t-2", "2020-01-01").await["status"],
+        "NOT_COMMITTED"
+    );
+    assert_eq!(
+        gap(&app, "RRR", "t-1", "2020-01-01").await["status"],
+        "UNVERIFIED"
+    );
+}
+
+#[tokio::test]
+async fn supporting_evidence_only_is_implemented() {
+    let (app, _f) = fixture_app().await;
+    let g = gap(&app, "SSS", "t-1", "2020-01-01").await;
+    assert_eq!(g["status"], "IMPLEMENTED");
+    assert_eq!(g["supporting"][0]["evidence"]["slug"], "sss-law");
+}
+
+#[tokio::test]
+async fn evidence_before_the_commitment_is_context_and_later_evidence_counts() {
+    let (app, _f) = fixture_app().await;
+    let g = gap(&app, "CCC", "t-1", "2020-01-01").await;
+    assert_eq!(g["status"], "CONTRADICTED");
+    assert_eq!(
+        g["contradicting"],
+        json!([{ "evidence": { "slug": "ccc-spy" } }])
+    );
+    assert_eq!(g["context"], json!([{ "evidence": { "slug": "ccc-old" } }]));
+    // Before the 2005 practice, the same commitment was unverified.
+    assert_eq!(
+        gap(&app, "CCC", "t-1", "2004-12-31").await["status"],
+        "UNVERIFIED"
+    );
+}
+
+#[tokio::test]
+async fn an_uncommitted_state_with_evidence_is_listed_as_not_committed() {
+    let (app, _f) = fixture_app().await;
+    let d = app
+        .data(r#"{ gaps(asOf: "2020-01-01", filter: { states: ["NNN"] }) { totalCount nodes { status context { evidence { slug } } } } }"#, json!({}))
+        .await;
+    assert_eq!(d["gaps"]["totalCount"], 1);
+    assert_eq!(d["gaps"]["nodes"][0]["status"], "NOT_COMMITTED");
+    assert_eq!(
+        d["gaps"]["nodes"][0]["context"][0]["evidence"]["slug"],
+        "nnn-spy"
+    );
+}
+
+#[tokio::test]
+async fn an_opposing_vote_against_an_endorsed_declaration_is_an_inconsistency() {
+    let (app, _f) = fixture_app().await;
+    let d = app
+        .data(
+            r#"{ inconsistencies(state: "CCC", asOf: "2020-01-01") { reason state { code }
+                 a { __typename ... on Position { stance forum { slug } } }
+                 b { __typename ... on Commitment { act forum { slug } instrument { slug } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let list = d["inconsistencies"].as_array().expect("list");
+    assert_eq!(list.len(), 1, "{d:#}");
+    assert_eq!(list[0]["reason"], "SAME_SUBJECT");
+    assert_eq!(list[0]["a"]["stance"], "OPPOSES");
+    assert_eq!(list[0]["b"]["instrument"]["slug"], "decl");
+    let none = app
+        .data(r#"{ inconsistencies(state: "AAA") { reason } }"#, json!({}))
+        .await;
+    assert_eq!(none["inconsistencies"], json!([]));
+}
+
+#[tokio::test]
+async fn gap_matrix_cells_agree_with_gaps() {
+    let (app, _f) = fixture_app().await;
+    let m = app
+        .data(r#"{ gapMatrix(asOf: "2020-01-01") { states provisions methodologyVersion cells { state provision status contradicting supporting } } }"#, json!({}))
+        .await;
+    let m = &m["gapMatrix"];
+    let states = m["states"].as_array().expect("states").len();
+    let provisions = m["provisions"].as_array().expect("provisions").len();
+    let cells = m["cells"].as_array().expect("cells");
+    assert_eq!(cells.len(), states * provisions);
+    let codes: Vec<String> = m["provisions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|p| p.as_str().unwrap_or_default().to_string())
+        .collect();
+    let all = app
+        .data(
+            GAP,
+            json!({ "s": m["states"], "p": codes, "d": "2020-01-01" }),
+        )
+        .await;
+    let gaps = all["gaps"]["nodes"].as_array().expect("gaps");
+    assert_eq!(gaps.len(), cells.len());
+    for c in cells {
+        let g = gaps
+            .iter()
+            .find(|g| g["state"]["code"] == c["state"] && g["provision"]["code"] == c["provision"])
+            .expect("every cell has its gap");
+        assert_eq!(g["status"], c["status"], "{c}");
+        assert_eq!(
+            g["contradicting"].as_array().map(Vec::len),
+            c["contradicting"].as_u64().map(|n| n as usize)
+        );
+        assert_eq!(
+            g["supporting"].as_array().map(Vec::len),
+            c["supporting"].as_u64().map(|n| n as usize)
+        );
+    }
+}
+
+#[tokio::test]
+async fn gaps_filter_by_status_and_paginate() {
+    let (app, _f) = fixture_app().await;
+    let d = app
+        .data(r#"{ gaps(asOf: "2020-01-01", filter: { statuses: [CONTRADICTED, IMPLEMENTED] }) { totalCount nodes { status } } }"#, json!({}))
+        .await;
+    assert_eq!(d["gaps"]["totalCount"], 2);
+    let page = app.data(r#"{ gaps(asOf: "2020-01-01", first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { state { code } } } }"#, json!({})).await;
+    let next = app
+        .data(
+            r#"query($a: String) { gaps(asOf: "2020-01-01", first: 2, after: $a) { nodes { state { code } } } }"#,
+            json!({ "a": page["gaps"]["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    assert_eq!(page["gaps"]["pageInfo"]["hasNextPage"], true);
+    assert_ne!(page["gaps"]["nodes"][0], next["gaps"]["nodes"][0]);
+    let err = app
+        .error(r#"{ gaps(first: 101) { totalCount } }"#, json!({}))
+        .await;
+    assert_eq!(crate::helpers::code(&err), "BAD_USER_INPUT");
+}
