@@ -795,17 +795,17 @@ impl GapQuery {
         })
     }
 
-    /// One state's record at a glance; null when there is no such state.
+    /// One state's record at a glance. An unknown state code is a NOT_FOUND error.
     async fn scorecard(
         &self,
         ctx: &Context<'_>,
         state: String,
         as_of: Option<Date>,
-    ) -> async_graphql::Result<Option<Scorecard>> {
+    ) -> async_graphql::Result<Scorecard> {
         let Some(s) = repo::states::by_code(db(ctx), &state).await? else {
-            return Ok(None);
+            return Err(Error::NotFound(format!("no state with code `{state}`")).into());
         };
-        Ok(Some(scorecard_of(ctx, s.id, as_of_or_today(as_of)).await?))
+        Ok(scorecard_of(ctx, s.id, as_of_or_today(as_of)).await?)
     }
 
     /// A state's commitments and positions on a provision, and on provisions the crosswalk
