@@ -21,6 +21,11 @@ enum Command {
     Migrate,
     /// Validate a data directory and load it (upsert by stable key); nothing is written if any
     /// record is bad.
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     Seed {
         /// The data directory (default: the bundled seed/data).
         #[arg(long)]
@@ -29,6 +34,36 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account (the first admin, typically). The password is read from a prompt, or
+    /// from standard input when it is not a terminal; never from an argument.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// VIEWER, CONTRIBUTOR, EDITOR or ADMIN.
+        #[arg(long)]
+        role: String,
+    },
+}
+
+/// Reads a password without echo from a terminal, or one line from piped standard input.
+fn read_password() -> std::io::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password (at least 12 characters): ")?;
+        let again = rpassword::prompt_password("Repeat it: ")?;
+        if first != again {
+            return Err(std::io::Error::other("the two passwords differ"));
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
 }
 
 #[tokio::main]
@@ -61,6 +96,29 @@ async fn run(command: Command, config: Config) -> Result<(), BoxError> {
             let (conn, _) = db::connect(&config.database_url).await?;
             db::migrate(&conn).await?;
             println!("migrations applied");
+        }
+        Command::User {
+            command: UserCommand::Create { email, role },
+        } => {
+            let role: entity::UserRole = role
+                .trim()
+                .to_uppercase()
+                .parse()
+                .map_err(|e: String| format!("--role: {e}"))?;
+            let password = read_password()?;
+            let (conn, _) = db::connect(&config.database_url).await?;
+            db::migrate(&conn).await?;
+            let user = api::schema::user::create_user(
+                &conn,
+                "command line",
+                None,
+                &email,
+                &password,
+                role,
+            )
+            .await
+            .map_err(|e| e.message())?;
+            println!("created {} ({})", user.email, user.role);
         }
         Command::Seed { path, check } => {
             let dir = path.unwrap_or(config.seed_dir);

@@ -1,5 +1,6 @@
 //! Building and running the server. `main` and the tests go through the same [`App::build`].
 
+use crate::auth::TokenKeys;
 use crate::config::Config;
 use crate::db::{self, StatementCounter};
 use crate::{routes, schema};
@@ -15,6 +16,7 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// A built server: connected, migrated, seeded if empty, and bound to its port.
 pub struct App {
     config: Config,
+    keys: Option<TokenKeys>,
     db: DatabaseConnection,
     statements: StatementCounter,
     acceptor: TcpAcceptor,
@@ -24,6 +26,8 @@ pub struct App {
 impl App {
     /// Connects, migrates, loads the bundled data into an empty database, binds the address.
     pub async fn build(config: Config) -> Result<App, BoxError> {
+        // Keys first: a bad key file should stop start-up before anything else happens.
+        let keys = TokenKeys::from_config(&config)?;
         let (db, statements) = db::connect(&config.database_url)
             .await
             .map_err(|e| format!("cannot open the database at DATABASE_URL: {e}"))?;
@@ -46,6 +50,7 @@ impl App {
             .unwrap_or(config.addr.port());
         Ok(App {
             config,
+            keys,
             db,
             statements,
             acceptor,
@@ -70,7 +75,7 @@ impl App {
 
     /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish (10 s at most).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        if self.config.jwt_secret.is_none() {
+        if self.keys.is_none() {
             tracing::info!("NORMWATCH_JWT_SECRET is not set: serving reads only");
         }
         tracing::info!(
@@ -78,8 +83,16 @@ impl App {
             port = self.port,
             "serving GraphQL at /graphql (GraphiQL in a browser)"
         );
-        let schema = schema::build(self.db.clone(), &self.config);
-        let app = routes::build(schema, self.db.clone(), &self.config);
+        let schema = schema::build(self.db.clone(), &self.config, self.keys.clone());
+        let gate = routes::Gate {
+            keys: self.keys.clone(),
+            loaders: schema::LoaderSettings {
+                delay: Duration::from_millis(self.config.batch_delay_ms),
+            },
+            timeout: Duration::from_secs(self.config.request_timeout_secs),
+            max_batch: self.config.max_batch,
+        };
+        let app = routes::build(schema, self.db.clone(), gate, &self.config);
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown_signal(), Some(Duration::from_secs(10)))
             .await

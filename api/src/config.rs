@@ -22,6 +22,17 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// How tokens are signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JwtAlgorithm {
+    /// HMAC-SHA256 with `NORMWATCH_JWT_SECRET` (the default).
+    Hs256,
+    /// RSA with the key files `NORMWATCH_JWT_PRIVATE_KEY_FILE` / `NORMWATCH_JWT_PUBLIC_KEY_FILE`.
+    Rs256,
+    /// Ed25519 with the same key files.
+    EdDsa,
+}
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -41,6 +52,28 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// `NORMWATCH_JWT_SECRET`: HS256 secret, at least 32 bytes. Without it the API is read-only.
     pub jwt_secret: Option<Secret>,
+    /// `NORMWATCH_JWT_ALGORITHM`: `HS256` (default), `RS256` or `EdDSA`.
+    pub jwt_algorithm: JwtAlgorithm,
+    /// `NORMWATCH_JWT_PRIVATE_KEY_FILE` / `NORMWATCH_JWT_PUBLIC_KEY_FILE`: PEM keys for RS256/EdDSA.
+    pub jwt_private_key_file: Option<PathBuf>,
+    pub jwt_public_key_file: Option<PathBuf>,
+    /// `NORMWATCH_JWT_ISSUER` and `NORMWATCH_JWT_AUDIENCE`: pinned in every token.
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    /// `NORMWATCH_TOKEN_TTL_MINUTES`: how long a token lives.
+    pub token_ttl_minutes: u64,
+    /// Whether mutations are served: `NORMWATCH_WRITES` (default: when a signing key is set).
+    pub writes_enabled: bool,
+    /// `NORMWATCH_RATE_LIMIT_CAPACITY` / `NORMWATCH_RATE_LIMIT_PER_MINUTE`: query-cost budget per
+    /// token or client address, and how fast it refills.
+    pub rate_limit_capacity: u64,
+    pub rate_limit_per_minute: u64,
+    /// `NORMWATCH_LOGIN_ATTEMPTS`: failed logins allowed per account and per address in 15 minutes.
+    pub login_attempts: u32,
+    /// `NORMWATCH_REQUEST_TIMEOUT_SECS`: longest a request may run.
+    pub request_timeout_secs: u64,
+    /// `NORMWATCH_MAX_BATCH`: most operations in one batched request.
+    pub max_batch: usize,
     /// `NORMWATCH_MAX_DEPTH`: deepest query accepted.
     pub max_depth: usize,
     /// `NORMWATCH_MAX_COMPLEXITY`: most complex query accepted.
@@ -141,6 +174,38 @@ impl Config {
             }
             Some(s) => Some(Secret(s)),
         };
+        let jwt_algorithm = match var("NORMWATCH_JWT_ALGORITHM").as_deref() {
+            None | Some("HS256") => JwtAlgorithm::Hs256,
+            Some("RS256") => JwtAlgorithm::Rs256,
+            Some("EdDSA") => JwtAlgorithm::EdDsa,
+            Some(other) => {
+                return Err(err(
+                    "NORMWATCH_JWT_ALGORITHM",
+                    format!("`{other}` is not HS256, RS256 or EdDSA"),
+                ))
+            }
+        };
+        let key_file = |name: &'static str| -> Result<Option<PathBuf>, ConfigError> {
+            match var(name) {
+                None => Ok(None),
+                Some(p) if std::path::Path::new(&p).is_file() => Ok(Some(PathBuf::from(p))),
+                Some(p) => Err(err(name, format!("`{p}` is not a readable file"))),
+            }
+        };
+        let jwt_private_key_file = key_file("NORMWATCH_JWT_PRIVATE_KEY_FILE")?;
+        let jwt_public_key_file = key_file("NORMWATCH_JWT_PUBLIC_KEY_FILE")?;
+        let has_key = match jwt_algorithm {
+            JwtAlgorithm::Hs256 => jwt_secret.is_some(),
+            _ => {
+                if jwt_private_key_file.is_none() || jwt_public_key_file.is_none() {
+                    return Err(err(
+                        "NORMWATCH_JWT_PRIVATE_KEY_FILE",
+                        "RS256 and EdDSA need NORMWATCH_JWT_PRIVATE_KEY_FILE and NORMWATCH_JWT_PUBLIC_KEY_FILE".into(),
+                    ));
+                }
+                true
+            }
+        };
         let number =
             |name: &'static str, default: usize, min: usize| -> Result<usize, ConfigError> {
                 match var(name) {
@@ -162,7 +227,26 @@ impl Config {
                 Some(v) => Err(err(name, format!("`{v}` is not true or false"))),
             }
         };
+        let writes_enabled = flag("NORMWATCH_WRITES", has_key)?;
+        if writes_enabled && !has_key {
+            return Err(err(
+                "NORMWATCH_JWT_SECRET",
+                format!("is not set, but NORMWATCH_WRITES is on: set a secret of at least {MIN_SECRET_BYTES} bytes"),
+            ));
+        }
         Ok(Config {
+            jwt_algorithm,
+            jwt_private_key_file,
+            jwt_public_key_file,
+            jwt_issuer: var("NORMWATCH_JWT_ISSUER").unwrap_or_else(|| "normwatch".into()),
+            jwt_audience: var("NORMWATCH_JWT_AUDIENCE").unwrap_or_else(|| "normwatch-api".into()),
+            token_ttl_minutes: number("NORMWATCH_TOKEN_TTL_MINUTES", 60, 1)? as u64,
+            writes_enabled,
+            rate_limit_capacity: number("NORMWATCH_RATE_LIMIT_CAPACITY", 10_000, 1)? as u64,
+            rate_limit_per_minute: number("NORMWATCH_RATE_LIMIT_PER_MINUTE", 10_000, 1)? as u64,
+            login_attempts: number("NORMWATCH_LOGIN_ATTEMPTS", 5, 1)? as u32,
+            request_timeout_secs: number("NORMWATCH_REQUEST_TIMEOUT_SECS", 30, 1)? as u64,
+            max_batch: number("NORMWATCH_MAX_BATCH", 10, 1)?,
             database_url,
             addr,
             log_format,

@@ -12,15 +12,18 @@
 //! - [`schema`]: the GraphQL types, one file per domain.
 
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod gap;
+pub mod limits;
 pub mod loaders;
 pub mod repo;
 pub mod routes;
 pub mod schema;
 pub mod telemetry;
+pub mod write;
 
 pub use app::App;
 pub use config::Config;

@@ -5,6 +5,8 @@
 //! per relation, not one per record. Loaders return `DbErr`; resolvers convert it with
 //! [`crate::error::Error`] so that no SQL reaches a client.
 
+use crate::auth::Visibility;
+use crate::repo::visible;
 use async_graphql::dataloader::Loader;
 use entity::*;
 use sea_orm::{
@@ -12,13 +14,15 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-/// The loader set; one per schema, batching the keys of concurrent resolvers.
+/// The loader set; one per request (it carries what the viewer may see), batching the keys
+/// of that request's concurrent resolvers.
 pub struct Loaders {
     pub db: DatabaseConnection,
+    pub vis: Visibility,
 }
 
 macro_rules! by_id {
-    ($(#[$doc:meta])* $key:ident, $module:ident) => {
+    ($(#[$doc:meta])* $key:ident, $module:ident $(, reviewed = $status:ident)?) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $key(pub i32);
@@ -29,10 +33,10 @@ macro_rules! by_id {
 
             async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, DbErr> {
                 let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-                let rows = $module::Entity::find()
-                    .filter($module::Column::Id.is_in(ids))
-                    .all(&self.db)
-                    .await?;
+                #[allow(unused_mut)]
+                let mut q = $module::Entity::find().filter($module::Column::Id.is_in(ids));
+                $(q = q.filter(visible(self.vis, $module::Column::$status, $module::Column::CreatedBy));)?
+                let rows = q.all(&self.db).await?;
                 Ok(rows.into_iter().map(|m| ($key(m.id), m)).collect())
             }
         }
@@ -48,13 +52,13 @@ by_id!(/// An instrument by id.
 by_id!(/// A provision by id.
     ProvisionById, provision);
 by_id!(/// Evidence by id.
-    EvidenceById, evidence);
+    EvidenceById, evidence, reviewed = Status);
 by_id!(/// A commitment by id (the gap engine returns ids; its chain fields load them).
-    CommitmentById, commitment);
+    CommitmentById, commitment, reviewed = Status);
 by_id!(/// An assessment by id.
-    AssessmentById, assessment);
+    AssessmentById, assessment, reviewed = Status);
 by_id!(/// A position by id.
-    PositionById, position);
+    PositionById, position, reviewed = Status);
 
 macro_rules! has_many {
     ($(#[$doc:meta])* $key:ident, $module:ident, $column:ident, $field:ident $(, published = $status:ident)?) => {
@@ -70,7 +74,7 @@ macro_rules! has_many {
                 let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
                 #[allow(unused_mut)]
                 let mut q = $module::Entity::find().filter($module::Column::$column.is_in(ids));
-                $(q = q.filter($module::Column::$status.eq(PublicationStatus::Published));)?
+                $(q = q.filter(visible(self.vis, $module::Column::$status, $module::Column::CreatedBy));)?
                 let rows = q.order_by_asc($module::Column::Id).all(&self.db).await?;
                 let mut map: HashMap<$key, Self::Value> = HashMap::new();
                 for m in rows {
@@ -303,7 +307,11 @@ impl Loader<EvidenceOfState> for Loaders {
             .filter(
                 evidence::Column::Id.is_in(rows.iter().map(|r| r.evidence_id).collect::<Vec<_>>()),
             )
-            .filter(evidence::Column::Status.eq(PublicationStatus::Published))
+            .filter(visible(
+                self.vis,
+                evidence::Column::Status,
+                evidence::Column::CreatedBy,
+            ))
             .all(&self.db)
             .await?
             .into_iter()

@@ -8,9 +8,11 @@
 //! Every response carries an `x-request-id` (the caller's, if it sent a sane one) and every
 //! request is logged in a span with that id.
 
+use crate::auth::{self, TokenKeys, Viewer};
 use crate::config::Config;
-use crate::schema::{self, NormwatchSchema};
-use async_graphql::{http::GraphiQLSource, BatchResponse, ErrorExtensions};
+use crate::limits::ClientKey;
+use crate::schema::{self, LoaderSettings, NormwatchSchema};
+use async_graphql::{http::GraphiQLSource, BatchRequest, BatchResponse, ErrorExtensions};
 use async_graphql_poem::{GraphQLBatchRequest, GraphQLBatchResponse};
 use poem::{
     get, handler,
@@ -20,6 +22,7 @@ use poem::{
     Endpoint, EndpointExt, IntoResponse, Request, Response, Route,
 };
 use sea_orm::DatabaseConnection;
+use std::time::Duration;
 use std::time::Instant;
 use tracing::Instrument;
 
@@ -40,14 +43,108 @@ fn with_codes(mut resp: async_graphql::Response) -> async_graphql::Response {
     resp
 }
 
+/// What every GraphQL request passes through before it runs: who the caller is, what it may
+/// see, who pays for it, and how long it may take.
+#[derive(Clone)]
+pub struct Gate {
+    pub keys: Option<TokenKeys>,
+    pub loaders: LoaderSettings,
+    pub timeout: Duration,
+    pub max_batch: usize,
+}
+
+/// An error response with a code, for requests refused before they run.
+fn refused(message: impl Into<String>, code: &'static str) -> async_graphql::Response {
+    error_response(async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code)))
+}
+
+/// A response carrying one error that belongs to no position in the query.
+fn error_response(err: async_graphql::Error) -> async_graphql::Response {
+    let mut e = async_graphql::ServerError::new(err.message, None);
+    e.extensions = err.extensions;
+    async_graphql::Response::from_errors(vec![e])
+}
+
+/// The caller's viewer and client key, from the Authorization header and the peer address.
+async fn identify(
+    gate: &Gate,
+    db: &DatabaseConnection,
+    req: &Request,
+) -> Result<(Viewer, ClientKey), async_graphql::Response> {
+    let header = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok());
+    let viewer = auth::viewer_from_header(db, gate.keys.as_ref(), header)
+        .await
+        .map_err(|e| error_response(e.into()))?;
+    let key = match &viewer {
+        Viewer::User(a) => ClientKey::for_user(a.user_id),
+        Viewer::Anonymous => match req.remote_addr().as_socket_addr() {
+            Some(addr) => ClientKey::for_address(addr.ip()),
+            None => ClientKey("anonymous".into()),
+        },
+    };
+    Ok((viewer, key))
+}
+
+/// Adds the per-request data to one GraphQL request.
+fn with_request_data(
+    gate: &Gate,
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    key: &ClientKey,
+    r: async_graphql::Request,
+) -> async_graphql::Request {
+    r.data(viewer.clone())
+        .data(key.clone())
+        .data(gate.loaders.loader(db.clone(), viewer.visibility()))
+}
+
 #[handler]
 async fn graphql_post(
     Data(schema): Data<&NormwatchSchema>,
+    Data(gate): Data<&Gate>,
+    Data(db): Data<&DatabaseConnection>,
+    http: &Request,
     req: GraphQLBatchRequest,
 ) -> GraphQLBatchResponse {
-    let resp = match schema.execute_batch(req.0).await {
-        BatchResponse::Single(r) => BatchResponse::Single(with_codes(r)),
-        BatchResponse::Batch(rs) => BatchResponse::Batch(rs.into_iter().map(with_codes).collect()),
+    let (viewer, key) = match identify(gate, db, http).await {
+        Ok(v) => v,
+        Err(resp) => return GraphQLBatchResponse(BatchResponse::Single(resp)),
+    };
+    let batch = match req.0 {
+        BatchRequest::Single(r) => {
+            BatchRequest::Single(with_request_data(gate, db, &viewer, &key, r))
+        }
+        BatchRequest::Batch(rs) if rs.len() > gate.max_batch => {
+            return GraphQLBatchResponse(BatchResponse::Single(refused(
+                format!(
+                    "a batch may hold at most {} operations (got {})",
+                    gate.max_batch,
+                    rs.len()
+                ),
+                "BAD_USER_INPUT",
+            )))
+        }
+        BatchRequest::Batch(rs) => BatchRequest::Batch(
+            rs.into_iter()
+                .map(|r| with_request_data(gate, db, &viewer, &key, r))
+                .collect(),
+        ),
+    };
+    let resp = match tokio::time::timeout(gate.timeout, schema.execute_batch(batch)).await {
+        Ok(BatchResponse::Single(r)) => BatchResponse::Single(with_codes(r)),
+        Ok(BatchResponse::Batch(rs)) => {
+            BatchResponse::Batch(rs.into_iter().map(with_codes).collect())
+        }
+        Err(_) => BatchResponse::Single(refused(
+            format!(
+                "the request did not finish within {} s; ask for less",
+                gate.timeout.as_secs()
+            ),
+            "INTERNAL_SERVER_ERROR",
+        )),
     };
     GraphQLBatchResponse(resp)
 }
@@ -62,7 +159,12 @@ fn is_mutation(query: &str) -> bool {
 }
 
 #[handler]
-async fn graphql_get(req: &Request, Data(schema): Data<&NormwatchSchema>) -> Response {
+async fn graphql_get(
+    req: &Request,
+    Data(schema): Data<&NormwatchSchema>,
+    Data(gate): Data<&Gate>,
+    Data(db): Data<&DatabaseConnection>,
+) -> Response {
     let Some(qs) = req.uri().query().filter(|q| q.contains("query=")) else {
         return Html(
             GraphiQLSource::build()
@@ -89,7 +191,19 @@ async fn graphql_get(req: &Request, Data(schema): Data<&NormwatchSchema>) -> Res
             async_graphql::Response::from_errors(vec![err.into_server_error(Default::default())]);
         return (StatusCode::METHOD_NOT_ALLOWED, Json(resp)).into_response();
     }
-    Json(with_codes(schema.execute(gql).await)).into_response()
+    let (viewer, key) = match identify(gate, db, req).await {
+        Ok(v) => v,
+        Err(resp) => return Json(resp).into_response(),
+    };
+    let gql = with_request_data(gate, db, &viewer, &key, gql);
+    match tokio::time::timeout(gate.timeout, schema.execute(gql)).await {
+        Ok(resp) => Json(with_codes(resp)).into_response(),
+        Err(_) => Json(refused(
+            "the request did not finish in time",
+            "INTERNAL_SERVER_ERROR",
+        ))
+        .into_response(),
+    }
 }
 
 #[handler]
@@ -138,7 +252,12 @@ fn cors(config: &Config) -> Cors {
 }
 
 /// The whole HTTP application.
-pub fn build(schema: NormwatchSchema, db: DatabaseConnection, config: &Config) -> impl Endpoint {
+pub fn build(
+    schema: NormwatchSchema,
+    db: DatabaseConnection,
+    gate: Gate,
+    config: &Config,
+) -> impl Endpoint {
     Route::new()
         .at(
             "/graphql",
@@ -148,6 +267,7 @@ pub fn build(schema: NormwatchSchema, db: DatabaseConnection, config: &Config) -
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
         .data(schema)
+        .data(gate)
         .data(db)
         .with(cors(config))
         .around(|next, req| async move {

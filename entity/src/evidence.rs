@@ -21,6 +21,8 @@ pub struct Model {
     pub attribution_basis: Option<String>,
     pub attribution_status: AttributionStatus,
     pub status: PublicationStatus,
+    /// The user who created the record; absent for the seed loader.
+    pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -1,5 +1,5 @@
 //! Where states act: the UN General Assembly, the OSCE, the Paris Call ...
-use crate::enums::{DatePrecision, ForumKind};
+use crate::enums::{DatePrecision, ForumKind, PublicationStatus};
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +17,10 @@ pub struct Model {
     pub established_on: Option<Date>,
     pub established_on_precision: Option<DatePrecision>,
     pub summary: Option<String>,
+    /// Review status: only PUBLISHED records are visible to the public.
+    pub status: PublicationStatus,
+    /// The user who created the record; absent for the seed loader.
+    pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

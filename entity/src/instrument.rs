@@ -1,5 +1,5 @@
 //! A text a forum produced: a report, a resolution, a treaty, a declaration.
-use crate::enums::{AdoptionMode, Bindingness, DatePrecision, InstrumentKind};
+use crate::enums::{AdoptionMode, Bindingness, DatePrecision, InstrumentKind, PublicationStatus};
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +21,10 @@ pub struct Model {
     pub adoption_mode: Option<AdoptionMode>,
     pub url: Option<String>,
     pub summary: Option<String>,
+    /// Review status: only PUBLISHED records are visible to the public.
+    pub status: PublicationStatus,
+    /// The user who created the record; absent for the seed loader.
+    pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -6,6 +6,7 @@
 
 pub mod enums;
 pub mod partial_date;
+pub mod record;
 
 pub mod assessment;
 pub mod commitment;

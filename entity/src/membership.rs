@@ -1,5 +1,5 @@
 //! A state in a forum over a period.
-use crate::enums::{DatePrecision, MembershipRole};
+use crate::enums::{DatePrecision, MembershipRole, PublicationStatus};
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +16,10 @@ pub struct Model {
     pub valid_to: Option<Date>,
     pub valid_to_precision: Option<DatePrecision>,
     pub note: Option<String>,
+    /// Review status: only PUBLISHED records are visible to the public.
+    pub status: PublicationStatus,
+    /// The user who created the record; absent for the seed loader.
+    pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

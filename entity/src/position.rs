@@ -18,6 +18,8 @@ pub struct Model {
     pub date_precision: Option<DatePrecision>,
     pub summary: String,
     pub status: PublicationStatus,
+    /// The user who created the record; absent for the seed loader.
+    pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -1,5 +1,5 @@
 //! One norm, confidence-building measure or human-rights obligation inside an instrument.
-use crate::enums::ProvisionKind;
+use crate::enums::{ProvisionKind, PublicationStatus};
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -18,6 +18,10 @@ pub struct Model {
     pub title: String,
     /// Our own words, never the official text.
     pub summary: String,
+    /// Review status: only PUBLISHED records are visible to the public.
+    pub status: PublicationStatus,
+    /// The user who created the record; absent for the seed loader.
+    pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

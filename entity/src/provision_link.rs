@@ -1,6 +1,6 @@
 //! The crosswalk: how one provision relates to another (a norm protects a right, two norms are
 //! equivalent ...).
-use crate::enums::LinkRelation;
+use crate::enums::{LinkRelation, PublicationStatus};
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +13,10 @@ pub struct Model {
     pub to_id: i32,
     pub relation: LinkRelation,
     pub rationale: String,
+    /// Review status: only PUBLISHED records are visible to the public.
+    pub status: PublicationStatus,
+    /// The user who created the record; absent for the seed loader.
+    pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

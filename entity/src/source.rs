@@ -1,5 +1,5 @@
 //! A citation: every fact in the registry points to at least one.
-use crate::enums::{DatePrecision, SourceKind};
+use crate::enums::{DatePrecision, PublicationStatus, SourceKind};
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,10 @@ pub struct Model {
     /// The finest date precision this source gives; records citing it may not be more precise.
     pub date_precision: DatePrecision,
     pub note: Option<String>,
+    /// Review status: only PUBLISHED records are visible to the public.
+    pub status: PublicationStatus,
+    /// The user who created the record; absent for the seed loader.
+    pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -1,5 +1,5 @@
 //! A country: the 193 UN member states and the two observer states.
-use crate::enums::DatePrecision;
+use crate::enums::{DatePrecision, PublicationStatus};
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +22,10 @@ pub struct Model {
     pub un_member_since: Option<Date>,
     pub un_member_since_precision: Option<DatePrecision>,
     pub un_observer: bool,
+    /// Review status: only PUBLISHED records are visible to the public.
+    pub status: PublicationStatus,
+    /// The user who created the record; absent for the seed loader.
+    pub created_by: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,

@@ -22,6 +22,7 @@ mod m20261126_000013_create_assessments;
 mod m20261126_000014_create_record_sources;
 mod m20261126_000015_create_users;
 mod m20261126_000016_create_revisions;
+mod m20261126_000017_add_status_and_authorship;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000014_create_record_sources::Migration),
             Box::new(m20261126_000015_create_users::Migration),
             Box::new(m20261126_000016_create_revisions::Migration),
+            Box::new(m20261126_000017_add_status_and_authorship::Migration),
         ]
     }
 }

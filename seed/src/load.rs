@@ -7,7 +7,9 @@
 
 use crate::dataset::Dataset;
 use chrono::Utc;
+use entity::record::Record;
 use entity::*;
+use sea_orm::prelude::DateTimeUtc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
     IntoActiveModel, QueryFilter, TransactionTrait,
@@ -33,69 +35,6 @@ impl std::fmt::Display for LoadReport {
         )
     }
 }
-
-/// The bookkeeping columns every domain model has, so one upsert serves them all.
-trait Record: Clone + Serialize + Send {
-    type Active: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send;
-    const KIND: RecordKind;
-    fn id(&self) -> i32;
-    fn stamp(&mut self, id: i32, created_at: DateTimeUtc, updated_at: DateTimeUtc, version: i32);
-    fn created_at(&self) -> DateTimeUtc;
-    fn version(&self) -> i32;
-    /// An active model with every field set, the id left out when `new`.
-    fn to_active(&self, new: bool) -> Self::Active;
-}
-
-use sea_orm::prelude::DateTimeUtc;
-
-macro_rules! record {
-    ($module:ident, $kind:ident) => {
-        impl Record for $module::Model {
-            type Active = $module::ActiveModel;
-            const KIND: RecordKind = RecordKind::$kind;
-            fn id(&self) -> i32 {
-                self.id
-            }
-            fn stamp(
-                &mut self,
-                id: i32,
-                created_at: DateTimeUtc,
-                updated_at: DateTimeUtc,
-                version: i32,
-            ) {
-                self.id = id;
-                self.created_at = created_at;
-                self.updated_at = updated_at;
-                self.version = version;
-            }
-            fn created_at(&self) -> DateTimeUtc {
-                self.created_at
-            }
-            fn version(&self) -> i32 {
-                self.version
-            }
-            fn to_active(&self, new: bool) -> Self::Active {
-                let mut am = self.clone().into_active_model().reset_all();
-                if new {
-                    am.not_set($module::Column::Id);
-                }
-                am
-            }
-        }
-    };
-}
-
-record!(source, Source);
-record!(state, State);
-record!(forum, Forum);
-record!(membership, Membership);
-record!(instrument, Instrument);
-record!(provision, Provision);
-record!(provision_link, ProvisionLink);
-record!(commitment, Commitment);
-record!(position, Position);
-record!(evidence, Evidence);
-record!(assessment, Assessment);
 
 /// The content of a record as compared and logged: its fields without bookkeeping, plus
 /// whatever it owns in other tables (sources, reservations, responsible states).
@@ -328,6 +267,8 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             accessed_on: s.accessed_on.map(|d| d.date),
             date_precision: s.date_precision,
             note: s.note.clone(),
+            status: PublicationStatus::Published,
+            created_by: None,
             created_at: w.now,
             updated_at: w.now,
             version: 1,
@@ -367,6 +308,8 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             un_member_since: since,
             un_member_since_precision: since_p,
             un_observer: s.un_observer,
+            status: PublicationStatus::Published,
+            created_by: None,
             created_at: w.now,
             updated_at: w.now,
             version: 1,
@@ -424,6 +367,8 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             established_on: est,
             established_on_precision: est_p,
             summary: f.summary.clone(),
+            status: PublicationStatus::Published,
+            created_by: None,
             created_at: w.now,
             updated_at: w.now,
             version: 1,
@@ -474,6 +419,8 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             adoption_mode: i.adoption_mode,
             url: i.url.clone(),
             summary: i.summary.clone(),
+            status: PublicationStatus::Published,
+            created_by: None,
             created_at: w.now,
             updated_at: w.now,
             version: 1,
@@ -506,6 +453,8 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             reference: p.reference.clone(),
             title: p.title.clone(),
             summary: p.summary.clone(),
+            status: PublicationStatus::Published,
+            created_by: None,
             created_at: w.now,
             updated_at: w.now,
             version: 1,
@@ -541,6 +490,8 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             to_id: key.1,
             relation: l.relation,
             rationale: l.rationale.clone(),
+            status: PublicationStatus::Published,
+            created_by: None,
             created_at: w.now,
             updated_at: w.now,
             version: 1,
@@ -570,6 +521,8 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             valid_to: to,
             valid_to_precision: to_p,
             note: m.note.clone(),
+            status: PublicationStatus::Published,
+            created_by: None,
             created_at: w.now,
             updated_at: w.now,
             version: 1,
@@ -615,6 +568,7 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             valid_to_precision: to_p,
             note: c.note.clone(),
             status: PublicationStatus::Published,
+            created_by: None,
             created_at: w.now,
             updated_at: w.now,
             version: 1,
@@ -687,6 +641,7 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             date_precision: date_p,
             summary: p.summary.clone(),
             status: PublicationStatus::Published,
+            created_by: None,
             created_at: w.now,
             updated_at: w.now,
             version: 1,
@@ -735,6 +690,7 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             attribution_basis: e.attribution_basis.clone(),
             attribution_status: e.attribution_status,
             status: PublicationStatus::Published,
+            created_by: None,
             created_at: w.now,
             updated_at: w.now,
             version: 1,
@@ -794,6 +750,7 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             confidence: a.confidence,
             rationale: a.rationale.clone(),
             status: PublicationStatus::Published,
+            created_by: None,
             created_at: w.now,
             updated_at: w.now,
             version: 1,

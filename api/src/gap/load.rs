@@ -132,6 +132,7 @@ pub async fn load(db: &DatabaseConnection, scope: &Scope, as_of: NaiveDate) -> R
         .select_only()
         .column(state::Column::Id)
         .column(state::Column::Code)
+        .filter(state::Column::Status.eq(PublicationStatus::Published))
         .order_by_asc(state::Column::Code);
     if let Some(ids) = &scope.states {
         q = q.filter(state::Column::Id.is_in(ids.clone()));
@@ -150,6 +151,7 @@ pub async fn load(db: &DatabaseConnection, scope: &Scope, as_of: NaiveDate) -> R
         .column(provision::Column::Code)
         .column(provision::Column::Kind)
         .column(provision::Column::InstrumentId)
+        .filter(provision::Column::Status.eq(PublicationStatus::Published))
         .order_by_asc(provision::Column::Id);
     if let Some(ids) = &scope.provisions {
         q = q.filter(provision::Column::Id.is_in(ids.clone()));

@@ -1,14 +1,18 @@
 //! Commitments.
 
 use super::{id_in_keys, lower, upper};
+use crate::auth::Visibility;
 use crate::schema::commitment::CommitmentFilter;
-use entity::{commitment, forum, instrument, provision, state, PublicationStatus};
+use entity::{commitment, forum, instrument, provision, state};
 use sea_orm::{sea_query::Query, ColumnTrait, EntityTrait, QueryFilter, Select};
 
 /// The published commitments matching `filter`.
-pub fn select(filter: &CommitmentFilter) -> Select<commitment::Entity> {
-    let mut q = commitment::Entity::find()
-        .filter(commitment::Column::Status.eq(PublicationStatus::Published));
+pub fn select(filter: &CommitmentFilter, vis: Visibility) -> Select<commitment::Entity> {
+    let mut q = commitment::Entity::find().filter(super::visible(
+        vis,
+        commitment::Column::Status,
+        commitment::Column::CreatedBy,
+    ));
     if let Some(codes) = &filter.states {
         q = q.filter(id_in_keys(
             commitment::Column::StateId,

@@ -1,6 +1,7 @@
 //! Evidence of practice.
 
 use super::{id_in_keys, lower, search, upper};
+use crate::auth::Visibility;
 use crate::error::Result;
 use crate::schema::evidence::EvidenceFilter;
 use entity::{assessment, evidence, evidence_state, provision, state, PublicationStatus};
@@ -9,18 +10,29 @@ use sea_orm::{
 };
 
 /// Published evidence by slug.
-pub async fn by_slug(db: &DatabaseConnection, slug: &str) -> Result<Option<evidence::Model>> {
+pub async fn by_slug(
+    db: &DatabaseConnection,
+    slug: &str,
+    vis: Visibility,
+) -> Result<Option<evidence::Model>> {
     Ok(evidence::Entity::find()
+        .filter(super::visible(
+            vis,
+            evidence::Column::Status,
+            evidence::Column::CreatedBy,
+        ))
         .filter(evidence::Column::Slug.eq(slug.trim().to_lowercase()))
-        .filter(evidence::Column::Status.eq(PublicationStatus::Published))
         .one(db)
         .await?)
 }
 
 /// The published evidence matching `filter`.
-pub fn select(filter: &EvidenceFilter) -> Select<evidence::Entity> {
-    let mut q =
-        evidence::Entity::find().filter(evidence::Column::Status.eq(PublicationStatus::Published));
+pub fn select(filter: &EvidenceFilter, vis: Visibility) -> Select<evidence::Entity> {
+    let mut q = evidence::Entity::find().filter(super::visible(
+        vis,
+        evidence::Column::Status,
+        evidence::Column::CreatedBy,
+    ));
     if let Some(codes) = &filter.states {
         q = q.filter(
             evidence::Column::Id.in_subquery(

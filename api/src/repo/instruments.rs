@@ -1,6 +1,7 @@
 //! Instruments.
 
 use super::search;
+use crate::auth::Visibility;
 use crate::error::Result;
 use crate::schema::instrument::InstrumentFilter;
 use entity::{forum, instrument};
@@ -9,16 +10,29 @@ use sea_orm::{
 };
 
 /// An instrument by slug, case-insensitive.
-pub async fn by_slug(db: &DatabaseConnection, slug: &str) -> Result<Option<instrument::Model>> {
+pub async fn by_slug(
+    db: &DatabaseConnection,
+    slug: &str,
+    vis: Visibility,
+) -> Result<Option<instrument::Model>> {
     Ok(instrument::Entity::find()
+        .filter(super::visible(
+            vis,
+            instrument::Column::Status,
+            instrument::Column::CreatedBy,
+        ))
         .filter(instrument::Column::Slug.eq(slug.trim().to_lowercase()))
         .one(db)
         .await?)
 }
 
 /// The instruments matching `filter`.
-pub fn select(filter: &InstrumentFilter) -> Select<instrument::Entity> {
-    let mut q = instrument::Entity::find();
+pub fn select(filter: &InstrumentFilter, vis: Visibility) -> Select<instrument::Entity> {
+    let mut q = instrument::Entity::find().filter(super::visible(
+        vis,
+        instrument::Column::Status,
+        instrument::Column::CreatedBy,
+    ));
     if let Some(kinds) = &filter.kinds {
         q = q.filter(instrument::Column::Kind.is_in(kinds.iter().copied()));
     }

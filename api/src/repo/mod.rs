@@ -15,6 +15,7 @@ pub mod provisions;
 pub mod revisions;
 pub mod states;
 
+use crate::auth::Visibility;
 use crate::error::{Error, Result};
 use crate::schema::ids;
 use sea_orm::{
@@ -193,4 +194,21 @@ pub fn upper(codes: &[String]) -> Vec<String> {
 /// Lower-cased slugs and provision codes.
 pub fn lower(keys: &[String]) -> Vec<String> {
     keys.iter().map(|c| c.trim().to_lowercase()).collect()
+}
+
+/// The records a viewer may see: published ones; for a contributor also its own drafts; for
+/// editors everything (drafts and retractions included).
+pub fn visible<C: ColumnTrait>(vis: Visibility, status: C, created_by: C) -> Condition {
+    use entity::PublicationStatus;
+    match vis {
+        Visibility::All => Condition::all(),
+        Visibility::Public => Condition::all().add(status.eq(PublicationStatus::Published)),
+        Visibility::OwnDrafts(uid) => Condition::any()
+            .add(status.eq(PublicationStatus::Published))
+            .add(
+                Condition::all()
+                    .add(status.eq(PublicationStatus::Draft))
+                    .add(created_by.eq(uid)),
+            ),
+    }
 }

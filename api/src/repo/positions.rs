@@ -1,14 +1,18 @@
 //! Positions.
 
 use super::{id_in_keys, lower, search, upper};
+use crate::auth::Visibility;
 use crate::schema::position::PositionFilter;
-use entity::{forum, instrument, position, provision, state, PublicationStatus};
+use entity::{forum, instrument, position, provision, state};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 
 /// The published positions matching `filter`.
-pub fn select(filter: &PositionFilter) -> Select<position::Entity> {
-    let mut q =
-        position::Entity::find().filter(position::Column::Status.eq(PublicationStatus::Published));
+pub fn select(filter: &PositionFilter, vis: Visibility) -> Select<position::Entity> {
+    let mut q = position::Entity::find().filter(super::visible(
+        vis,
+        position::Column::Status,
+        position::Column::CreatedBy,
+    ));
     if let Some(codes) = &filter.states {
         q = q.filter(id_in_keys(
             position::Column::StateId,

@@ -1,6 +1,7 @@
 //! Provisions.
 
 use super::search;
+use crate::auth::Visibility;
 use crate::error::Result;
 use crate::schema::provision::ProvisionFilter;
 use entity::{instrument, provision};
@@ -9,16 +10,29 @@ use sea_orm::{
 };
 
 /// A provision by code, case-insensitive.
-pub async fn by_code(db: &DatabaseConnection, code: &str) -> Result<Option<provision::Model>> {
+pub async fn by_code(
+    db: &DatabaseConnection,
+    code: &str,
+    vis: Visibility,
+) -> Result<Option<provision::Model>> {
     Ok(provision::Entity::find()
+        .filter(super::visible(
+            vis,
+            provision::Column::Status,
+            provision::Column::CreatedBy,
+        ))
         .filter(provision::Column::Code.eq(code.trim().to_lowercase()))
         .one(db)
         .await?)
 }
 
 /// The provisions matching `filter`.
-pub fn select(filter: &ProvisionFilter) -> Select<provision::Entity> {
-    let mut q = provision::Entity::find();
+pub fn select(filter: &ProvisionFilter, vis: Visibility) -> Select<provision::Entity> {
+    let mut q = provision::Entity::find().filter(super::visible(
+        vis,
+        provision::Column::Status,
+        provision::Column::CreatedBy,
+    ));
     if let Some(kinds) = &filter.kinds {
         q = q.filter(provision::Column::Kind.is_in(kinds.iter().copied()));
     }

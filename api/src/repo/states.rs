@@ -1,6 +1,7 @@
 //! States: lookup by code and filtered lists.
 
 use super::search;
+use crate::auth::Visibility;
 use crate::error::Result;
 use crate::schema::state::StateFilter;
 use entity::{forum, membership, state};
@@ -10,16 +11,29 @@ use sea_orm::{
 };
 
 /// A state by ISO alpha-3 code, case-insensitive.
-pub async fn by_code(db: &DatabaseConnection, code: &str) -> Result<Option<state::Model>> {
+pub async fn by_code(
+    db: &DatabaseConnection,
+    code: &str,
+    vis: Visibility,
+) -> Result<Option<state::Model>> {
     Ok(state::Entity::find()
+        .filter(super::visible(
+            vis,
+            state::Column::Status,
+            state::Column::CreatedBy,
+        ))
         .filter(state::Column::Code.eq(code.trim().to_uppercase()))
         .one(db)
         .await?)
 }
 
 /// The states matching `filter`.
-pub fn select(filter: &StateFilter) -> Select<state::Entity> {
-    let mut q = state::Entity::find();
+pub fn select(filter: &StateFilter, vis: Visibility) -> Select<state::Entity> {
+    let mut q = state::Entity::find().filter(super::visible(
+        vis,
+        state::Column::Status,
+        state::Column::CreatedBy,
+    ));
     if let Some(codes) = &filter.codes {
         q = q.filter(state::Column::Code.is_in(codes.iter().map(|c| c.trim().to_uppercase())));
     }

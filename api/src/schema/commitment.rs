@@ -140,7 +140,7 @@ impl CommitmentQuery {
         filter: Option<CommitmentFilter>,
     ) -> async_graphql::Result<Conn<Commitment>> {
         let args = PageArgs::new(first, after, last, before)?;
-        let select = repo::commitments::select(&filter.unwrap_or_default());
+        let select = repo::commitments::select(&filter.unwrap_or_default(), super::vis(ctx));
         let page = repo::paginate(
             db(ctx),
             select,

@@ -212,7 +212,7 @@ impl EvidenceQuery {
         filter: Option<EvidenceFilter>,
     ) -> async_graphql::Result<Conn<Evidence>> {
         let args = PageArgs::new(first, after, last, before)?;
-        let select = repo::evidence::select(&filter.unwrap_or_default());
+        let select = repo::evidence::select(&filter.unwrap_or_default(), super::vis(ctx));
         let page = repo::paginate(
             db(ctx),
             select,
@@ -230,6 +230,8 @@ impl EvidenceQuery {
         ctx: &Context<'_>,
         slug: String,
     ) -> async_graphql::Result<Option<Evidence>> {
-        Ok(repo::evidence::by_slug(db(ctx), &slug).await?.map(Evidence))
+        Ok(repo::evidence::by_slug(db(ctx), &slug, super::vis(ctx))
+            .await?
+            .map(Evidence))
     }
 }

@@ -165,7 +165,9 @@ pub struct ForumQuery;
 impl ForumQuery {
     /// A forum by slug (`unga`, `osce` ...); null when there is none.
     async fn forum(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Forum>> {
-        Ok(repo::forums::by_slug(db(ctx), &slug).await?.map(Forum))
+        Ok(repo::forums::by_slug(db(ctx), &slug, super::vis(ctx))
+            .await?
+            .map(Forum))
     }
 
     /// Forums in registry order. `first` defaults to 20, at most 100.
@@ -177,16 +179,15 @@ impl ForumQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Forum>> {
-        use sea_orm::EntityTrait;
+        use sea_orm::{EntityTrait, QueryFilter};
         let args = PageArgs::new(first, after, last, before)?;
-        let page = repo::paginate(
-            db(ctx),
-            forum::Entity::find(),
-            forum::Column::Id,
-            args,
-            wants_total(ctx),
-        )
-        .await?;
+        let select = forum::Entity::find().filter(repo::visible(
+            super::vis(ctx),
+            forum::Column::Status,
+            forum::Column::CreatedBy,
+        ));
+        let page =
+            repo::paginate(db(ctx), select, forum::Column::Id, args, wants_total(ctx)).await?;
         Ok(from_page(page, |m| m.id, Forum))
     }
 }

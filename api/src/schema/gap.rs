@@ -802,7 +802,7 @@ impl GapQuery {
         state: String,
         as_of: Option<Date>,
     ) -> async_graphql::Result<Scorecard> {
-        let Some(s) = repo::states::by_code(db(ctx), &state).await? else {
+        let Some(s) = repo::states::by_code(db(ctx), &state, super::vis(ctx)).await? else {
             return Err(Error::NotFound(format!("no state with code `{state}`")).into());
         };
         Ok(scorecard_of(ctx, s.id, as_of_or_today(as_of)).await?)
@@ -817,10 +817,10 @@ impl GapQuery {
         provision: String,
     ) -> async_graphql::Result<Vec<ForumPositions>> {
         let db = db(ctx);
-        let Some(s) = repo::states::by_code(db, &state).await? else {
+        let Some(s) = repo::states::by_code(db, &state, super::vis(ctx)).await? else {
             return Err(Error::bad_input("state", format!("unknown state `{state}`")).into());
         };
-        let Some(p) = repo::provisions::by_code(db, &provision).await? else {
+        let Some(p) = repo::provisions::by_code(db, &provision, super::vis(ctx)).await? else {
             return Err(
                 Error::bad_input("provision", format!("unknown provision `{provision}`")).into(),
             );
@@ -863,7 +863,7 @@ impl GapQuery {
         let as_of = as_of_or_today(as_of);
         let state_id = match &state {
             None => None,
-            Some(code) => match repo::states::by_code(db, code).await? {
+            Some(code) => match repo::states::by_code(db, code, super::vis(ctx)).await? {
                 Some(s) => Some(s.id),
                 None => {
                     return Err(Error::bad_input("state", format!("unknown state `{code}`")).into())

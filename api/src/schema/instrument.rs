@@ -132,7 +132,7 @@ impl InstrumentQuery {
         ctx: &Context<'_>,
         slug: String,
     ) -> async_graphql::Result<Option<Instrument>> {
-        Ok(repo::instruments::by_slug(db(ctx), &slug)
+        Ok(repo::instruments::by_slug(db(ctx), &slug, super::vis(ctx))
             .await?
             .map(Instrument))
     }
@@ -148,7 +148,7 @@ impl InstrumentQuery {
         filter: Option<InstrumentFilter>,
     ) -> async_graphql::Result<Conn<Instrument>> {
         let args = PageArgs::new(first, after, last, before)?;
-        let select = repo::instruments::select(&filter.unwrap_or_default());
+        let select = repo::instruments::select(&filter.unwrap_or_default(), super::vis(ctx));
         let page = repo::paginate(
             db(ctx),
             select,

@@ -10,6 +10,7 @@ pub mod forum;
 pub mod gap;
 pub mod ids;
 pub mod instrument;
+pub mod mutations;
 pub mod node;
 pub mod position;
 pub mod provision;
@@ -17,13 +18,14 @@ pub mod revision;
 pub mod scalars;
 pub mod source;
 pub mod state;
+pub mod user;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::loaders::Loaders;
 use async_graphql::{
     dataloader::{DataLoader, Loader},
-    Context, EmptyMutation, EmptySubscription, MergedObject, Schema,
+    Context, EmptySubscription, MergedObject, Schema,
 };
 use sea_orm::{DatabaseConnection, DbErr};
 use std::hash::Hash;
@@ -40,32 +42,87 @@ pub struct QueryRoot(
     position::PositionQuery,
     evidence::EvidenceQuery,
     gap::GapQuery,
+    user::UserQuery,
 );
 
-pub type NormwatchSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+pub type NormwatchSchema = Schema<QueryRoot, mutations::MutationRoot, EmptySubscription>;
 
 /// Builds the schema with its limits from the configuration.
-pub fn build(db: DatabaseConnection, config: &Config) -> NormwatchSchema {
+pub fn build(
+    db: DatabaseConnection,
+    config: &Config,
+    keys: Option<crate::auth::TokenKeys>,
+) -> NormwatchSchema {
     // Keys are collected for NORMWATCH_BATCH_DELAY_MS (2 ms by default) before a batch runs,
     // so that the keys of one relation path arrive in one batch (tests/api/batching.rs).
-    let loader = DataLoader::new(Loaders { db: db.clone() }, tokio::spawn)
-        .delay(std::time::Duration::from_millis(config.batch_delay_ms));
-    let mut builder = Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .data(db)
-        .data(loader)
-        .limit_depth(config.max_depth)
-        .limit_complexity(config.max_complexity);
+    let settings = LoaderSettings {
+        delay: std::time::Duration::from_millis(config.batch_delay_ms),
+    };
+    let loader = settings.loader(db.clone(), crate::auth::Visibility::Public);
+    let mut builder = Schema::build(
+        QueryRoot::default(),
+        mutations::MutationRoot::default(),
+        EmptySubscription,
+    )
+    .data(db)
+    .data(loader)
+    .data(settings)
+    .data(keys)
+    .data(crate::limits::LoginThrottle::new(
+        config.login_attempts,
+        std::time::Duration::from_secs(15 * 60),
+    ))
+    .extension(crate::limits::CostExtension::new(std::sync::Arc::new(
+        crate::limits::CostLimiter::new(
+            config.rate_limit_capacity.max(config.max_complexity as u64),
+            config.rate_limit_per_minute,
+        ),
+    )))
+    .limit_depth(config.max_depth)
+    .limit_complexity(config.max_complexity);
     if !config.introspection {
         builder = builder.disable_introspection();
     }
     builder.finish()
 }
 
+/// How request loaders batch; kept in the schema so routes can make one loader per request.
+#[derive(Clone, Copy)]
+pub struct LoaderSettings {
+    pub delay: std::time::Duration,
+}
+
+impl LoaderSettings {
+    /// A loader for one request, seeing what `vis` allows.
+    pub fn loader(
+        &self,
+        db: DatabaseConnection,
+        vis: crate::auth::Visibility,
+    ) -> DataLoader<Loaders> {
+        DataLoader::new(Loaders { db, vis }, tokio::spawn).delay(self.delay)
+    }
+}
+
 /// The SDL of the schema (limits do not change it).
 pub fn sdl() -> String {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        QueryRoot::default(),
+        mutations::MutationRoot::default(),
+        EmptySubscription,
+    )
+    .finish()
+    .sdl()
+}
+
+/// Who the request runs as (anonymous when the route put nothing in).
+pub fn viewer<'a>(ctx: &Context<'a>) -> &'a crate::auth::Viewer {
+    static ANONYMOUS: crate::auth::Viewer = crate::auth::Viewer::Anonymous;
+    ctx.data_opt::<crate::auth::Viewer>().unwrap_or(&ANONYMOUS)
+}
+
+/// What the request may see of records under review.
+pub fn vis(ctx: &Context<'_>) -> crate::auth::Visibility {
+    viewer(ctx).visibility()
 }
 
 /// The database connection of a request.

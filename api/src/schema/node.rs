@@ -13,7 +13,9 @@ use super::{
     source::Source,
     state::State,
 };
+use crate::auth::Visibility;
 use crate::error::Result;
+use crate::repo::visible;
 use async_graphql::{Context, Interface, Object, ID};
 use entity::*;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -53,6 +55,7 @@ impl From<Provision> for Node {
 /// for the public.
 async fn fetch(
     db: &DatabaseConnection,
+    vis: Visibility,
     kind: Option<RecordKind>,
     ids: Vec<i32>,
 ) -> Result<Vec<(NodeRef, Node)>> {
@@ -60,6 +63,11 @@ async fn fetch(
         ($module:ident, $wrap:expr, $kind:expr) => {
             $module::Entity::find()
                 .filter($module::Column::Id.is_in(ids))
+                .filter(visible(
+                    vis,
+                    $module::Column::Status,
+                    $module::Column::CreatedBy,
+                ))
                 .all(db)
                 .await?
                 .into_iter()
@@ -71,7 +79,11 @@ async fn fetch(
         ($module:ident, $wrap:expr, $kind:expr) => {
             $module::Entity::find()
                 .filter($module::Column::Id.is_in(ids))
-                .filter($module::Column::Status.eq(PublicationStatus::Published))
+                .filter(visible(
+                    vis,
+                    $module::Column::Status,
+                    $module::Column::CreatedBy,
+                ))
                 .all(db)
                 .await?
                 .into_iter()
@@ -125,7 +137,11 @@ async fn fetch(
 }
 
 /// Resolves global ids in one statement per record kind, keeping the order asked for.
-async fn resolve(db: &DatabaseConnection, ids: &[ID]) -> Result<Vec<Option<Node>>> {
+async fn resolve(
+    db: &DatabaseConnection,
+    vis: Visibility,
+    ids: &[ID],
+) -> Result<Vec<Option<Node>>> {
     let refs: Vec<NodeRef> = ids
         .iter()
         .enumerate()
@@ -147,7 +163,7 @@ async fn resolve(db: &DatabaseConnection, ids: &[ID]) -> Result<Vec<Option<Node>
     }
     let mut found: HashMap<NodeRef, Node> = HashMap::new();
     for (kind, ids) in by_kind {
-        found.extend(fetch(db, kind, ids).await?);
+        found.extend(fetch(db, vis, kind, ids).await?);
     }
     let out = refs.iter().map(|r| found.get(r).cloned()).collect();
     Ok(out)
@@ -161,7 +177,11 @@ impl NodeQuery {
     /// Any record by its global id; null when there is no such (public) record. A malformed id
     /// is a BAD_USER_INPUT error.
     async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
-        Ok(resolve(db(ctx), &[id]).await?.into_iter().next().flatten())
+        Ok(resolve(db(ctx), super::vis(ctx), &[id])
+            .await?
+            .into_iter()
+            .next()
+            .flatten())
     }
 
     /// Several records by global id, in the order asked for (null where there is none).
@@ -181,6 +201,19 @@ impl NodeQuery {
             )
             .into());
         }
-        Ok(resolve(db(ctx), &ids).await?)
+        Ok(resolve(db(ctx), super::vis(ctx), &ids).await?)
     }
+}
+
+/// One record by global id as `vis` may see it (used to return records after a mutation).
+pub async fn resolve_for(
+    db: &DatabaseConnection,
+    vis: Visibility,
+    id: &ID,
+) -> Result<Option<Node>> {
+    Ok(resolve(db, vis, std::slice::from_ref(id))
+        .await?
+        .into_iter()
+        .next()
+        .flatten())
 }

@@ -128,7 +128,7 @@ impl PositionQuery {
         filter: Option<PositionFilter>,
     ) -> async_graphql::Result<Conn<Position>> {
         let args = PageArgs::new(first, after, last, before)?;
-        let select = repo::positions::select(&filter.unwrap_or_default());
+        let select = repo::positions::select(&filter.unwrap_or_default(), super::vis(ctx));
         let page = repo::paginate(
             db(ctx),
             select,

@@ -269,7 +269,7 @@ impl ProvisionQuery {
         ctx: &Context<'_>,
         code: String,
     ) -> async_graphql::Result<Option<Provision>> {
-        Ok(repo::provisions::by_code(db(ctx), &code)
+        Ok(repo::provisions::by_code(db(ctx), &code, super::vis(ctx))
             .await?
             .map(Provision::from))
     }
@@ -285,7 +285,7 @@ impl ProvisionQuery {
         filter: Option<ProvisionFilter>,
     ) -> async_graphql::Result<Conn<Provision>> {
         let args = PageArgs::new(first, after, last, before)?;
-        let select = repo::provisions::select(&filter.unwrap_or_default());
+        let select = repo::provisions::select(&filter.unwrap_or_default(), super::vis(ctx));
         let page = repo::paginate(
             db(ctx),
             select,

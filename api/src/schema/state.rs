@@ -148,7 +148,9 @@ pub struct StateQuery;
 impl StateQuery {
     /// A state by ISO 3166-1 alpha-3 code, case-insensitive; null when there is none.
     async fn state(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<State>> {
-        Ok(repo::states::by_code(db(ctx), &code).await?.map(State))
+        Ok(repo::states::by_code(db(ctx), &code, super::vis(ctx))
+            .await?
+            .map(State))
     }
 
     /// States in registry order (the seed lists them by code). `first` defaults to 20, at most 100.
@@ -162,7 +164,7 @@ impl StateQuery {
         filter: Option<StateFilter>,
     ) -> async_graphql::Result<Conn<State>> {
         let args = PageArgs::new(first, after, last, before)?;
-        let select = repo::states::select(&filter.unwrap_or_default());
+        let select = repo::states::select(&filter.unwrap_or_default(), super::vis(ctx));
         let page =
             repo::paginate(db(ctx), select, state::Column::Id, args, wants_total(ctx)).await?;
         Ok(from_page(page, |m| m.id, State))

@@ -1,0 +1,263 @@
+//! Creating and correcting commitments.
+
+use super::{record_id, transaction, validate, writer};
+use crate::error::{Error, Result};
+use crate::schema::{commitment::Commitment, scalars::PartialDate};
+use crate::write;
+use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+use entity::*;
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+use serde_json::json;
+
+/// A state's act binding or aligning it to an instrument.
+#[derive(InputObject)]
+pub struct CreateCommitmentInput {
+    /// ISO alpha-3 code of the state.
+    pub state: String,
+    /// Slug of the instrument.
+    pub instrument: String,
+    /// Slug of the forum where the act took place.
+    pub forum: Option<String>,
+    pub act: CommitmentAct,
+    pub modality: CommitmentModality,
+    /// As precise as the source: `1981`, `1981-03` or `1981-03-23`.
+    pub valid_from: Option<PartialDate>,
+    pub valid_to: Option<PartialDate>,
+    /// Codes of provisions of the instrument that the state excluded.
+    pub reservations: Option<Vec<String>>,
+    pub note: Option<String>,
+    /// Keys of the sources (at least one), primary first.
+    pub sources: Vec<String>,
+}
+
+/// Changes to a commitment; absent fields stay as they are, `null` clears an optional one.
+#[derive(InputObject, Default)]
+pub struct UpdateCommitmentInput {
+    pub forum: MaybeUndefined<String>,
+    pub act: Option<CommitmentAct>,
+    pub modality: Option<CommitmentModality>,
+    pub valid_from: MaybeUndefined<PartialDate>,
+    pub valid_to: MaybeUndefined<PartialDate>,
+    pub reservations: Option<Vec<String>>,
+    pub note: MaybeUndefined<String>,
+    pub sources: Option<Vec<String>>,
+}
+
+fn split(d: Option<entity::PartialDate>) -> (Option<chrono::NaiveDate>, Option<DatePrecision>) {
+    (d.map(|d| d.date), d.map(|d| d.precision))
+}
+
+/// Provision ids for reservation codes, which must belong to the instrument.
+async fn reservations(
+    txn: &DatabaseTransaction,
+    instrument_id: i32,
+    codes: &[String],
+) -> Result<Vec<i32>> {
+    let mut ids = Vec::new();
+    for code in codes {
+        let p = validate::provision(txn, "reservations", code).await?;
+        if p.instrument_id != instrument_id {
+            return Err(Error::bad_input(
+                "reservations",
+                format!("provision `{code}` is not part of this instrument"),
+            ));
+        }
+        ids.push(p.id);
+    }
+    Ok(ids)
+}
+
+async fn reserved_codes(txn: &DatabaseTransaction, commitment_id: i32) -> Result<Vec<String>> {
+    let rows = commitment_reservation::Entity::find()
+        .filter(commitment_reservation::Column::CommitmentId.eq(commitment_id))
+        .all(txn)
+        .await?;
+    let ids: Vec<i32> = rows.iter().map(|r| r.provision_id).collect();
+    let mut codes: Vec<String> = provision::Entity::find()
+        .filter(provision::Column::Id.is_in(ids))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|p| p.code)
+        .collect();
+    codes.sort();
+    Ok(codes)
+}
+
+async fn set_reservations(
+    txn: &DatabaseTransaction,
+    commitment_id: i32,
+    provisions: &[i32],
+) -> Result<()> {
+    commitment_reservation::Entity::delete_many()
+        .filter(commitment_reservation::Column::CommitmentId.eq(commitment_id))
+        .exec(txn)
+        .await?;
+    if !provisions.is_empty() {
+        let rows: Vec<_> = provisions
+            .iter()
+            .map(|p| commitment_reservation::ActiveModel {
+                commitment_id: sea_orm::Set(commitment_id),
+                provision_id: sea_orm::Set(*p),
+            })
+            .collect();
+        commitment_reservation::Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+#[derive(Default)]
+pub struct CommitmentMutation;
+
+#[Object]
+impl CommitmentMutation {
+    /// Records a commitment as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
+    async fn create_commitment(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateCommitmentInput,
+    ) -> async_graphql::Result<Commitment> {
+        let actor = writer(ctx, UserRole::Contributor)?;
+        let saved = transaction(ctx, |txn| {
+            Box::pin(async move {
+                let state_id = validate::state(txn, "state", &input.state).await?;
+                let instrument_id = validate::instrument(txn, "instrument", &input.instrument).await?;
+                let forum_id = match &input.forum {
+                    Some(f) => Some(validate::forum(txn, "forum", f).await?),
+                    None => None,
+                };
+                let from = input.valid_from.map(|d| d.0);
+                let to = input.valid_to.map(|d| d.0);
+                validate::not_future("validFrom", from)?;
+                validate::ordered("validTo", from, to)?;
+                let note = validate::opt_text("note", input.note.as_deref(), 2000)?;
+                let reserved = reservations(txn, instrument_id, input.reservations.as_deref().unwrap_or_default()).await?;
+                let sources = write::source_ids(txn, "sources", &input.sources).await?;
+                let exists = commitment::Entity::find()
+                    .filter(commitment::Column::StateId.eq(state_id))
+                    .filter(commitment::Column::InstrumentId.eq(instrument_id))
+                    .filter(commitment::Column::Act.eq(input.act))
+                    .one(txn)
+                    .await?;
+                if exists.is_some() {
+                    return Err(Error::bad_input("act", "this state already has this act recorded for this instrument; correct that record instead"));
+                }
+                let (from, from_p) = split(from);
+                let (to, to_p) = split(to);
+                let now = chrono::Utc::now();
+                let model = commitment::Model {
+                    id: 0,
+                    state_id,
+                    instrument_id,
+                    forum_id,
+                    act: input.act,
+                    modality: input.modality,
+                    valid_from: from,
+                    valid_from_precision: from_p,
+                    valid_to: to,
+                    valid_to_precision: to_p,
+                    note,
+                    status: PublicationStatus::Draft,
+                    created_by: Some(actor.user_id),
+                    created_at: now,
+                    updated_at: now,
+                    version: 1,
+                };
+                let codes = input.reservations.clone().unwrap_or_default();
+                let saved = write::create(txn, &actor, model, &sources, json!({ "reservations": codes })).await?;
+                set_reservations(txn, saved.id, &reserved).await?;
+                Ok(saved)
+            })
+        })
+        .await?;
+        Ok(Commitment(saved))
+    }
+
+    /// Corrects a commitment. `version` is the one you read: if someone changed the record
+    /// since, this is a CONFLICT carrying the current version.
+    async fn update_commitment(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+        input: UpdateCommitmentInput,
+    ) -> async_graphql::Result<Commitment> {
+        let actor = writer(ctx, UserRole::Contributor)?;
+        let cid = record_id("id", &id, RecordKind::Commitment)?;
+        let saved = transaction(ctx, |txn| {
+            Box::pin(async move {
+                let current: commitment::Model =
+                    write::for_change(txn, &actor, cid, version).await?;
+                let mut next = current.clone();
+                match &input.forum {
+                    MaybeUndefined::Undefined => {}
+                    MaybeUndefined::Null => next.forum_id = None,
+                    MaybeUndefined::Value(f) => {
+                        next.forum_id = Some(validate::forum(txn, "forum", f).await?)
+                    }
+                }
+                if let Some(a) = input.act {
+                    next.act = a;
+                }
+                if let Some(m) = input.modality {
+                    next.modality = m;
+                }
+                let mut from =
+                    entity::PartialDate::from_parts(next.valid_from, next.valid_from_precision);
+                let mut to =
+                    entity::PartialDate::from_parts(next.valid_to, next.valid_to_precision);
+                match &input.valid_from {
+                    MaybeUndefined::Undefined => {}
+                    MaybeUndefined::Null => from = None,
+                    MaybeUndefined::Value(d) => from = Some(d.0),
+                }
+                match &input.valid_to {
+                    MaybeUndefined::Undefined => {}
+                    MaybeUndefined::Null => to = None,
+                    MaybeUndefined::Value(d) => to = Some(d.0),
+                }
+                validate::not_future("validFrom", from)?;
+                validate::ordered("validTo", from, to)?;
+                (next.valid_from, next.valid_from_precision) = split(from);
+                (next.valid_to, next.valid_to_precision) = split(to);
+                match &input.note {
+                    MaybeUndefined::Undefined => {}
+                    MaybeUndefined::Null => next.note = None,
+                    MaybeUndefined::Value(n) => {
+                        next.note = validate::opt_text("note", Some(n), 2000)?
+                    }
+                }
+                let before_codes = reserved_codes(txn, cid).await?;
+                let before_sources = write::cited_keys(txn, RecordKind::Commitment, cid).await?;
+                let mut after_codes = before_codes.clone();
+                if let Some(codes) = &input.reservations {
+                    let ids = reservations(txn, next.instrument_id, codes).await?;
+                    set_reservations(txn, cid, &ids).await?;
+                    after_codes = codes.iter().map(|c| c.trim().to_lowercase()).collect();
+                    after_codes.sort();
+                }
+                let mut after_sources = before_sources.clone();
+                if let Some(keys) = &input.sources {
+                    let ids = write::source_ids(txn, "sources", keys).await?;
+                    write::cite(txn, RecordKind::Commitment, cid, &ids).await?;
+                    after_sources = keys.clone();
+                }
+                write::update(
+                    txn,
+                    &actor,
+                    &current,
+                    next,
+                    RevisionAction::Update,
+                    None,
+                    json!({ "reservations": before_codes, "sources": before_sources }),
+                    json!({ "reservations": after_codes, "sources": after_sources }),
+                )
+                .await
+            })
+        })
+        .await?;
+        Ok(Commitment(saved))
+    }
+}

@@ -1,0 +1,340 @@
+//! Mutations: one file per domain, the shared rules here.
+//!
+//! Convention (DESIGN.md): `create<Type>(input)`, `update<Type>(id, version, input)`,
+//! `publish(id, version)`, `retract(id, version, reason)`; each returns the record. Every
+//! mutation runs in one transaction and leaves a revision; bad input is a BAD_USER_INPUT that
+//! names the field, and nothing is written.
+
+pub mod commitment;
+pub mod validate;
+
+use super::{db, ids, node::Node, viewer};
+use crate::auth::Actor;
+use crate::error::{Error, Result};
+use crate::write;
+use async_graphql::{Context, MergedObject, Object, ID};
+use entity::record::{Record, Reviewed};
+use entity::*;
+use sea_orm::{DatabaseTransaction, IntoActiveModel, TransactionTrait};
+use std::{future::Future, pin::Pin};
+
+/// Every mutation of the API.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(
+    super::user::UserMutation,
+    ReviewMutation,
+    commitment::CommitmentMutation,
+);
+
+/// The signed-in user, if it has at least `role`; else UNAUTHENTICATED or FORBIDDEN.
+pub fn writer(ctx: &Context<'_>, role: UserRole) -> Result<Actor> {
+    viewer(ctx).require(role).cloned()
+}
+
+/// A user id from a global id.
+pub fn user_id(id: &ID) -> Result<i32> {
+    match ids::decode("id", id)? {
+        ids::NodeRef::Record(RecordKind::User, n) => Ok(n),
+        _ => Err(Error::bad_input("id", "this is not the id of a user")),
+    }
+}
+
+/// A record id of `kind` from a global id.
+pub fn record_id(field: &str, id: &ID, kind: RecordKind) -> Result<i32> {
+    match ids::decode(field, id)? {
+        ids::NodeRef::Record(k, n) if k == kind => Ok(n),
+        _ => Err(Error::bad_input(
+            field,
+            format!("this is not the id of a {}", ids::type_name(kind)),
+        )),
+    }
+}
+
+/// A transaction's body.
+pub type TxnFuture<'c, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'c>>;
+
+/// Runs `body` in one transaction: committed when it succeeds, rolled back otherwise.
+pub async fn transaction<T, F>(ctx: &Context<'_>, body: F) -> Result<T>
+where
+    F: for<'c> FnOnce(&'c DatabaseTransaction) -> TxnFuture<'c, T>,
+{
+    let txn = db(ctx).begin().await?;
+    match body(&txn).await {
+        Ok(v) => {
+            txn.commit().await?;
+            Ok(v)
+        }
+        Err(e) => {
+            txn.rollback().await?;
+            Err(e)
+        }
+    }
+}
+
+/// Sets the review status of any record, with the version check and a revision.
+async fn set_status<M>(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    id: i32,
+    version: i32,
+    status: PublicationStatus,
+    reason: Option<String>,
+    set: impl FnOnce(&mut M, PublicationStatus),
+) -> Result<()>
+where
+    M: Record + Reviewed + IntoActiveModel<M::Active>,
+{
+    let current: M = write::for_change(txn, actor, id, version).await?;
+    if current.status() == status {
+        return Err(Error::bad_input(
+            "id",
+            format!("the record is {} already", status.as_str()),
+        ));
+    }
+    if status == PublicationStatus::Published && current.status() == PublicationStatus::Retracted {
+        return Err(Error::bad_input(
+            "id",
+            "a retracted record cannot be published again; create a corrected one",
+        ));
+    }
+    let mut next = current.clone();
+    set(&mut next, status);
+    let action = if status == PublicationStatus::Published {
+        RevisionAction::Publish
+    } else {
+        RevisionAction::Retract
+    };
+    write::update(
+        txn,
+        actor,
+        &current,
+        next,
+        action,
+        reason,
+        serde_json::json!({}),
+        serde_json::json!({}),
+    )
+    .await?;
+    Ok(())
+}
+
+macro_rules! dispatch_status {
+    ($txn:expr, $actor:expr, $kind:expr, $id:expr, $version:expr, $status:expr, $reason:expr) => {
+        match $kind {
+            RecordKind::Source => {
+                set_status::<entity::source::Model>(
+                    $txn,
+                    $actor,
+                    $id,
+                    $version,
+                    $status,
+                    $reason,
+                    |m, s| m.status = s,
+                )
+                .await
+            }
+            RecordKind::State => {
+                set_status::<entity::state::Model>(
+                    $txn,
+                    $actor,
+                    $id,
+                    $version,
+                    $status,
+                    $reason,
+                    |m, s| m.status = s,
+                )
+                .await
+            }
+            RecordKind::Forum => {
+                set_status::<entity::forum::Model>(
+                    $txn,
+                    $actor,
+                    $id,
+                    $version,
+                    $status,
+                    $reason,
+                    |m, s| m.status = s,
+                )
+                .await
+            }
+            RecordKind::Membership => {
+                set_status::<entity::membership::Model>(
+                    $txn,
+                    $actor,
+                    $id,
+                    $version,
+                    $status,
+                    $reason,
+                    |m, s| m.status = s,
+                )
+                .await
+            }
+            RecordKind::Instrument => {
+                set_status::<entity::instrument::Model>(
+                    $txn,
+                    $actor,
+                    $id,
+                    $version,
+                    $status,
+                    $reason,
+                    |m, s| m.status = s,
+                )
+                .await
+            }
+            RecordKind::Provision => {
+                set_status::<entity::provision::Model>(
+                    $txn,
+                    $actor,
+                    $id,
+                    $version,
+                    $status,
+                    $reason,
+                    |m, s| m.status = s,
+                )
+                .await
+            }
+            RecordKind::ProvisionLink => {
+                set_status::<entity::provision_link::Model>(
+                    $txn,
+                    $actor,
+                    $id,
+                    $version,
+                    $status,
+                    $reason,
+                    |m, s| m.status = s,
+                )
+                .await
+            }
+            RecordKind::Commitment => {
+                set_status::<entity::commitment::Model>(
+                    $txn,
+                    $actor,
+                    $id,
+                    $version,
+                    $status,
+                    $reason,
+                    |m, s| m.status = s,
+                )
+                .await
+            }
+            RecordKind::Position => {
+                set_status::<entity::position::Model>(
+                    $txn,
+                    $actor,
+                    $id,
+                    $version,
+                    $status,
+                    $reason,
+                    |m, s| m.status = s,
+                )
+                .await
+            }
+            RecordKind::Evidence => {
+                set_status::<entity::evidence::Model>(
+                    $txn,
+                    $actor,
+                    $id,
+                    $version,
+                    $status,
+                    $reason,
+                    |m, s| m.status = s,
+                )
+                .await
+            }
+            RecordKind::Assessment => {
+                set_status::<entity::assessment::Model>(
+                    $txn,
+                    $actor,
+                    $id,
+                    $version,
+                    $status,
+                    $reason,
+                    |m, s| m.status = s,
+                )
+                .await
+            }
+            RecordKind::User => Err(Error::bad_input(
+                "id",
+                "users are deactivated, not retracted",
+            )),
+        }
+    };
+}
+
+/// Reads a record back as a node, whatever its status (the caller is an editor).
+async fn node_after(ctx: &Context<'_>, id: &ID) -> Result<Node> {
+    super::node::resolve_for(db(ctx), crate::auth::Visibility::All, id)
+        .await?
+        .ok_or_else(|| Error::NotFound("the record is gone".into()))
+}
+
+#[derive(Default)]
+pub struct ReviewMutation;
+
+#[Object]
+impl ReviewMutation {
+    /// Publishes a draft (EDITOR): it becomes visible to everyone and counts in the gap engine.
+    async fn publish(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+    ) -> async_graphql::Result<Node> {
+        let actor = writer(ctx, UserRole::Editor)?;
+        let (kind, rid) = match ids::decode("id", &id)? {
+            ids::NodeRef::Record(k, n) => (k, n),
+            ids::NodeRef::Revision(_) => {
+                return Err(Error::bad_input("id", "revisions cannot be published").into())
+            }
+        };
+        transaction(ctx, |txn| {
+            Box::pin(async move {
+                dispatch_status!(
+                    txn,
+                    &actor,
+                    kind,
+                    rid,
+                    version,
+                    PublicationStatus::Published,
+                    None
+                )
+            })
+        })
+        .await?;
+        Ok(node_after(ctx, &id).await?)
+    }
+
+    /// Retracts a record (EDITOR): it stays, with its history, for editors, and disappears for
+    /// the public and from the gap engine. Nothing is ever deleted.
+    async fn retract(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+        reason: String,
+    ) -> async_graphql::Result<Node> {
+        let actor = writer(ctx, UserRole::Editor)?;
+        let reason = validate::text("reason", &reason, 3, 2000)?;
+        let (kind, rid) = match ids::decode("id", &id)? {
+            ids::NodeRef::Record(k, n) => (k, n),
+            ids::NodeRef::Revision(_) => {
+                return Err(Error::bad_input("id", "revisions cannot be retracted").into())
+            }
+        };
+        transaction(ctx, |txn| {
+            Box::pin(async move {
+                dispatch_status!(
+                    txn,
+                    &actor,
+                    kind,
+                    rid,
+                    version,
+                    PublicationStatus::Retracted,
+                    Some(reason)
+                )
+            })
+        })
+        .await?;
+        Ok(node_after(ctx, &id).await?)
+    }
+}

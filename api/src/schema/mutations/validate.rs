@@ -1,0 +1,167 @@
+//! Input checks that name the field: lengths, e-mails, URLs, dates, codes.
+
+use crate::error::{Error, Result};
+use entity::*;
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+
+/// Trimmed text of `min..=max` characters.
+pub fn text(field: &str, value: &str, min: usize, max: usize) -> Result<String> {
+    let v = value.trim();
+    let n = v.chars().count();
+    if n < min {
+        return Err(Error::bad_input(
+            field,
+            format!("must be at least {min} characters long"),
+        ));
+    }
+    if n > max {
+        return Err(Error::bad_input(
+            field,
+            format!("must be at most {max} characters long (got {n})"),
+        ));
+    }
+    Ok(v.to_string())
+}
+
+/// Optional text: empty means absent.
+pub fn opt_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => text(field, v, 1, max).map(Some),
+    }
+}
+
+/// A plausible e-mail address, lower-cased.
+pub fn email(field: &str, value: &str) -> Result<String> {
+    let v = value.trim().to_lowercase();
+    let ok = v.len() <= 254
+        && v.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        })
+        && !v.contains(char::is_whitespace);
+    if ok {
+        Ok(v)
+    } else {
+        Err(Error::bad_input(
+            field,
+            format!("`{value}` is not an e-mail address"),
+        ))
+    }
+}
+
+/// An http(s) URL.
+pub fn url(field: &str, value: &str) -> Result<String> {
+    let v = value.trim();
+    let ok = (v.starts_with("https://") || v.starts_with("http://"))
+        && v.len() > 10
+        && v.len() <= 2000
+        && !v.contains(char::is_whitespace);
+    if ok {
+        Ok(v.to_string())
+    } else {
+        Err(Error::bad_input(
+            field,
+            format!("`{value}` is not an http(s) URL"),
+        ))
+    }
+}
+
+/// `to` must not end before `from` starts.
+pub fn ordered(field: &str, from: Option<PartialDate>, to: Option<PartialDate>) -> Result<()> {
+    if let (Some(f), Some(t)) = (from, to) {
+        if t.last_day() < f.date {
+            return Err(Error::bad_input(
+                field,
+                format!("`{t}` is before the start date `{f}`"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A date must not lie in the future.
+pub fn not_future(field: &str, d: Option<PartialDate>) -> Result<()> {
+    if let Some(d) = d {
+        if d.date > chrono::Utc::now().date_naive() {
+            return Err(Error::bad_input(field, format!("`{d}` is in the future")));
+        }
+    }
+    Ok(())
+}
+
+/// A state id from its ISO alpha-3 code.
+pub async fn state(txn: &DatabaseTransaction, field: &str, code: &str) -> Result<i32> {
+    state::Entity::find()
+        .filter(state::Column::Code.eq(code.trim().to_uppercase()))
+        .one(txn)
+        .await?
+        .map(|s| s.id)
+        .ok_or_else(|| Error::bad_input(field, format!("unknown state `{code}`")))
+}
+
+/// An instrument id from its slug.
+pub async fn instrument(txn: &DatabaseTransaction, field: &str, slug: &str) -> Result<i32> {
+    instrument::Entity::find()
+        .filter(instrument::Column::Slug.eq(slug.trim().to_lowercase()))
+        .one(txn)
+        .await?
+        .map(|s| s.id)
+        .ok_or_else(|| Error::bad_input(field, format!("unknown instrument `{slug}`")))
+}
+
+/// A forum id from its slug.
+pub async fn forum(txn: &DatabaseTransaction, field: &str, slug: &str) -> Result<i32> {
+    forum::Entity::find()
+        .filter(forum::Column::Slug.eq(slug.trim().to_lowercase()))
+        .one(txn)
+        .await?
+        .map(|s| s.id)
+        .ok_or_else(|| Error::bad_input(field, format!("unknown forum `{slug}`")))
+}
+
+/// A provision from its code.
+pub async fn provision(
+    txn: &DatabaseTransaction,
+    field: &str,
+    code: &str,
+) -> Result<provision::Model> {
+    provision::Entity::find()
+        .filter(provision::Column::Code.eq(code.trim().to_lowercase()))
+        .one(txn)
+        .await?
+        .ok_or_else(|| Error::bad_input(field, format!("unknown provision `{code}`")))
+}
+
+/// Evidence from its slug.
+pub async fn evidence(
+    txn: &DatabaseTransaction,
+    field: &str,
+    slug: &str,
+) -> Result<evidence::Model> {
+    evidence::Entity::find()
+        .filter(evidence::Column::Slug.eq(slug.trim().to_lowercase()))
+        .one(txn)
+        .await?
+        .ok_or_else(|| Error::bad_input(field, format!("unknown evidence `{slug}`")))
+}
+
+/// A lowercase key of letters, digits and `-` (slugs, codes, source keys).
+pub fn key(field: &str, value: &str) -> Result<String> {
+    let v = value.trim().to_lowercase();
+    let ok = !v.is_empty()
+        && v.len() <= 120
+        && v.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !v.starts_with('-');
+    if ok {
+        Ok(v)
+    } else {
+        Err(Error::bad_input(
+            field,
+            format!("`{value}` is not a key: use lowercase letters, digits and `-`"),
+        ))
+    }
+}

@@ -1,0 +1,291 @@
+//! Accounts: `login`, `me`, and the admin mutations that manage users.
+
+use super::{db, viewer};
+use crate::auth::{self, TokenKeys};
+use crate::error::Error;
+use crate::limits::{ClientKey, LoginThrottle};
+use crate::schema::mutations::{transaction, validate};
+use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use entity::{user, RecordKind, RevisionAction, UserRole};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
+
+/// An account. E-mails are shown to the account itself and to admins only.
+#[derive(Clone)]
+pub struct User(pub user::Model);
+
+#[Object]
+impl User {
+    pub async fn id(&self) -> async_graphql::Result<ID> {
+        Ok(super::ids::encode(RecordKind::User, self.0.id))
+    }
+    async fn email(&self) -> &str {
+        &self.0.email
+    }
+    async fn role(&self) -> UserRole {
+        self.0.role
+    }
+    /// Deactivated accounts cannot sign in, and their tokens stop working.
+    async fn active(&self) -> bool {
+        self.0.active
+    }
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A signed token and who it is for.
+#[derive(SimpleObject)]
+pub struct AuthPayload {
+    /// Send it as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: User,
+}
+
+/// A new account.
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    pub email: String,
+    /// At least 12 characters.
+    pub password: String,
+    pub role: UserRole,
+}
+
+#[derive(Default)]
+pub struct UserQuery;
+
+#[Object]
+impl UserQuery {
+    /// The signed-in user; null without a token.
+    async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        let Ok(actor) = viewer(ctx).actor() else {
+            return Ok(None);
+        };
+        Ok(user::Entity::find_by_id(actor.user_id)
+            .one(db(ctx))
+            .await
+            .map_err(Error::from)?
+            .map(User))
+    }
+}
+
+#[derive(Default)]
+pub struct UserMutation;
+
+/// Creates an account (for the `user create` command and the `createUser` mutation).
+pub async fn create_user(
+    db: &sea_orm::DatabaseConnection,
+    actor_label: &str,
+    actor_id: Option<i32>,
+    email: &str,
+    password: &str,
+    role: UserRole,
+) -> crate::Result<user::Model> {
+    let email = validate::email("email", email)?;
+    if password.chars().count() < 12 {
+        return Err(Error::bad_input(
+            "password",
+            "must be at least 12 characters long",
+        ));
+    }
+    if user::Entity::find()
+        .filter(user::Column::Email.eq(email.clone()))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Err(Error::bad_input(
+            "email",
+            format!("an account for `{email}` exists already"),
+        ));
+    }
+    let hash = auth::hash_password(password)?;
+    let now = Utc::now();
+    let txn = sea_orm::TransactionTrait::begin(db).await?;
+    let saved = user::ActiveModel {
+        email: sea_orm::Set(email),
+        password_hash: sea_orm::Set(hash),
+        role: sea_orm::Set(role),
+        active: sea_orm::Set(true),
+        created_at: sea_orm::Set(now),
+        updated_at: sea_orm::Set(now),
+        version: sea_orm::Set(1),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    entity::revision::ActiveModel {
+        actor_id: sea_orm::Set(actor_id),
+        actor_label: sea_orm::Set(actor_label.to_string()),
+        record_kind: sea_orm::Set(RecordKind::User),
+        record_id: sea_orm::Set(saved.id),
+        action: sea_orm::Set(RevisionAction::Create),
+        before: sea_orm::Set(None),
+        after: sea_orm::Set(serde_json::to_value(&saved).ok()),
+        reason: sea_orm::Set(None),
+        created_at: sea_orm::Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+#[Object]
+impl UserMutation {
+    /// Signs in. Failed attempts are limited per account and per client address.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> async_graphql::Result<AuthPayload> {
+        let keys = ctx
+            .data_unchecked::<Option<TokenKeys>>()
+            .as_ref()
+            .ok_or_else(|| {
+                Error::Forbidden(
+                    "this server is read-only: set NORMWATCH_JWT_SECRET to enable sign-in".into(),
+                )
+            })?;
+        let throttle = ctx.data_unchecked::<LoginThrottle>();
+        let address = ctx
+            .data_opt::<ClientKey>()
+            .map(|k| k.0.clone())
+            .unwrap_or_default();
+        throttle.check(&email, &address)?;
+        let found = user::Entity::find()
+            .filter(user::Column::Email.eq(email.trim().to_lowercase()))
+            .one(db(ctx))
+            .await
+            .map_err(Error::from)?;
+        let hash = found
+            .as_ref()
+            .map(|u| u.password_hash.as_str())
+            .unwrap_or_else(|| auth::dummy_hash());
+        let ok = auth::verify_password(&password, hash);
+        match found {
+            Some(u) if ok && u.active => {
+                throttle.record_success(&email, &address);
+                let (token, expires_at) = keys.issue(&u)?;
+                Ok(AuthPayload {
+                    token,
+                    expires_at,
+                    user: User(u),
+                })
+            }
+            _ => {
+                throttle.record_failure(&email, &address);
+                Err(Error::Unauthenticated(
+                    "wrong e-mail or password, or the account is deactivated".into(),
+                )
+                .into())
+            }
+        }
+    }
+
+    /// Creates an account (ADMIN).
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateUserInput,
+    ) -> async_graphql::Result<User> {
+        let actor = super::mutations::writer(ctx, UserRole::Admin)?;
+        Ok(User(
+            create_user(
+                db(ctx),
+                &actor.email,
+                Some(actor.user_id),
+                &input.email,
+                &input.password,
+                input.role,
+            )
+            .await?,
+        ))
+    }
+
+    /// Changes an account's role (ADMIN).
+    async fn update_user_role(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+        role: UserRole,
+    ) -> async_graphql::Result<User> {
+        let actor = super::mutations::writer(ctx, UserRole::Admin)?;
+        let uid = super::mutations::user_id(&id)?;
+        Ok(User(
+            set_user(ctx, &actor, uid, version, move |u| u.role = role).await?,
+        ))
+    }
+
+    /// Deactivates an account (ADMIN): it can no longer sign in and its tokens stop working.
+    async fn deactivate_user(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        version: i32,
+    ) -> async_graphql::Result<User> {
+        let actor = super::mutations::writer(ctx, UserRole::Admin)?;
+        let uid = super::mutations::user_id(&id)?;
+        Ok(User(
+            set_user(ctx, &actor, uid, version, |u| u.active = false).await?,
+        ))
+    }
+}
+
+async fn set_user(
+    ctx: &Context<'_>,
+    actor: &auth::Actor,
+    id: i32,
+    version: i32,
+    change: impl FnOnce(&mut user::Model) + Send + 'static,
+) -> crate::Result<user::Model> {
+    transaction(ctx, |txn| {
+        let actor = actor.clone();
+        Box::pin(async move {
+            let current = user::Entity::find_by_id(id)
+                .one(txn)
+                .await?
+                .ok_or_else(|| Error::NotFound("no user with this id".into()))?;
+            if current.version != version {
+                return Err(Error::Conflict {
+                    current_version: current.version,
+                });
+            }
+            let mut next = current.clone();
+            change(&mut next);
+            next.version += 1;
+            next.updated_at = Utc::now();
+            let res = user::Entity::update_many()
+                .set(sea_orm::IntoActiveModel::into_active_model(next.clone()).reset_all())
+                .filter(user::Column::Id.eq(id))
+                .filter(user::Column::Version.eq(version))
+                .exec(txn)
+                .await?;
+            if res.rows_affected == 0 {
+                return Err(Error::Conflict {
+                    current_version: version + 1,
+                });
+            }
+            crate::write::log(
+                txn,
+                &actor,
+                RecordKind::User,
+                id,
+                RevisionAction::Update,
+                serde_json::to_value(&current).ok(),
+                serde_json::to_value(&next).ok(),
+                None,
+            )
+            .await?;
+            Ok(next)
+        })
+    })
+    .await
+}

@@ -1,0 +1,267 @@
+//! The write path's database functions: create, update with optimistic concurrency, publish,
+//! retract. Every function runs inside the caller's transaction and leaves a revision.
+//!
+//! Rules that hold for every record type:
+//! - a new record is a DRAFT, authored by its creator;
+//! - CONTRIBUTORs may change only their own drafts; EDITORs and ADMINs may change anything;
+//! - an update names the version it read: a stale one is a CONFLICT with the current version,
+//!   decided by the database (`UPDATE .. WHERE id = ? AND version = ?`), so of concurrent edits
+//!   exactly one wins and nothing is silently overwritten;
+//! - nothing is deleted: a retraction sets RETRACTED and records the reason.
+
+use crate::auth::{rank, Actor};
+use crate::error::{Error, Result};
+use chrono::Utc;
+use entity::record::{Record, Reviewed};
+use entity::*;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+};
+use serde_json::{json, Value};
+
+/// A record as the audit log shows it: its fields plus its sources (and owned lists).
+fn snapshot<M: Record>(model: &M, extra: &Value) -> Value {
+    let mut v = serde_json::to_value(model).unwrap_or(Value::Null);
+    if let (Value::Object(map), Value::Object(more)) = (&mut v, extra) {
+        for (k, x) in more {
+            map.insert(k.clone(), x.clone());
+        }
+    }
+    v
+}
+
+/// Appends a revision.
+pub async fn log(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    kind: RecordKind,
+    id: i32,
+    action: RevisionAction,
+    before: Option<Value>,
+    after: Option<Value>,
+    reason: Option<String>,
+) -> Result<()> {
+    revision::ActiveModel {
+        id: sea_orm::NotSet,
+        actor_id: sea_orm::Set(Some(actor.user_id)),
+        actor_label: sea_orm::Set(actor.email.clone()),
+        record_kind: sea_orm::Set(kind),
+        record_id: sea_orm::Set(id),
+        action: sea_orm::Set(action),
+        before: sea_orm::Set(before),
+        after: sea_orm::Set(after),
+        reason: sea_orm::Set(reason),
+        created_at: sea_orm::Set(Utc::now()),
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// Resolves source keys to ids; an unknown key is a BAD_USER_INPUT naming `field`.
+pub async fn source_ids(
+    txn: &DatabaseTransaction,
+    field: &str,
+    keys: &[String],
+) -> Result<Vec<i32>> {
+    if keys.is_empty() {
+        return Err(Error::bad_input(
+            field,
+            "cite at least one source (a source `key`)",
+        ));
+    }
+    let found = source::Entity::find()
+        .filter(source::Column::Key.is_in(keys.to_vec()))
+        .all(txn)
+        .await?;
+    keys.iter()
+        .map(|k| {
+            found
+                .iter()
+                .find(|s| &s.key == k)
+                .map(|s| s.id)
+                .ok_or_else(|| Error::bad_input(field, format!("unknown source `{k}`")))
+        })
+        .collect()
+}
+
+/// Replaces the sources a record cites.
+pub async fn cite(
+    txn: &DatabaseTransaction,
+    kind: RecordKind,
+    id: i32,
+    sources: &[i32],
+) -> Result<()> {
+    record_source::Entity::delete_many()
+        .filter(record_source::Column::RecordKind.eq(kind))
+        .filter(record_source::Column::RecordId.eq(id))
+        .exec(txn)
+        .await?;
+    let rows: Vec<_> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| record_source::ActiveModel {
+            record_kind: sea_orm::Set(kind),
+            record_id: sea_orm::Set(id),
+            source_id: sea_orm::Set(*s),
+            ordinal: sea_orm::Set(i as i32),
+        })
+        .collect();
+    if !rows.is_empty() {
+        record_source::Entity::insert_many(rows)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The source keys a record cites, for revisions.
+pub async fn cited_keys(
+    txn: &DatabaseTransaction,
+    kind: RecordKind,
+    id: i32,
+) -> Result<Vec<String>> {
+    let links = record_source::Entity::find()
+        .filter(record_source::Column::RecordKind.eq(kind))
+        .filter(record_source::Column::RecordId.eq(id))
+        .all(txn)
+        .await?;
+    let mut links: Vec<_> = links
+        .into_iter()
+        .map(|l| (l.ordinal, l.source_id))
+        .collect();
+    links.sort();
+    let ids: Vec<i32> = links.iter().map(|(_, s)| *s).collect();
+    let sources = source::Entity::find()
+        .filter(source::Column::Id.is_in(ids.clone()))
+        .all(txn)
+        .await?;
+    Ok(ids
+        .iter()
+        .filter_map(|i| sources.iter().find(|s| s.id == *i).map(|s| s.key.clone()))
+        .collect())
+}
+
+/// Inserts a new DRAFT by `actor`, with its sources, and logs it.
+pub async fn create<M>(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    mut model: M,
+    sources: &[i32],
+    extra: Value,
+) -> Result<M>
+where
+    M: Record + IntoActiveModel<M::Active>,
+{
+    let now = Utc::now();
+    model.stamp(0, now, now, 1);
+    let saved: M = model.to_active(true).insert(txn).await?;
+    cite(txn, M::KIND, saved.id(), sources).await?;
+    let keys = cited_keys(txn, M::KIND, saved.id()).await?;
+    let mut extra = extra;
+    if let Value::Object(m) = &mut extra {
+        m.insert("sources".into(), json!(keys));
+    }
+    log(
+        txn,
+        actor,
+        M::KIND,
+        saved.id(),
+        RevisionAction::Create,
+        None,
+        Some(snapshot(&saved, &extra)),
+        None,
+    )
+    .await?;
+    Ok(saved)
+}
+
+/// Loads a record for a change by `actor`: it must exist (NOT_FOUND), the actor may change it
+/// (FORBIDDEN), and `version` must be the current one (CONFLICT).
+pub async fn for_change<M>(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    id: i32,
+    version: i32,
+) -> Result<M>
+where
+    M: Record + Reviewed,
+{
+    let current = <M::Entity as EntityTrait>::find()
+        .filter(M::id_column().eq(id))
+        .one(txn)
+        .await?
+        .ok_or_else(|| {
+            Error::NotFound(format!(
+                "no {} with this id",
+                M::KIND.as_str().to_lowercase()
+            ))
+        })?;
+    if rank(actor.role) < rank(UserRole::Editor) {
+        let own_draft = current.status() == PublicationStatus::Draft
+            && current.created_by() == Some(actor.user_id);
+        if !own_draft {
+            return Err(Error::Forbidden(
+                "contributors may change only their own drafts; ask an editor".into(),
+            ));
+        }
+    }
+    if current.version() != version {
+        return Err(Error::Conflict {
+            current_version: current.version(),
+        });
+    }
+    Ok(current)
+}
+
+/// Writes `changed` over `current` if nobody else did first, and logs the change.
+pub async fn update<M>(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    current: &M,
+    mut changed: M,
+    action: RevisionAction,
+    reason: Option<String>,
+    before_extra: Value,
+    after_extra: Value,
+) -> Result<M>
+where
+    M: Record + IntoActiveModel<M::Active>,
+{
+    changed.stamp(
+        current.id(),
+        current.created_at(),
+        Utc::now(),
+        current.version() + 1,
+    );
+    let result = <M::Entity as EntityTrait>::update_many()
+        .set(changed.to_active(false))
+        .filter(M::id_column().eq(current.id()))
+        .filter(M::version_column().eq(current.version()))
+        .exec(txn)
+        .await?;
+    if result.rows_affected == 0 {
+        // Someone else changed it between our read and our write.
+        let now = <M::Entity as EntityTrait>::find()
+            .filter(M::id_column().eq(current.id()))
+            .one(txn)
+            .await?
+            .map(|m| m.version())
+            .unwrap_or(current.version() + 1);
+        return Err(Error::Conflict {
+            current_version: now,
+        });
+    }
+    log(
+        txn,
+        actor,
+        M::KIND,
+        current.id(),
+        action,
+        Some(snapshot(current, &before_extra)),
+        Some(snapshot(&changed, &after_extra)),
+        reason,
+    )
+    .await?;
+    Ok(changed)
+}
