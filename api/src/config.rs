@@ -11,6 +11,11 @@ use std::{fmt, net::SocketAddr, path::PathBuf};
 pub struct Secret(String);
 
 impl Secret {
+    /// Wraps a secret (tests and embedders; the server reads it from the environment).
+    pub fn new(secret: impl Into<String>) -> Self {
+        Secret(secret.into())
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }

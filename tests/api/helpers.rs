@@ -193,9 +193,21 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// Starts the server with the bundled data and a configuration changed by `edit`.
-#[allow(dead_code)] // used by some test modules only
 pub async fn spawn_app_with(edit: impl FnOnce(&mut Config)) -> TestApp {
     spawn_with(true, edit).await
+}
+
+/// The HS256 secret of writable test apps.
+pub const TEST_SECRET: &str = "normwatch-test-secret-0123456789abcdef";
+
+/// Starts a server that accepts writes (signed with [`TEST_SECRET`]), with the bundled data.
+#[allow(dead_code)] // used by some test modules only
+pub async fn spawn_writable_app() -> TestApp {
+    spawn_with(true, |c| {
+        c.jwt_secret = Some(api::config::Secret::new(TEST_SECRET));
+        c.writes_enabled = true;
+    })
+    .await
 }
 
 /// Starts the server on an empty (migrated) database.
@@ -251,6 +263,41 @@ impl TestApp {
     pub async fn error(&self, query: &str, variables: Value) -> Value {
         let resp = self.post(query, variables).await;
         resp["errors"][0].clone()
+    }
+
+    /// POSTs a query with a bearer token.
+    #[allow(dead_code)]
+    pub async fn post_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        self.client
+            .post(format!("{}/graphql", self.address))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .expect("a JSON response")
+    }
+
+    /// Creates an account directly in the database and signs it in; returns its token.
+    #[allow(dead_code)]
+    pub async fn user_token(&self, email: &str, role: entity::UserRole) -> String {
+        let password = "a-test-password-123";
+        api::schema::user::create_user(&self.db, "test", None, email, password, role)
+            .await
+            .map_err(|e| e.message())
+            .expect("user created");
+        let resp = self
+            .post(
+                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+                json!({ "e": email, "p": password }),
+            )
+            .await;
+        resp["data"]["login"]["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login failed: {resp}"))
+            .to_string()
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

@@ -3,10 +3,12 @@
 
 mod helpers;
 
+mod auth;
 mod batching;
 mod config;
 mod gaps;
 mod health;
+mod limits;
 mod migrations;
 mod nodes;
 mod pagination;
@@ -15,3 +17,5 @@ mod readme;
 mod schema;
 mod seed_data;
 mod seed_loader;
+mod walkthrough;
+mod writes;
