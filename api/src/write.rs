@@ -30,7 +30,8 @@ fn snapshot<M: Record>(model: &M, extra: &Value) -> Value {
     v
 }
 
-/// Appends a revision.
+/// Appends a revision. (The arguments are the revision's columns; a struct would only rename them.)
+#[allow(clippy::too_many_arguments)]
 pub async fn log(
     txn: &DatabaseTransaction,
     actor: &Actor,
@@ -215,6 +216,7 @@ where
 }
 
 /// Writes `changed` over `current` if nobody else did first, and logs the change.
+#[allow(clippy::too_many_arguments)]
 pub async fn update<M>(
     txn: &DatabaseTransaction,
     actor: &Actor,

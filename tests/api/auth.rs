@@ -314,3 +314,201 @@ async fn a_read_only_server_refuses_sign_in() {
     let resp = app.post(CREATE, json!({})).await;
     assert_eq!(outcome(&resp), "UNAUTHENTICATED");
 }
+
+/// One valid create per entity (a new record each).
+const CREATES: &[(&str, &str)] = &[
+    (
+        "createState",
+        r#"createState(input: { code: "XKX", alpha2: "XK", name: "Test state", unMember: false, unObserver: false, sources: ["SRC"] }) { id }"#,
+    ),
+    (
+        "createForum",
+        r#"createForum(input: { slug: "test-forum", name: "Test forum", kind: COALITION, sources: ["SRC"] }) { id }"#,
+    ),
+    (
+        "createMembership",
+        r#"createMembership(input: { state: "MEX", forum: "gccs", role: PARTICIPANT, validFrom: "2017", sources: ["SRC"] }) { id }"#,
+    ),
+    (
+        "createInstrument",
+        r#"createInstrument(input: { slug: "test-2026", title: "Test instrument", kind: DECLARATION, bindingness: POLITICAL, sources: ["SRC"] }) { id }"#,
+    ),
+    (
+        "createProvision",
+        r#"createProvision(input: { code: "gge-2015-13z", kind: NORM, instrument: "gge-2015", reference: "para 13(z)", title: "A test norm", summary: "Only for tests.", sources: ["SRC"] }) { id }"#,
+    ),
+    (
+        "createProvisionLink",
+        r#"createProvisionLink(input: { from: "gcsc-8", to: "iccpr-25", relation: PROTECTS_RIGHT, rationale: "A test link.", sources: ["SRC"] }) { id }"#,
+    ),
+    (
+        "createSource",
+        r#"createSource(input: { key: "test-source", kind: NEWS, title: "A test source", publisher: "Tests", url: "https://example.org/a" }) { id }"#,
+    ),
+    (
+        "createCommitment",
+        r#"createCommitment(input: { state: "NZL", instrument: "paris-call", act: STATEMENT_OF_SUPPORT, modality: EXPLICIT, sources: ["SRC"] }) { id }"#,
+    ),
+    (
+        "createPosition",
+        r#"createPosition(input: { state: "MEX", forum: "unga", provision: "gge-2015-13e", kind: STATEMENT, stance: SUPPORTS, date: "2019-10-01", summary: "A test statement.", sources: ["SRC"] }) { id }"#,
+    ),
+    (
+        "createEvidence",
+        r#"createEvidence(input: { slug: "test-case", title: "A test case", summary: "Only for tests.", kind: POLICY, occurredFrom: "2017-06-19", responsibleStates: ["MEX"], attributionStatus: ACKNOWLEDGED, sources: ["SRC"] }) { id }"#,
+    ),
+    (
+        "createAssessment",
+        r#"createAssessment(input: { evidence: "mex-pegasus-2017", state: "MEX", provision: "udhr-12", finding: CONTRADICTS, confidence: MEDIUM, rationale: "A test assessment.", sources: ["SRC"] }) { id }"#,
+    ),
+];
+
+#[tokio::test]
+async fn every_create_mutation_needs_a_contributor_and_makes_a_draft() {
+    let app = spawn_writable_app().await;
+    let viewer = app.user_token("v@example.org", UserRole::Viewer).await;
+    let contributor = app.user_token("c@example.org", UserRole::Contributor).await;
+    for (name, body) in CREATES {
+        let q = format!(
+            "mutation {{ r: {} }}",
+            body.replace("SRC", "citizenlab-2017-reckless-exploit")
+        );
+        assert_eq!(
+            outcome(&app.post(&q, json!({})).await),
+            "UNAUTHENTICATED",
+            "{name} without a token"
+        );
+        assert_eq!(
+            outcome(&app.post_as(&viewer, &q, json!({})).await),
+            "FORBIDDEN",
+            "{name} as VIEWER"
+        );
+        let made = app.post_as(&contributor, &q, json!({})).await;
+        assert_eq!(outcome(&made), "OK", "{name} as CONTRIBUTOR: {made}");
+        let id = made["data"]["r"]["id"].clone();
+        // A draft: its author sees it, the public does not.
+        let node = "query($id: ID!) { node(id: $id) { id } }";
+        assert_eq!(
+            app.post_as(&contributor, node, json!({ "id": id })).await["data"]["node"]["id"],
+            id,
+            "{name}"
+        );
+        assert!(
+            app.post(node, json!({ "id": id })).await["data"]["node"].is_null(),
+            "{name} is a draft"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_update_mutation_of_a_published_record_needs_an_editor() {
+    let app = spawn_writable_app().await;
+    let contributor = app.user_token("c@example.org", UserRole::Contributor).await;
+    let editor = app.user_token("e@example.org", UserRole::Editor).await;
+    let d = app
+        .data(
+            r#"{ state(code: "MEX") { id version memberships { id version } positions { id version } commitments { id version }
+                   evidence { id version assessments { id version } } }
+                 forum(slug: "gccs") { id version } instrument(slug: "gge-2015") { id version }
+                 provision(code: "gge-2015-13e") { id version linkedRights { id version sources { id version } } } }"#,
+            json!({}),
+        )
+        .await;
+    let s = &d["state"];
+    let p = &d["provision"];
+    let targets = [
+        (
+            "updateState",
+            s["id"].clone(),
+            s["version"].clone(),
+            r#"{ name: "Mexico" }"#,
+        ),
+        (
+            "updateForum",
+            d["forum"]["id"].clone(),
+            d["forum"]["version"].clone(),
+            r#"{ summary: "Corrected." }"#,
+        ),
+        (
+            "updateMembership",
+            s["memberships"][0]["id"].clone(),
+            s["memberships"][0]["version"].clone(),
+            r#"{ note: "Corrected." }"#,
+        ),
+        (
+            "updateInstrument",
+            d["instrument"]["id"].clone(),
+            d["instrument"]["version"].clone(),
+            r#"{ summary: "Corrected." }"#,
+        ),
+        (
+            "updateProvision",
+            p["id"].clone(),
+            p["version"].clone(),
+            r#"{ title: "Corrected title" }"#,
+        ),
+        (
+            "updateProvisionLink",
+            p["linkedRights"][0]["id"].clone(),
+            p["linkedRights"][0]["version"].clone(),
+            r#"{ rationale: "Corrected." }"#,
+        ),
+        (
+            "updateSource",
+            p["linkedRights"][0]["sources"][0]["id"].clone(),
+            p["linkedRights"][0]["sources"][0]["version"].clone(),
+            r#"{ note: "Corrected." }"#,
+        ),
+        (
+            "updateCommitment",
+            s["commitments"][0]["id"].clone(),
+            s["commitments"][0]["version"].clone(),
+            r#"{ note: "Corrected." }"#,
+        ),
+        (
+            "updatePosition",
+            s["positions"][0]["id"].clone(),
+            s["positions"][0]["version"].clone(),
+            r#"{ summary: "Corrected." }"#,
+        ),
+        (
+            "updateEvidence",
+            s["evidence"][0]["id"].clone(),
+            s["evidence"][0]["version"].clone(),
+            r#"{ title: "Corrected title" }"#,
+        ),
+        (
+            "updateAssessment",
+            s["evidence"][0]["assessments"][0]["id"].clone(),
+            s["evidence"][0]["assessments"][0]["version"].clone(),
+            r#"{ rationale: "Corrected." }"#,
+        ),
+    ];
+    for (name, id, version, input) in targets {
+        assert!(id.is_string(), "{name}: no record to update in {d:#}");
+        let q = format!("mutation($id: ID!, $v: Int!) {{ r: {name}(id: $id, version: $v, input: {input}) {{ id version }} }}");
+        let vars = json!({ "id": id, "v": version });
+        assert_eq!(
+            outcome(&app.post(&q, vars.clone()).await),
+            "UNAUTHENTICATED",
+            "{name} without a token"
+        );
+        assert_eq!(
+            outcome(&app.post_as(&contributor, &q, vars.clone()).await),
+            "FORBIDDEN",
+            "{name} as CONTRIBUTOR"
+        );
+        let done = app.post_as(&editor, &q, vars.clone()).await;
+        assert_eq!(outcome(&done), "OK", "{name} as EDITOR: {done}");
+        assert_eq!(
+            done["data"]["r"]["version"],
+            version.as_i64().map(|v| v + 1).unwrap_or(-1),
+            "{name}"
+        );
+        assert_eq!(
+            outcome(&app.post_as(&editor, &q, vars).await),
+            "CONFLICT",
+            "{name} with a stale version"
+        );
+    }
+}

@@ -76,7 +76,10 @@ async fn introspection_can_be_switched_off() {
     );
     let off = spawn_app_with(|c| c.introspection = false).await;
     let resp = off.post(q, json!({})).await;
-    assert!(resp["data"]["__schema"].is_null(), "the schema is withheld: {resp}");
+    assert!(
+        resp["data"]["__schema"].is_null(),
+        "the schema is withheld: {resp}"
+    );
 }
 
 #[tokio::test]

@@ -135,6 +135,7 @@ impl CommitmentMutation {
                 let note = validate::opt_text("note", input.note.as_deref(), 2000)?;
                 let reserved = reservations(txn, instrument_id, input.reservations.as_deref().unwrap_or_default()).await?;
                 let sources = write::source_ids(txn, "sources", &input.sources).await?;
+                super::reference::precise_enough(txn, &sources, &[("validFrom", from), ("validTo", to)]).await?;
                 let exists = commitment::Entity::find()
                     .filter(commitment::Column::StateId.eq(state_id))
                     .filter(commitment::Column::InstrumentId.eq(instrument_id))
@@ -198,7 +199,19 @@ impl CommitmentMutation {
                         next.forum_id = Some(validate::forum(txn, "forum", f).await?)
                     }
                 }
-                if let Some(a) = input.act {
+                if let Some(a) = input.act.filter(|a| *a != current.act) {
+                    let taken = commitment::Entity::find()
+                        .filter(commitment::Column::StateId.eq(current.state_id))
+                        .filter(commitment::Column::InstrumentId.eq(current.instrument_id))
+                        .filter(commitment::Column::Act.eq(a))
+                        .one(txn)
+                        .await?;
+                    if taken.is_some() {
+                        return Err(Error::bad_input(
+                            "act",
+                            "this state already has this act recorded for this instrument",
+                        ));
+                    }
                     next.act = a;
                 }
                 if let Some(m) = input.modality {
@@ -238,12 +251,19 @@ impl CommitmentMutation {
                     after_codes = codes.iter().map(|c| c.trim().to_lowercase()).collect();
                     after_codes.sort();
                 }
-                let mut after_sources = before_sources.clone();
-                if let Some(keys) = &input.sources {
-                    let ids = write::source_ids(txn, "sources", keys).await?;
-                    write::cite(txn, RecordKind::Commitment, cid, &ids).await?;
-                    after_sources = keys.clone();
-                }
+                let (source_ids, _, after_sources) = super::reference::recite(
+                    txn,
+                    RecordKind::Commitment,
+                    cid,
+                    input.sources.as_deref(),
+                )
+                .await?;
+                super::reference::precise_enough(
+                    txn,
+                    &source_ids,
+                    &[("validFrom", from), ("validTo", to)],
+                )
+                .await?;
                 write::update(
                     txn,
                     &actor,

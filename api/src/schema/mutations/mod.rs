@@ -6,6 +6,8 @@
 //! names the field, and nothing is written.
 
 pub mod commitment;
+pub mod practice;
+pub mod reference;
 pub mod validate;
 
 use super::{db, ids, node::Node, viewer};
@@ -24,6 +26,8 @@ pub struct MutationRoot(
     super::user::UserMutation,
     ReviewMutation,
     commitment::CommitmentMutation,
+    reference::ReferenceMutation,
+    practice::PracticeMutation,
 );
 
 /// The signed-in user, if it has at least `role`; else UNAUTHENTICATED or FORBIDDEN.
