@@ -272,6 +272,28 @@ async fn node_after(ctx: &Context<'_>, id: &ID) -> Result<Node> {
         .ok_or_else(|| Error::NotFound("the record is gone".into()))
 }
 
+/// Moves any record to `status` (EDITOR), in one transaction, and returns it.
+async fn review(
+    ctx: &Context<'_>,
+    id: &ID,
+    version: i32,
+    status: PublicationStatus,
+    reason: Option<String>,
+) -> Result<Node> {
+    let actor = writer(ctx, UserRole::Editor)?;
+    let (kind, rid) = match ids::decode("id", id)? {
+        ids::NodeRef::Record(k, n) => (k, n),
+        ids::NodeRef::Revision(_) => {
+            return Err(Error::bad_input("id", "revisions cannot be reviewed"))
+        }
+    };
+    transaction(ctx, |txn| {
+        Box::pin(async move { dispatch_status!(txn, &actor, kind, rid, version, status, reason) })
+    })
+    .await?;
+    node_after(ctx, id).await
+}
+
 #[derive(Default)]
 pub struct ReviewMutation;
 
@@ -284,28 +306,7 @@ impl ReviewMutation {
         id: ID,
         version: i32,
     ) -> async_graphql::Result<Node> {
-        let actor = writer(ctx, UserRole::Editor)?;
-        let (kind, rid) = match ids::decode("id", &id)? {
-            ids::NodeRef::Record(k, n) => (k, n),
-            ids::NodeRef::Revision(_) => {
-                return Err(Error::bad_input("id", "revisions cannot be published").into())
-            }
-        };
-        transaction(ctx, |txn| {
-            Box::pin(async move {
-                dispatch_status!(
-                    txn,
-                    &actor,
-                    kind,
-                    rid,
-                    version,
-                    PublicationStatus::Published,
-                    None
-                )
-            })
-        })
-        .await?;
-        Ok(node_after(ctx, &id).await?)
+        Ok(review(ctx, &id, version, PublicationStatus::Published, None).await?)
     }
 
     /// Retracts a record (EDITOR): it stays, with its history, for editors, and disappears for
@@ -317,28 +318,16 @@ impl ReviewMutation {
         version: i32,
         reason: String,
     ) -> async_graphql::Result<Node> {
-        let actor = writer(ctx, UserRole::Editor)?;
+        // Who may retract is checked first, so a viewer learns nothing about the input.
+        writer(ctx, UserRole::Editor)?;
         let reason = validate::text("reason", &reason, 3, 2000)?;
-        let (kind, rid) = match ids::decode("id", &id)? {
-            ids::NodeRef::Record(k, n) => (k, n),
-            ids::NodeRef::Revision(_) => {
-                return Err(Error::bad_input("id", "revisions cannot be retracted").into())
-            }
-        };
-        transaction(ctx, |txn| {
-            Box::pin(async move {
-                dispatch_status!(
-                    txn,
-                    &actor,
-                    kind,
-                    rid,
-                    version,
-                    PublicationStatus::Retracted,
-                    Some(reason)
-                )
-            })
-        })
-        .await?;
-        Ok(node_after(ctx, &id).await?)
+        Ok(review(
+            ctx,
+            &id,
+            version,
+            PublicationStatus::Retracted,
+            Some(reason),
+        )
+        .await?)
     }
 }
