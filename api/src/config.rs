@@ -305,6 +305,17 @@ mod tests {
     }
 
     #[test]
+    fn writes_without_a_key_stop_start_up() {
+        let e = with(&[("NORMWATCH_WRITES", "true")]).unwrap_err();
+        assert_eq!(e.var, "NORMWATCH_JWT_SECRET");
+        let c =
+            with(&[("NORMWATCH_JWT_SECRET", "0123456789abcdef0123456789abcdef")]).expect("valid");
+        assert!(c.writes_enabled, "a key enables writes");
+        let e = with(&[("NORMWATCH_JWT_ALGORITHM", "RS256")]).unwrap_err();
+        assert_eq!(e.var, "NORMWATCH_JWT_PRIVATE_KEY_FILE");
+    }
+
+    #[test]
     fn the_secret_never_prints() {
         let c =
             with(&[("NORMWATCH_JWT_SECRET", "0123456789abcdef0123456789abcdef")]).expect("valid");

@@ -512,3 +512,40 @@ async fn every_update_mutation_of_a_published_record_needs_an_editor() {
         );
     }
 }
+
+#[tokio::test]
+async fn eddsa_tokens_from_key_files_work_and_the_algorithm_is_pinned() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.jwt_algorithm = api::config::JwtAlgorithm::EdDsa;
+        c.jwt_private_key_file = Some(format!("{dir}/jwt-ed25519-private.pem").into());
+        c.jwt_public_key_file = Some(format!("{dir}/jwt-ed25519-public.pem").into());
+        c.writes_enabled = true;
+    })
+    .await;
+    let token = app.user_token("ed@example.org", UserRole::Editor).await;
+    let header: Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(token.split('.').next().expect("header"))
+            .expect("b64"),
+    )
+    .expect("json");
+    assert_eq!(header["alg"], "EdDSA");
+    let me = app.post_as(&token, "{ me { role } }", json!({})).await;
+    assert_eq!(me["data"]["me"]["role"], "EDITOR");
+    // An HS256 token, even with valid claims, is refused: the algorithm is pinned.
+    let sub = {
+        let v: Value = serde_json::from_slice(
+            &URL_SAFE_NO_PAD
+                .decode(token.split('.').nth(1).expect("payload"))
+                .expect("b64"),
+        )
+        .expect("json");
+        v["sub"].as_str().expect("sub").to_string()
+    };
+    let hs = sign(&claims(&sub, 3600), TEST_SECRET);
+    assert_eq!(
+        outcome(&app.post_as(&hs, "{ me { role } }", json!({})).await),
+        "UNAUTHENTICATED"
+    );
+}
