@@ -89,7 +89,7 @@ impl App {
             loaders: schema::LoaderSettings {
                 delay: Duration::from_millis(self.config.batch_delay_ms),
             },
-            timeout: Duration::from_secs(self.config.request_timeout_secs),
+            timeout: self.config.request_timeout,
             max_batch: self.config.max_batch,
         };
         let app = routes::build(schema, self.db.clone(), gate, &self.config);

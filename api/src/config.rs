@@ -76,7 +76,7 @@ pub struct Config {
     /// `NORMWATCH_LOGIN_ATTEMPTS`: failed logins allowed per account and per address in 15 minutes.
     pub login_attempts: u32,
     /// `NORMWATCH_REQUEST_TIMEOUT_SECS`: longest a request may run.
-    pub request_timeout_secs: u64,
+    pub request_timeout: std::time::Duration,
     /// `NORMWATCH_MAX_BATCH`: most operations in one batched request.
     pub max_batch: usize,
     /// `NORMWATCH_MAX_DEPTH`: deepest query accepted.
@@ -250,7 +250,11 @@ impl Config {
             rate_limit_capacity: number("NORMWATCH_RATE_LIMIT_CAPACITY", 10_000, 1)? as u64,
             rate_limit_per_minute: number("NORMWATCH_RATE_LIMIT_PER_MINUTE", 10_000, 1)? as u64,
             login_attempts: number("NORMWATCH_LOGIN_ATTEMPTS", 5, 1)? as u32,
-            request_timeout_secs: number("NORMWATCH_REQUEST_TIMEOUT_SECS", 30, 1)? as u64,
+            request_timeout: std::time::Duration::from_secs(number(
+                "NORMWATCH_REQUEST_TIMEOUT_SECS",
+                30,
+                1,
+            )? as u64),
             max_batch: number("NORMWATCH_MAX_BATCH", 10, 1)?,
             database_url,
             addr,

@@ -140,8 +140,8 @@ async fn graphql_post(
         }
         Err(_) => BatchResponse::Single(refused(
             format!(
-                "the request did not finish within {} s; ask for less",
-                gate.timeout.as_secs()
+                "the request did not finish within {} ms; ask for less",
+                gate.timeout.as_millis()
             ),
             "INTERNAL_SERVER_ERROR",
         )),
