@@ -334,7 +334,7 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
         existing.iter().map(|m| (m.slug.clone(), m.id)).collect();
     for f in &ds.forums {
         if !forum_id.contains_key(&f.slug) {
-            let placeholder = forum::ActiveModel {
+            let reservation = forum::ActiveModel {
                 slug: sea_orm::Set(f.slug.clone()),
                 name: sea_orm::Set(f.name.clone()),
                 kind: sea_orm::Set(f.kind),
@@ -345,7 +345,7 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             };
             // Reserve the id so parents can be resolved; the full row is written just below
             // (version 0 marks it as not yet written, so it counts as created).
-            let saved = placeholder.insert(txn).await?;
+            let saved = reservation.insert(txn).await?;
             forum_id.insert(f.slug.clone(), saved.id);
         }
     }
