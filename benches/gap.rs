@@ -156,6 +156,10 @@ async fn main() -> Result<(), BoxError> {
     let statements = app.statements();
     let db = app.db();
     tokio::spawn(app.run_until_stopped());
+    if args.reuse {
+        // The sizes on the command line say nothing about a reused database: show its own.
+        print_row_counts(&db).await?;
+    }
 
     let sql = sql_baseline(&db, args.iterations).await?;
     let api = measure(&address, &statements, args.iterations).await?;
@@ -842,15 +846,22 @@ fn report(
     api: Option<&ApiFigures>,
 ) {
     println!("## Results\n");
+    let sizes = if args.reuse {
+        "the reused database (row counts above)".to_string()
+    } else {
+        format!(
+            "{} states, {} provisions ({} instruments), {} commitments, {} evidence, {} \
+             assessments",
+            args.states,
+            args.provisions,
+            args.instruments,
+            args.commitments,
+            args.evidence,
+            args.assessments,
+        )
+    };
     println!(
-        "{} states, {} provisions ({} instruments), {} commitments, {} evidence, {} assessments; \
-         as of {AS_OF}; {} timed runs after {WARM_UPS} warm-ups; {} cores.\n",
-        args.states,
-        args.provisions,
-        args.instruments,
-        args.commitments,
-        args.evidence,
-        args.assessments,
+        "{sizes}; as of {AS_OF}; {} timed runs after {WARM_UPS} warm-ups; {} cores.\n",
         args.iterations,
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
