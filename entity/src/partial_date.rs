@@ -22,6 +22,11 @@ impl PartialDate {
         })
     }
 
+    /// Splits an optional partial date into its stored columns (the inverse of `from_parts`).
+    pub fn to_parts(d: Option<Self>) -> (Option<NaiveDate>, Option<DatePrecision>) {
+        (d.map(|d| d.date), d.map(|d| d.precision))
+    }
+
     /// The last day of the period this date names (the date itself for day precision).
     pub fn last_day(&self) -> NaiveDate {
         let next = match self.precision {

@@ -211,7 +211,7 @@ impl Writer<'_> {
 }
 
 fn split(d: Option<PartialDate>) -> (Option<chrono::NaiveDate>, Option<DatePrecision>) {
-    (d.map(|d| d.date), d.map(|d| d.precision))
+    PartialDate::to_parts(d)
 }
 
 /// Loads `ds` into `db` in one transaction. `ds` must come from [`crate::read_dataset`].

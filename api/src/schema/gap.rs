@@ -80,13 +80,13 @@ pub struct Gap {
 }
 
 async fn assessments(ctx: &Context<'_>, ids: &[i32]) -> Result<Vec<Assessment>> {
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(a) = load_one(ctx, AssessmentById(*id)).await? {
-            out.push(Assessment(a));
-        }
-    }
-    Ok(out)
+    Ok(
+        super::load_many(ctx, ids.iter().map(|i| AssessmentById(*i)))
+            .await?
+            .into_iter()
+            .map(Assessment)
+            .collect(),
+    )
 }
 
 #[Object]
@@ -117,13 +117,14 @@ impl Gap {
     }
     /// The commitments valid at `asOf` that cover the provision.
     async fn commitments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Commitment>> {
-        let mut out = Vec::new();
-        for id in &self.outcome.commitments {
-            if let Some(c) = load_one(ctx, CommitmentById(*id)).await? {
-                out.push(Commitment(c));
-            }
-        }
-        Ok(out)
+        Ok(super::load_many(
+            ctx,
+            self.outcome.commitments.iter().map(|i| CommitmentById(*i)),
+        )
+        .await?
+        .into_iter()
+        .map(Commitment)
+        .collect())
     }
     /// Assessments of practice since the commitment that find it contradicts the provision.
     async fn contradicting(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Assessment>> {

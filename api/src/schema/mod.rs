@@ -142,6 +142,25 @@ where
         .map_err(Error::from)
 }
 
+/// Loads several keys in one batch, keeping their order and leaving out keys with no value
+/// (one await per key would wait for one batching window each).
+pub async fn load_many<K>(
+    ctx: &Context<'_>,
+    keys: impl Iterator<Item = K>,
+) -> Result<Vec<<Loaders as Loader<K>>::Value>>
+where
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Error = DbErr>,
+{
+    let keys: Vec<K> = keys.collect();
+    let mut found = ctx
+        .data_unchecked::<DataLoader<Loaders>>()
+        .load_many(keys.clone())
+        .await
+        .map_err(Error::from)?;
+    Ok(keys.iter().filter_map(|k| found.remove(k)).collect())
+}
+
 /// Loads a list through the request's DataLoader (empty when nothing is there).
 pub async fn load_list<K, V>(ctx: &Context<'_>, key: K) -> Result<Vec<V>>
 where

@@ -43,10 +43,6 @@ pub struct UpdateCommitmentInput {
     pub sources: Option<Vec<String>>,
 }
 
-fn split(d: Option<entity::PartialDate>) -> (Option<chrono::NaiveDate>, Option<DatePrecision>) {
-    (d.map(|d| d.date), d.map(|d| d.precision))
-}
-
 /// Provision ids for reservation codes, which must belong to the instrument.
 async fn reservations(
     txn: &DatabaseTransaction,
@@ -145,8 +141,8 @@ impl CommitmentMutation {
                 if exists.is_some() {
                     return Err(Error::bad_input("act", "this state already has this act recorded for this instrument; correct that record instead"));
                 }
-                let (from, from_p) = split(from);
-                let (to, to_p) = split(to);
+                let (from, from_p) = entity::PartialDate::to_parts(from);
+                let (to, to_p) = entity::PartialDate::to_parts(to);
                 let now = chrono::Utc::now();
                 let model = commitment::Model {
                     id: 0,
@@ -233,8 +229,8 @@ impl CommitmentMutation {
                 }
                 validate::not_future("validFrom", from)?;
                 validate::ordered("validTo", from, to)?;
-                (next.valid_from, next.valid_from_precision) = split(from);
-                (next.valid_to, next.valid_to_precision) = split(to);
+                (next.valid_from, next.valid_from_precision) = entity::PartialDate::to_parts(from);
+                (next.valid_to, next.valid_to_precision) = entity::PartialDate::to_parts(to);
                 match &input.note {
                     MaybeUndefined::Undefined => {}
                     MaybeUndefined::Null => next.note = None,

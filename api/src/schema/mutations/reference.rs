@@ -43,7 +43,7 @@ const SYMBOL_MAX: usize = 200;
 pub(super) fn split(
     d: Option<entity::PartialDate>,
 ) -> (Option<chrono::NaiveDate>, Option<DatePrecision>) {
-    (d.map(|d| d.date), d.map(|d| d.precision))
+    entity::PartialDate::to_parts(d)
 }
 
 /// A partial date from its stored columns.
