@@ -175,6 +175,19 @@ pub struct Actor {
     pub role: UserRole,
 }
 
+impl Actor {
+    /// What this user may see of records under review.
+    pub fn visibility(&self) -> Visibility {
+        if rank(self.role) >= rank(UserRole::Editor) {
+            Visibility::All
+        } else if self.role == UserRole::Contributor {
+            Visibility::OwnDrafts(self.user_id)
+        } else {
+            Visibility::Public
+        }
+    }
+}
+
 /// Who a request runs as. Put into every request's data by the route handler.
 #[derive(Debug, Clone)]
 pub enum Viewer {
@@ -211,9 +224,8 @@ impl Viewer {
     /// What this viewer may see of records under review.
     pub fn visibility(&self) -> Visibility {
         match self {
-            Viewer::User(a) if rank(a.role) >= rank(UserRole::Editor) => Visibility::All,
-            Viewer::User(a) if a.role == UserRole::Contributor => Visibility::OwnDrafts(a.user_id),
-            _ => Visibility::Public,
+            Viewer::User(a) => a.visibility(),
+            Viewer::Anonymous => Visibility::Public,
         }
     }
 }

@@ -1,166 +1,242 @@
-//! DataLoaders for relation fields.
+//! Relation loaders, generated from three generic definitions.
 //!
 //! Every relation field (`State.commitments`, `Commitment.instrument`, `sources` ...) goes
 //! through a loader, so a page of 100 records with nested relations costs one or two statements
-//! per relation, not one per record. Loaders return `DbErr`; resolvers convert it with
-//! [`crate::error::Error`] so that no SQL reaches a client.
+//! per relation, not one per record. There is no hand-written loader per relation: a relation is
+//! declared in one line ([`has_many!`], [`via!`]) and loaded by one generic implementation, which
+//! applies [`Readable::visible`] for the viewer the loader set was built for. A relation cannot
+//! be declared without that filter, so no relation can serve a draft or a retracted record to a
+//! reader who may not see it.
+//!
+//! Loaders return `DbErr`; resolvers convert it with [`crate::error::Error`] so that no SQL
+//! reaches a client.
 
 use crate::auth::Visibility;
-use crate::repo::visible;
+use crate::repo::Readable;
 use async_graphql::dataloader::Loader;
+use entity::record::Record;
 use entity::*;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
 
-/// The loader set; one per request (it carries what the viewer may see), batching the keys
-/// of that request's concurrent resolvers.
+/// The loader set of one request: what the viewer may see is fixed when it is built.
 pub struct Loaders {
-    pub db: DatabaseConnection,
-    pub vis: Visibility,
+    db: DatabaseConnection,
+    vis: Visibility,
 }
 
-macro_rules! by_id {
-    ($(#[$doc:meta])* $key:ident, $module:ident $(, reviewed = $status:ident)?) => {
+impl Loaders {
+    /// A loader set reading `db` as `vis` may see it.
+    pub fn new(db: DatabaseConnection, vis: Visibility) -> Self {
+        Loaders { db, vis }
+    }
+}
+
+/// A key type parameterised by a marker type, with the traits DataLoader needs whatever the
+/// marker is.
+macro_rules! marker_key {
+    ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct $key(pub i32);
+        pub struct $name<T>(pub i32, PhantomData<fn() -> T>);
 
-        impl Loader<$key> for Loaders {
-            type Value = $module::Model;
-            type Error = DbErr;
-
-            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, DbErr> {
-                let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-                #[allow(unused_mut)]
-                let mut q = $module::Entity::find().filter($module::Column::Id.is_in(ids));
-                $(q = q.filter(visible(self.vis, $module::Column::$status, $module::Column::CreatedBy));)?
-                let rows = q.all(&self.db).await?;
-                Ok(rows.into_iter().map(|m| ($key(m.id), m)).collect())
+        impl<T> $name<T> {
+            pub fn new(id: i32) -> Self {
+                $name(id, PhantomData)
+            }
+        }
+        impl<T> Clone for $name<T> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+        impl<T> Copy for $name<T> {}
+        impl<T> PartialEq for $name<T> {
+            fn eq(&self, other: &Self) -> bool {
+                self.0 == other.0
+            }
+        }
+        impl<T> Eq for $name<T> {}
+        impl<T> Hash for $name<T> {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                self.0.hash(state)
             }
         }
     };
 }
 
-by_id!(/// A state by id.
-    StateById, state);
-by_id!(/// A forum by id.
-    ForumById, forum);
-by_id!(/// An instrument by id.
-    InstrumentById, instrument);
-by_id!(/// A provision by id.
-    ProvisionById, provision);
-by_id!(/// Evidence by id.
-    EvidenceById, evidence, reviewed = Status);
-by_id!(/// A commitment by id (the gap engine returns ids; its chain fields load them).
-    CommitmentById, commitment, reviewed = Status);
-by_id!(/// An assessment by id.
-    AssessmentById, assessment, reviewed = Status);
-by_id!(/// A position by id.
-    PositionById, position, reviewed = Status);
+marker_key!(
+    /// A record of table `E` by id.
+    ById
+);
+marker_key!(
+    /// The records of relation `R` that hang from one parent id.
+    Children
+);
+marker_key!(
+    /// The records of relation `R` linked to one parent id through a join table.
+    Linked
+);
 
+impl<E: Readable> Loader<ById<E>> for Loaders {
+    type Value = E::Model;
+    type Error = DbErr;
+
+    async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, E::Model>, DbErr> {
+        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
+        let rows = E::find()
+            .filter(E::id_column().is_in(ids))
+            .filter(E::visible(self.vis))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|m| (ById::new(m.id()), m)).collect())
+    }
+}
+
+/// A one-to-many relation: rows of `Child` whose `column` holds the parent's id.
+pub trait HasMany: 'static {
+    type Child: Readable;
+    fn column() -> <Self::Child as EntityTrait>::Column;
+    fn parent(child: &<Self::Child as EntityTrait>::Model) -> Option<i32>;
+}
+
+impl<R: HasMany> Loader<Children<R>> for Loaders {
+    type Value = Vec<<R::Child as EntityTrait>::Model>;
+    type Error = DbErr;
+
+    async fn load(&self, keys: &[Children<R>]) -> Result<HashMap<Children<R>, Self::Value>, DbErr> {
+        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
+        let rows = R::Child::find()
+            .filter(R::column().is_in(ids))
+            .filter(R::Child::visible(self.vis))
+            .order_by_asc(R::Child::id_column())
+            .all(&self.db)
+            .await?;
+        let mut map: HashMap<Children<R>, Self::Value> = HashMap::new();
+        for m in rows {
+            if let Some(p) = R::parent(&m) {
+                map.entry(Children::new(p)).or_default().push(m);
+            }
+        }
+        Ok(map)
+    }
+}
+
+/// A many-to-many relation through a join table that belongs to the parent record.
+pub trait Via: 'static {
+    type Child: Readable;
+    type Join: EntityTrait<Model: Send + Sync>;
+    /// The join table's column holding the parent id.
+    fn parent_column() -> <Self::Join as EntityTrait>::Column;
+    /// (parent id, child id) of a join row.
+    fn pair(row: &<Self::Join as EntityTrait>::Model) -> (i32, i32);
+}
+
+impl<R: Via> Loader<Linked<R>> for Loaders {
+    type Value = Vec<<R::Child as EntityTrait>::Model>;
+    type Error = DbErr;
+
+    async fn load(&self, keys: &[Linked<R>]) -> Result<HashMap<Linked<R>, Self::Value>, DbErr> {
+        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
+        let rows = R::Join::find()
+            .filter(R::parent_column().is_in(ids))
+            .all(&self.db)
+            .await?;
+        if rows.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let pairs: Vec<(i32, i32)> = rows.iter().map(R::pair).collect();
+        let children: HashMap<i32, <R::Child as EntityTrait>::Model> = R::Child::find()
+            .filter(R::Child::id_column().is_in(pairs.iter().map(|p| p.1).collect::<Vec<_>>()))
+            .filter(R::Child::visible(self.vis))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| (m.id(), m))
+            .collect();
+        let mut map: HashMap<Linked<R>, Self::Value> = HashMap::new();
+        for (parent, child) in pairs {
+            if let Some(c) = children.get(&child) {
+                map.entry(Linked::new(parent)).or_default().push(c.clone());
+            }
+        }
+        for list in map.values_mut() {
+            list.sort_by_key(|m| m.id());
+        }
+        Ok(map)
+    }
+}
+
+/// Declares a one-to-many relation: `name: child table by column (parent field)`.
 macro_rules! has_many {
-    ($(#[$doc:meta])* $key:ident, $module:ident, $column:ident, $field:ident $(, published = $status:ident)?) => {
+    ($(#[$doc:meta])* $name:ident: $module:ident by $column:ident, |$m:ident| $parent:expr) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct $key(pub i32);
-
-        impl Loader<$key> for Loaders {
-            type Value = Vec<$module::Model>;
-            type Error = DbErr;
-
-            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, DbErr> {
-                let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-                #[allow(unused_mut)]
-                let mut q = $module::Entity::find().filter($module::Column::$column.is_in(ids));
-                $(q = q.filter(visible(self.vis, $module::Column::$status, $module::Column::CreatedBy));)?
-                let rows = q.order_by_asc($module::Column::Id).all(&self.db).await?;
-                let mut map: HashMap<$key, Self::Value> = HashMap::new();
-                for m in rows {
-                    map.entry($key(m.$field)).or_default().push(m);
-                }
-                Ok(map)
+        pub struct $name;
+        impl HasMany for $name {
+            type Child = $module::Entity;
+            fn column() -> $module::Column {
+                $module::Column::$column
+            }
+            fn parent($m: &$module::Model) -> Option<i32> {
+                $parent
             }
         }
     };
 }
 
-has_many!(/// Published commitments of a state.
-    CommitmentsOfState, commitment, StateId, state_id, published = Status);
-has_many!(/// Published commitments to an instrument.
-    CommitmentsToInstrument, commitment, InstrumentId, instrument_id, published = Status);
-has_many!(/// Published positions of a state.
-    PositionsOfState, position, StateId, state_id, published = Status);
+/// Declares a many-to-many relation: `name: child table via join table (parent -> child)`.
+macro_rules! via {
+    ($(#[$doc:meta])* $name:ident: $child:ident via $join:ident ($parent_col:ident: $pf:ident -> $cf:ident)) => {
+        $(#[$doc])*
+        pub struct $name;
+        impl Via for $name {
+            type Child = $child::Entity;
+            type Join = $join::Entity;
+            fn parent_column() -> $join::Column {
+                $join::Column::$parent_col
+            }
+            fn pair(row: &$join::Model) -> (i32, i32) {
+                (row.$pf, row.$cf)
+            }
+        }
+    };
+}
+
+has_many!(/// Commitments of a state.
+    CommitmentsOfState: commitment by StateId, |m| Some(m.state_id));
+has_many!(/// Commitments to an instrument.
+    CommitmentsToInstrument: commitment by InstrumentId, |m| Some(m.instrument_id));
+has_many!(/// Positions of a state.
+    PositionsOfState: position by StateId, |m| Some(m.state_id));
 has_many!(/// Memberships of a state.
-    MembershipsOfState, membership, StateId, state_id);
+    MembershipsOfState: membership by StateId, |m| Some(m.state_id));
 has_many!(/// Memberships of a forum.
-    MembershipsOfForum, membership, ForumId, forum_id);
+    MembershipsOfForum: membership by ForumId, |m| Some(m.forum_id));
 has_many!(/// Provisions of an instrument.
-    ProvisionsOfInstrument, provision, InstrumentId, instrument_id);
-has_many!(/// Links from a provision.
-    LinksFrom, provision_link, FromId, from_id);
-has_many!(/// Links to a provision.
-    LinksTo, provision_link, ToId, to_id);
-has_many!(/// Published assessments of a piece of evidence.
-    AssessmentsOfEvidence, assessment, EvidenceId, evidence_id, published = Status);
-has_many!(/// Published assessments against a provision.
-    AssessmentsOfProvision, assessment, ProvisionId, provision_id, published = Status);
+    ProvisionsOfInstrument: provision by InstrumentId, |m| Some(m.instrument_id));
+has_many!(/// Instruments a forum adopted.
+    InstrumentsOfForum: instrument by ForumId, |m| m.forum_id);
+has_many!(/// Forums under a forum.
+    ChildForums: forum by ParentId, |m| m.parent_id);
+has_many!(/// Crosswalk links from a provision.
+    LinksFrom: provision_link by FromId, |m| Some(m.from_id));
+has_many!(/// Crosswalk links to a provision.
+    LinksTo: provision_link by ToId, |m| Some(m.to_id));
+has_many!(/// Assessments of a piece of evidence.
+    AssessmentsOfEvidence: assessment by EvidenceId, |m| Some(m.evidence_id));
 
-/// Instruments a forum adopted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct InstrumentsOfForum(pub i32);
+via!(/// Provisions a commitment's reservations exclude.
+    ReservationsOf: provision via commitment_reservation (CommitmentId: commitment_id -> provision_id));
+via!(/// The states responsible for a piece of evidence.
+    ResponsibleStates: state via evidence_state (EvidenceId: evidence_id -> state_id));
+via!(/// The evidence a state is responsible for.
+    EvidenceOfState: evidence via evidence_state (StateId: state_id -> evidence_id));
 
-impl Loader<InstrumentsOfForum> for Loaders {
-    type Value = Vec<instrument::Model>;
-    type Error = DbErr;
-
-    async fn load(
-        &self,
-        keys: &[InstrumentsOfForum],
-    ) -> Result<HashMap<InstrumentsOfForum, Self::Value>, DbErr> {
-        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-        let rows = instrument::Entity::find()
-            .filter(instrument::Column::ForumId.is_in(ids))
-            .order_by_asc(instrument::Column::Id)
-            .all(&self.db)
-            .await?;
-        let mut map: HashMap<_, Vec<_>> = HashMap::new();
-        for m in rows {
-            if let Some(f) = m.forum_id {
-                map.entry(InstrumentsOfForum(f)).or_default().push(m);
-            }
-        }
-        Ok(map)
-    }
-}
-
-/// Forums whose parent is a forum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ChildForums(pub i32);
-
-impl Loader<ChildForums> for Loaders {
-    type Value = Vec<forum::Model>;
-    type Error = DbErr;
-
-    async fn load(&self, keys: &[ChildForums]) -> Result<HashMap<ChildForums, Self::Value>, DbErr> {
-        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-        let rows = forum::Entity::find()
-            .filter(forum::Column::ParentId.is_in(ids))
-            .order_by_asc(forum::Column::Id)
-            .all(&self.db)
-            .await?;
-        let mut map: HashMap<_, Vec<_>> = HashMap::new();
-        for m in rows {
-            if let Some(p) = m.parent_id {
-                map.entry(ChildForums(p)).or_default().push(m);
-            }
-        }
-        Ok(map)
-    }
-}
-
-/// The sources a record cites, primary first.
+/// The sources a record cites, primary first. (The one polymorphic relation: the join table
+/// names the citing record's kind.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SourcesOf(pub RecordKind, pub i32);
 
@@ -190,6 +266,7 @@ impl Loader<SourcesOf> for Loaders {
         let source_ids: Vec<i32> = links.iter().map(|l| l.source_id).collect();
         let sources: HashMap<i32, source::Model> = source::Entity::find()
             .filter(source::Column::Id.is_in(source_ids))
+            .filter(source::Entity::visible(self.vis))
             .all(&self.db)
             .await?
             .into_iter()
@@ -202,131 +279,6 @@ impl Loader<SourcesOf> for Loaders {
                     .or_default()
                     .push(s.clone());
             }
-        }
-        Ok(map)
-    }
-}
-
-/// Provisions excluded by a commitment's reservations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ReservationsOf(pub i32);
-
-impl Loader<ReservationsOf> for Loaders {
-    type Value = Vec<provision::Model>;
-    type Error = DbErr;
-
-    async fn load(
-        &self,
-        keys: &[ReservationsOf],
-    ) -> Result<HashMap<ReservationsOf, Self::Value>, DbErr> {
-        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-        let rows = commitment_reservation::Entity::find()
-            .filter(commitment_reservation::Column::CommitmentId.is_in(ids))
-            .all(&self.db)
-            .await?;
-        if rows.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let provisions: HashMap<i32, provision::Model> = provision::Entity::find()
-            .filter(
-                provision::Column::Id
-                    .is_in(rows.iter().map(|r| r.provision_id).collect::<Vec<_>>()),
-            )
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect();
-        let mut map: HashMap<_, Vec<_>> = HashMap::new();
-        for r in rows {
-            if let Some(p) = provisions.get(&r.provision_id) {
-                map.entry(ReservationsOf(r.commitment_id))
-                    .or_default()
-                    .push(p.clone());
-            }
-        }
-        Ok(map)
-    }
-}
-
-/// The states responsible for a piece of evidence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ResponsibleStates(pub i32);
-
-impl Loader<ResponsibleStates> for Loaders {
-    type Value = Vec<state::Model>;
-    type Error = DbErr;
-
-    async fn load(
-        &self,
-        keys: &[ResponsibleStates],
-    ) -> Result<HashMap<ResponsibleStates, Self::Value>, DbErr> {
-        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-        let rows = evidence_state::Entity::find()
-            .filter(evidence_state::Column::EvidenceId.is_in(ids))
-            .all(&self.db)
-            .await?;
-        let states: HashMap<i32, state::Model> = state::Entity::find()
-            .filter(state::Column::Id.is_in(rows.iter().map(|r| r.state_id).collect::<Vec<_>>()))
-            .order_by_asc(state::Column::Code)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|s| (s.id, s))
-            .collect();
-        let mut map: HashMap<_, Vec<_>> = HashMap::new();
-        for r in rows {
-            if let Some(s) = states.get(&r.state_id) {
-                map.entry(ResponsibleStates(r.evidence_id))
-                    .or_default()
-                    .push(s.clone());
-            }
-        }
-        Ok(map)
-    }
-}
-
-/// Published evidence a state is responsible for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct EvidenceOfState(pub i32);
-
-impl Loader<EvidenceOfState> for Loaders {
-    type Value = Vec<evidence::Model>;
-    type Error = DbErr;
-
-    async fn load(
-        &self,
-        keys: &[EvidenceOfState],
-    ) -> Result<HashMap<EvidenceOfState, Self::Value>, DbErr> {
-        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-        let rows = evidence_state::Entity::find()
-            .filter(evidence_state::Column::StateId.is_in(ids))
-            .all(&self.db)
-            .await?;
-        let evidence: HashMap<i32, evidence::Model> = evidence::Entity::find()
-            .filter(
-                evidence::Column::Id.is_in(rows.iter().map(|r| r.evidence_id).collect::<Vec<_>>()),
-            )
-            .filter(visible(
-                self.vis,
-                evidence::Column::Status,
-                evidence::Column::CreatedBy,
-            ))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|e| (e.id, e))
-            .collect();
-        let mut map: HashMap<_, Vec<evidence::Model>> = HashMap::new();
-        for r in rows {
-            if let Some(e) = evidence.get(&r.evidence_id) {
-                map.entry(EvidenceOfState(r.state_id))
-                    .or_default()
-                    .push(e.clone());
-            }
-        }
-        for list in map.values_mut() {
-            list.sort_by_key(|e| e.id);
         }
         Ok(map)
     }

@@ -46,6 +46,7 @@ pub async fn log(
         id: sea_orm::NotSet,
         actor_id: sea_orm::Set(Some(actor.user_id)),
         actor_label: sea_orm::Set(actor.email.clone()),
+        actor_role: sea_orm::Set(Some(actor.role)),
         record_kind: sea_orm::Set(kind),
         record_id: sea_orm::Set(id),
         action: sea_orm::Set(action),
@@ -60,8 +61,11 @@ pub async fn log(
 }
 
 /// Resolves source keys to ids; an unknown key is a BAD_USER_INPUT naming `field`.
+/// Only sources the actor may see can be cited: a contributor cannot cite another author's draft,
+/// and such a source is reported as unknown, like a missing one.
 pub async fn source_ids(
     txn: &DatabaseTransaction,
+    actor: &Actor,
     field: &str,
     keys: &[String],
 ) -> Result<Vec<i32>> {
@@ -73,6 +77,9 @@ pub async fn source_ids(
     }
     let found = source::Entity::find()
         .filter(source::Column::Key.is_in(keys.to_vec()))
+        .filter(<source::Entity as crate::repo::Readable>::visible(
+            actor.visibility(),
+        ))
         .all(txn)
         .await?;
     keys.iter()
@@ -266,4 +273,129 @@ where
     )
     .await?;
     Ok(changed)
+}
+
+/// What a record depends on: the records it hangs from and the sources it cites.
+async fn dependencies(
+    txn: &DatabaseTransaction,
+    kind: RecordKind,
+    id: i32,
+) -> Result<Vec<(RecordKind, i32)>> {
+    use RecordKind as K;
+    let mut deps: Vec<(RecordKind, i32)> = Vec::new();
+    macro_rules! model {
+        ($module:ident) => {
+            match $module::Entity::find_by_id(id).one(txn).await? {
+                Some(m) => m,
+                None => return Ok(deps),
+            }
+        };
+    }
+    match kind {
+        K::State | K::Source | K::User => {}
+        K::Forum => deps.extend(model!(forum).parent_id.map(|p| (K::Forum, p))),
+        K::Membership => {
+            let m = model!(membership);
+            deps.extend([(K::State, m.state_id), (K::Forum, m.forum_id)]);
+        }
+        K::Instrument => deps.extend(model!(instrument).forum_id.map(|f| (K::Forum, f))),
+        K::Provision => deps.push((K::Instrument, model!(provision).instrument_id)),
+        K::ProvisionLink => {
+            let m = model!(provision_link);
+            deps.extend([(K::Provision, m.from_id), (K::Provision, m.to_id)]);
+        }
+        K::Commitment => {
+            let m = model!(commitment);
+            deps.extend([(K::State, m.state_id), (K::Instrument, m.instrument_id)]);
+            deps.extend(m.forum_id.map(|f| (K::Forum, f)));
+            let reserved = commitment_reservation::Entity::find()
+                .filter(commitment_reservation::Column::CommitmentId.eq(id))
+                .all(txn)
+                .await?;
+            deps.extend(reserved.into_iter().map(|r| (K::Provision, r.provision_id)));
+        }
+        K::Position => {
+            let m = model!(position);
+            deps.extend([(K::State, m.state_id), (K::Forum, m.forum_id)]);
+            deps.extend(m.instrument_id.map(|i| (K::Instrument, i)));
+            deps.extend(m.provision_id.map(|p| (K::Provision, p)));
+        }
+        K::Evidence => {
+            let states = evidence_state::Entity::find()
+                .filter(evidence_state::Column::EvidenceId.eq(id))
+                .all(txn)
+                .await?;
+            deps.extend(states.into_iter().map(|s| (K::State, s.state_id)));
+        }
+        K::Assessment => {
+            let m = model!(assessment);
+            deps.extend([
+                (K::Evidence, m.evidence_id),
+                (K::State, m.state_id),
+                (K::Provision, m.provision_id),
+            ]);
+        }
+    }
+    let cited = record_source::Entity::find()
+        .filter(record_source::Column::RecordKind.eq(kind))
+        .filter(record_source::Column::RecordId.eq(id))
+        .all(txn)
+        .await?;
+    deps.extend(cited.into_iter().map(|c| (K::Source, c.source_id)));
+    Ok(deps)
+}
+
+/// How an error message names a record: its kind and public key.
+async fn label(txn: &DatabaseTransaction, kind: RecordKind, id: i32) -> Result<String> {
+    use RecordKind as K;
+    let key = match kind {
+        K::State => state::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .map(|m| m.code),
+        K::Forum => forum::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .map(|m| m.slug),
+        K::Instrument => instrument::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .map(|m| m.slug),
+        K::Provision => provision::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .map(|m| m.code),
+        K::Evidence => evidence::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .map(|m| m.slug),
+        K::Source => source::Entity::find_by_id(id)
+            .one(txn)
+            .await?
+            .map(|m| m.key),
+        _ => None,
+    };
+    let name = crate::schema::ids::type_name(kind).to_lowercase();
+    Ok(match key {
+        Some(k) => format!("{name} `{k}`"),
+        None => format!("{name} {}", crate::schema::ids::encode(kind, id).0),
+    })
+}
+
+/// Publishing keeps the graph consistent: a record may be published only when every record it
+/// depends on is visible to the public (published, and its own parents too). Otherwise a
+/// BAD_USER_INPUT names the first blocking record.
+pub async fn check_publishable(txn: &DatabaseTransaction, kind: RecordKind, id: i32) -> Result<()> {
+    for (k, dep) in dependencies(txn, kind, id).await? {
+        if !crate::repo::records::is_visible(txn, crate::auth::Visibility::Public, k, dep).await? {
+            return Err(Error::bad_input(
+                "id",
+                format!(
+                    "{} is not published; publish it first",
+                    label(txn, k, dep).await?
+                ),
+            ));
+        }
+    }
+    Ok(())
 }

@@ -1,5 +1,5 @@
 //! The audit log: every write leaves one row, with the record before and after.
-use crate::enums::{RecordKind, RevisionAction};
+use crate::enums::{RecordKind, RevisionAction, UserRole};
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +12,8 @@ pub struct Model {
     pub actor_id: Option<i32>,
     /// Who wrote, as shown to readers: an e-mail or `seed`.
     pub actor_label: String,
+    /// The actor's role when writing; absent for the seed loader. What the public is shown.
+    pub actor_role: Option<UserRole>,
     pub record_kind: RecordKind,
     pub record_id: i32,
     pub action: RevisionAction,

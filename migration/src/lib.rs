@@ -23,6 +23,7 @@ mod m20261126_000014_create_record_sources;
 mod m20261126_000015_create_users;
 mod m20261126_000016_create_revisions;
 mod m20261126_000017_add_status_and_authorship;
+mod m20261127_000018_add_revision_actor_role;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000015_create_users::Migration),
             Box::new(m20261126_000016_create_revisions::Migration),
             Box::new(m20261126_000017_add_status_and_authorship::Migration),
+            Box::new(m20261127_000018_add_revision_actor_role::Migration),
         ]
     }
 }

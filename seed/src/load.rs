@@ -182,6 +182,7 @@ impl Writer<'_> {
             id: sea_orm::NotSet,
             actor_id: sea_orm::Set(None),
             actor_label: sea_orm::Set("seed".into()),
+            actor_role: sea_orm::Set(None),
             record_kind: sea_orm::Set(kind),
             record_id: sea_orm::Set(id),
             action: sea_orm::Set(action),

@@ -17,5 +17,6 @@ mod readme;
 mod schema;
 mod seed_data;
 mod seed_loader;
+mod visibility;
 mod walkthrough;
 mod writes;

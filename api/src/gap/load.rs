@@ -2,7 +2,13 @@
 //! per cell, whatever the number of states and provisions asked for.
 
 use super::rules::{self, AssessmentFact, CommitmentFact, GapOutcome};
+use crate::auth::Visibility;
 use crate::error::Result;
+use crate::repo::Readable;
+
+/// The engine reads what the public sees, whoever asks: published records whose parents are
+/// published (a verdict must not depend on who is signed in).
+const PUBLIC: Visibility = Visibility::Public;
 use chrono::NaiveDate;
 use entity::*;
 use sea_orm::{
@@ -132,7 +138,7 @@ pub async fn load(db: &DatabaseConnection, scope: &Scope, as_of: NaiveDate) -> R
         .select_only()
         .column(state::Column::Id)
         .column(state::Column::Code)
-        .filter(state::Column::Status.eq(PublicationStatus::Published))
+        .filter(state::Entity::visible(PUBLIC))
         .order_by_asc(state::Column::Code);
     if let Some(ids) = &scope.states {
         q = q.filter(state::Column::Id.is_in(ids.clone()));
@@ -151,7 +157,7 @@ pub async fn load(db: &DatabaseConnection, scope: &Scope, as_of: NaiveDate) -> R
         .column(provision::Column::Code)
         .column(provision::Column::Kind)
         .column(provision::Column::InstrumentId)
-        .filter(provision::Column::Status.eq(PublicationStatus::Published))
+        .filter(provision::Entity::visible(PUBLIC))
         .order_by_asc(provision::Column::Id);
     if let Some(ids) = &scope.provisions {
         q = q.filter(provision::Column::Id.is_in(ids.clone()));
@@ -187,7 +193,7 @@ pub async fn load(db: &DatabaseConnection, scope: &Scope, as_of: NaiveDate) -> R
             commitment::Column::ValidToPrecision,
             commitment::Column::Status,
         ])
-        .filter(commitment::Column::Status.eq(PublicationStatus::Published));
+        .filter(commitment::Entity::visible(PUBLIC));
     let all_provisions = scope.provisions.is_none();
     if !all_provisions {
         q = q.filter(commitment::Column::InstrumentId.is_in(instruments.clone()));
@@ -218,7 +224,7 @@ pub async fn load(db: &DatabaseConnection, scope: &Scope, as_of: NaiveDate) -> R
             JoinType::InnerJoin,
             commitment_reservation::Relation::Commitment.def(),
         )
-        .filter(commitment::Column::Status.eq(PublicationStatus::Published));
+        .filter(commitment::Entity::visible(PUBLIC));
     if let Some(ids) = &scope.states {
         rq = rq.filter(commitment::Column::StateId.is_in(ids.clone()));
     }
@@ -261,7 +267,7 @@ pub async fn load(db: &DatabaseConnection, scope: &Scope, as_of: NaiveDate) -> R
             evidence::Column::OccurredToPrecision,
         ])
         .join(JoinType::InnerJoin, assessment::Relation::Evidence.def())
-        .filter(assessment::Column::Status.eq(PublicationStatus::Published))
+        .filter(assessment::Entity::visible(PUBLIC))
         .filter(evidence::Column::Status.eq(PublicationStatus::Published))
         .filter(evidence::Column::OccurredFrom.lte(as_of));
     if let Some(ids) = &scope.provisions {

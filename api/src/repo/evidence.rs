@@ -1,68 +1,74 @@
 //! Evidence of practice.
 
-use super::{id_in_keys, lower, search, upper};
+use super::{id_in_keys, lower, search, upper, Readable};
 use crate::auth::Visibility;
 use crate::error::Result;
-use crate::schema::evidence::EvidenceFilter;
-use entity::{assessment, evidence, evidence_state, provision, state, PublicationStatus};
+use chrono::NaiveDate;
+use entity::{
+    assessment, evidence, evidence_state, provision, state, AttributionStatus, EvidenceKind,
+};
 use sea_orm::{
-    sea_query::Query, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select,
+    sea_query::Query, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Select,
 };
 
-/// Published evidence by slug.
+/// Which evidence to list.
+#[derive(Debug, Clone, Default)]
+pub struct EvidenceFilter {
+    pub states: Option<Vec<String>>,
+    pub provisions: Option<Vec<String>>,
+    pub kinds: Option<Vec<EvidenceKind>>,
+    pub attribution: Option<Vec<AttributionStatus>>,
+    pub occurred_from: Option<NaiveDate>,
+    pub occurred_to: Option<NaiveDate>,
+    pub search: Option<String>,
+}
+
+/// Evidence by slug.
 pub async fn by_slug(
     db: &DatabaseConnection,
-    slug: &str,
     vis: Visibility,
+    slug: &str,
 ) -> Result<Option<evidence::Model>> {
     Ok(evidence::Entity::find()
-        .filter(super::visible(
-            vis,
-            evidence::Column::Status,
-            evidence::Column::CreatedBy,
-        ))
+        .filter(evidence::Entity::visible(vis))
         .filter(evidence::Column::Slug.eq(slug.trim().to_lowercase()))
         .one(db)
         .await?)
 }
 
-/// The published evidence matching `filter`.
-pub fn select(filter: &EvidenceFilter, vis: Visibility) -> Select<evidence::Entity> {
-    let mut q = evidence::Entity::find().filter(super::visible(
-        vis,
-        evidence::Column::Status,
-        evidence::Column::CreatedBy,
-    ));
+/// The evidence matching `filter`.
+pub fn select(vis: Visibility, filter: &EvidenceFilter) -> Select<evidence::Entity> {
+    let mut q = evidence::Entity::find().filter(evidence::Entity::visible(vis));
     if let Some(codes) = &filter.states {
         q = q.filter(
             evidence::Column::Id.in_subquery(
                 Query::select()
                     .column(evidence_state::Column::EvidenceId)
                     .from(evidence_state::Entity)
-                    .and_where(id_in_keys(
+                    .and_where(id_in_keys::<_, state::Entity>(
                         evidence_state::Column::StateId,
-                        state::Entity,
-                        state::Column::Id,
                         state::Column::Code,
                         upper(codes),
+                        vis,
                     ))
                     .to_owned(),
             ),
         );
     }
     if let Some(codes) = &filter.provisions {
+        // Evidence with an assessment the reader may see against one of the provisions.
         q = q.filter(
             evidence::Column::Id.in_subquery(
                 Query::select()
                     .column(assessment::Column::EvidenceId)
                     .from(assessment::Entity)
-                    .and_where(assessment::Column::Status.eq(PublicationStatus::Published))
-                    .and_where(id_in_keys(
-                        assessment::Column::ProvisionId,
-                        provision::Entity,
-                        provision::Column::Id,
-                        provision::Column::Code,
-                        lower(codes),
+                    .cond_where(Condition::all().add(assessment::Entity::visible(vis)).add(
+                        id_in_keys::<_, provision::Entity>(
+                            assessment::Column::ProvisionId,
+                            provision::Column::Code,
+                            lower(codes),
+                            vis,
+                        ),
                     ))
                     .to_owned(),
             ),
@@ -75,16 +81,15 @@ pub fn select(filter: &EvidenceFilter, vis: Visibility) -> Select<evidence::Enti
         q = q.filter(evidence::Column::AttributionStatus.is_in(a.iter().copied()));
     }
     if let Some(d) = filter.occurred_from {
-        // Anything still going on at or after the day: ended on/after it, or open-ended and
-        // begun before it.
+        // Anything still going on at or after the day: ended on/after it, or begun on/after it.
         q = q.filter(
-            sea_orm::Condition::any()
-                .add(evidence::Column::OccurredFrom.gte(d.0))
-                .add(evidence::Column::OccurredTo.gte(d.0)),
+            Condition::any()
+                .add(evidence::Column::OccurredFrom.gte(d))
+                .add(evidence::Column::OccurredTo.gte(d)),
         );
     }
     if let Some(d) = filter.occurred_to {
-        q = q.filter(evidence::Column::OccurredFrom.lte(d.0));
+        q = q.filter(evidence::Column::OccurredFrom.lte(d));
     }
     if let Some(s) = &filter.search {
         q = q.filter(search(

@@ -1,23 +1,25 @@
 //! Forums.
 
+use super::Readable;
 use crate::auth::Visibility;
 use crate::error::Result;
 use entity::forum;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
 
 /// A forum by slug, case-insensitive.
 pub async fn by_slug(
     db: &DatabaseConnection,
-    slug: &str,
     vis: Visibility,
+    slug: &str,
 ) -> Result<Option<forum::Model>> {
     Ok(forum::Entity::find()
-        .filter(super::visible(
-            vis,
-            forum::Column::Status,
-            forum::Column::CreatedBy,
-        ))
+        .filter(forum::Entity::visible(vis))
         .filter(forum::Column::Slug.eq(slug.trim().to_lowercase()))
         .one(db)
         .await?)
+}
+
+/// Every forum the reader may see.
+pub fn select(vis: Visibility) -> Select<forum::Entity> {
+    forum::Entity::find().filter(forum::Entity::visible(vis))
 }

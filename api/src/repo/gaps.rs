@@ -1,5 +1,12 @@
-//! Database functions behind `positionsAcrossForums` and `inconsistencies`.
+//! Database functions behind `positionsAcrossForums` and `inconsistencies`. Like the gap engine,
+//! they read what the public sees (published records whose parents are published), whoever asks:
+//! a verdict must not depend on who is signed in.
 
+/// The gap engine's view.
+const PUBLIC: Visibility = Visibility::Public;
+
+use super::Readable;
+use crate::auth::Visibility;
 use crate::error::Result;
 use crate::gap::rules::{self, CommitmentFact, Inconsistency, StanceFact, StanceSource};
 use chrono::NaiveDate;
@@ -10,6 +17,7 @@ use std::collections::HashMap;
 /// Provision ids linked to `provision_id` as EQUIVALENT or REAFFIRMS, either way, plus itself.
 async fn linked(db: &DatabaseConnection, provision_id: i32) -> Result<Vec<i32>> {
     let links = provision_link::Entity::find()
+        .filter(provision_link::Entity::visible(PUBLIC))
         .filter(
             provision_link::Column::Relation
                 .is_in([LinkRelation::Equivalent, LinkRelation::Reaffirms]),
@@ -37,6 +45,7 @@ pub async fn across_forums(
 ) -> Result<(Vec<commitment::Model>, Vec<position::Model>)> {
     let provisions = linked(db, provision_id).await?;
     let mut instruments: Vec<i32> = provision::Entity::find()
+        .filter(provision::Entity::visible(PUBLIC))
         .filter(provision::Column::Id.is_in(provisions.clone()))
         .all(db)
         .await?
@@ -47,14 +56,14 @@ pub async fn across_forums(
     instruments.dedup();
     let commitments = commitment::Entity::find()
         .filter(commitment::Column::StateId.eq(state_id))
-        .filter(commitment::Column::Status.eq(PublicationStatus::Published))
+        .filter(commitment::Entity::visible(PUBLIC))
         .filter(commitment::Column::InstrumentId.is_in(instruments.clone()))
         .order_by_asc(commitment::Column::ValidFrom)
         .all(db)
         .await?;
     let positions = position::Entity::find()
         .filter(position::Column::StateId.eq(state_id))
-        .filter(position::Column::Status.eq(PublicationStatus::Published))
+        .filter(position::Entity::visible(PUBLIC))
         .filter(
             Condition::any()
                 .add(position::Column::ProvisionId.is_in(provisions))
@@ -74,14 +83,13 @@ pub async fn inconsistencies(
     as_of: NaiveDate,
 ) -> Result<Vec<(i32, Inconsistency)>> {
     let mut pq = position::Entity::find()
-        .filter(position::Column::Status.eq(PublicationStatus::Published))
+        .filter(position::Entity::visible(PUBLIC))
         .filter(
             Condition::any()
                 .add(position::Column::Date.is_null())
                 .add(position::Column::Date.lte(as_of)),
         );
-    let mut cq = commitment::Entity::find()
-        .filter(commitment::Column::Status.eq(PublicationStatus::Published));
+    let mut cq = commitment::Entity::find().filter(commitment::Entity::visible(PUBLIC));
     if let Some(id) = state_id {
         pq = pq.filter(position::Column::StateId.eq(id));
         cq = cq.filter(commitment::Column::StateId.eq(id));
@@ -89,6 +97,7 @@ pub async fn inconsistencies(
     let positions = pq.all(db).await?;
     let commitments = cq.all(db).await?;
     let links = provision_link::Entity::find()
+        .filter(provision_link::Entity::visible(PUBLIC))
         .filter(
             provision_link::Column::Relation
                 .is_in([LinkRelation::Equivalent, LinkRelation::Reaffirms]),
@@ -97,6 +106,7 @@ pub async fn inconsistencies(
         .await?;
     let equivalent: Vec<(i32, i32)> = links.iter().map(|l| (l.from_id, l.to_id)).collect();
     let provision_instrument: HashMap<i32, i32> = provision::Entity::find()
+        .filter(provision::Entity::visible(PUBLIC))
         .all(db)
         .await?
         .into_iter()
@@ -159,4 +169,57 @@ pub async fn inconsistencies(
         }
     }
     Ok(out)
+}
+
+/// Resolves a gap filter to a scope: the ids of the (published) states and provisions named,
+/// one statement each when given.
+pub async fn scope(
+    db: &DatabaseConnection,
+    states: Option<&[String]>,
+    provisions: Option<&[String]>,
+    kinds: Option<&[ProvisionKind]>,
+    forums: Option<&[String]>,
+) -> Result<crate::gap::load::Scope> {
+    let states = match states {
+        None => None,
+        Some(codes) => Some(
+            state::Entity::find()
+                .filter(state::Entity::visible(PUBLIC))
+                .filter(state::Column::Code.is_in(super::upper(codes)))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|s| s.id)
+                .collect(),
+        ),
+    };
+    let provisions = if provisions.is_none() && kinds.is_none() && forums.is_none() {
+        None
+    } else {
+        let mut q = provision::Entity::find().filter(provision::Entity::visible(PUBLIC));
+        if let Some(codes) = provisions {
+            q = q.filter(provision::Column::Code.is_in(super::lower(codes)));
+        }
+        if let Some(kinds) = kinds {
+            q = q.filter(provision::Column::Kind.is_in(kinds.iter().copied()));
+        }
+        if let Some(slugs) = forums {
+            q = q.filter(
+                provision::Column::InstrumentId.in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(instrument::Column::Id)
+                        .from(instrument::Entity)
+                        .and_where(super::id_in_keys::<_, forum::Entity>(
+                            instrument::Column::ForumId,
+                            forum::Column::Slug,
+                            super::lower(slugs),
+                            PUBLIC,
+                        ))
+                        .to_owned(),
+                ),
+            );
+        }
+        Some(q.all(db).await?.into_iter().map(|p| p.id).collect())
+    };
+    Ok(crate::gap::load::Scope { states, provisions })
 }

@@ -1,5 +1,9 @@
-//! Database functions: each domain module turns a GraphQL filter into a sea-orm `Select`, and
-//! [`paginate`] turns a `Select` into one page. Resolvers call these and do nothing else.
+//! The read path: every database read of the API. Each domain module turns a plain filter
+//! type (the GraphQL inputs convert into it) into a sea-orm `Select`, and [`paginate`] turns a
+//! `Select` into one page. Resolvers call these and do nothing else. Every function takes the
+//! reader's [`Visibility`] as a required argument and applies [`Readable::visible`]: there is no
+//! way to list, count, look up or filter records without saying whose view it is. Nothing in
+//! this module imports the GraphQL layer.
 //!
 //! Pagination is keyset pagination on the record id, so pages are stable while records are
 //! added, and every connection has the same, documented order: the order in which records
@@ -12,12 +16,17 @@ pub mod gaps;
 pub mod instruments;
 pub mod positions;
 pub mod provisions;
+pub mod records;
 pub mod revisions;
 pub mod states;
+pub mod users;
+pub mod visibility;
+
+pub use visibility::{visible_ids, Readable};
 
 use crate::auth::Visibility;
 use crate::error::{Error, Result};
-use crate::schema::ids;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use sea_orm::{
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -77,10 +86,8 @@ impl PageArgs {
             ),
         };
         Ok(PageArgs {
-            after: after.map(|c| ids::decode_cursor("after", &c)).transpose()?,
-            before: before
-                .map(|c| ids::decode_cursor("before", &c))
-                .transpose()?,
+            after: after.map(|c| decode_cursor("after", &c)).transpose()?,
+            before: before.map(|c| decode_cursor("before", &c)).transpose()?,
             limit,
             backwards,
         })
@@ -163,25 +170,25 @@ pub fn search<C: ColumnTrait>(columns: &[C], search: &str) -> Condition {
     })
 }
 
-/// `column IN (SELECT id FROM table WHERE key IN keys)`: filters by public keys (state codes,
-/// slugs) without a join, in one statement.
-pub fn id_in_keys<C, E, K>(
+/// `column IN (SELECT id FROM E WHERE key IN keys AND <visible>)`: filters by public keys
+/// (state codes, slugs) without a join, in one statement, and only through records the reader
+/// may see (a filter naming a draft matches nothing for the public).
+pub fn id_in_keys<C, E>(
     column: C,
-    entity: E,
-    id: K,
-    key: K,
+    key: E::Column,
     keys: Vec<String>,
+    vis: Visibility,
 ) -> sea_orm::sea_query::SimpleExpr
 where
     C: ColumnTrait,
-    E: EntityTrait,
-    K: ColumnTrait,
+    E: Readable,
 {
     column.in_subquery(
         sea_orm::sea_query::Query::select()
-            .column(id)
-            .from(entity)
+            .column(E::id_column())
+            .from(E::default())
             .and_where(key.is_in(keys))
+            .cond_where(E::visible(vis))
             .to_owned(),
     )
 }
@@ -196,19 +203,20 @@ pub fn lower(keys: &[String]) -> Vec<String> {
     keys.iter().map(|c| c.trim().to_lowercase()).collect()
 }
 
-/// The records a viewer may see: published ones; for a contributor also its own drafts; for
-/// editors everything (drafts and retractions included).
-pub fn visible<C: ColumnTrait>(vis: Visibility, status: C, created_by: C) -> Condition {
-    use entity::PublicationStatus;
-    match vis {
-        Visibility::All => Condition::all(),
-        Visibility::Public => Condition::all().add(status.eq(PublicationStatus::Published)),
-        Visibility::OwnDrafts(uid) => Condition::any()
-            .add(status.eq(PublicationStatus::Published))
-            .add(
-                Condition::all()
-                    .add(status.eq(PublicationStatus::Draft))
-                    .add(created_by.eq(uid)),
-            ),
-    }
+/// Encodes a keyset cursor (the record id the page position is after).
+pub fn cursor(id: i32) -> String {
+    URL_SAFE_NO_PAD.encode(format!("c:{id}"))
+}
+
+/// Decodes a cursor; `field` is `after` or `before`.
+pub fn decode_cursor(field: &str, cursor: &str) -> Result<i32> {
+    let bad = || Error::bad_input(field, format!("`{cursor}` is not a valid cursor"));
+    let bytes = URL_SAFE_NO_PAD
+        .decode(cursor.as_bytes())
+        .map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    text.strip_prefix("c:")
+        .and_then(|n| n.parse().ok())
+        .filter(|n: &i32| *n > 0)
+        .ok_or_else(bad)
 }

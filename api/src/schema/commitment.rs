@@ -1,19 +1,18 @@
 //! Commitments and the `commitments` query.
 
+use super::{by_id, linked};
 use super::{
     connection::{from_page, wants_total, Conn},
     db,
     forum::Forum,
     ids,
     instrument::Instrument,
-    load_list, load_one,
     provision::Provision,
     revision::Revision,
     scalars::{partial, Date, PartialDate},
     source::{history, sources_of, Source},
     state::State,
 };
-use crate::loaders::{ForumById, InstrumentById, ReservationsOf, StateById};
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Object, ID};
 use entity::{
@@ -31,17 +30,21 @@ impl Commitment {
         Ok(ids::encode(RecordKind::Commitment, self.0.id))
     }
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
-        Ok(load_one(ctx, StateById(self.0.state_id)).await?.map(State))
+        Ok(by_id::<entity::state::Entity>(ctx, self.0.state_id)
+            .await?
+            .map(State))
     }
     async fn instrument(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Instrument>> {
-        Ok(load_one(ctx, InstrumentById(self.0.instrument_id))
-            .await?
-            .map(Instrument))
+        Ok(
+            by_id::<entity::instrument::Entity>(ctx, self.0.instrument_id)
+                .await?
+                .map(Instrument),
+        )
     }
     /// Where the act took place.
     async fn forum(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forum>> {
         match self.0.forum_id {
-            Some(f) => Ok(load_one(ctx, ForumById(f)).await?.map(Forum)),
+            Some(f) => Ok(by_id::<entity::forum::Entity>(ctx, f).await?.map(Forum)),
             None => Ok(None),
         }
     }
@@ -65,7 +68,7 @@ impl Commitment {
     }
     /// Provisions this commitment excludes (reservations that take a whole provision out).
     async fn reservations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Provision>> {
-        Ok(load_list(ctx, ReservationsOf(self.0.id))
+        Ok(linked::<crate::loaders::ReservationsOf>(ctx, self.0.id)
             .await?
             .into_iter()
             .map(Provision::from)
@@ -124,6 +127,21 @@ pub struct CommitmentFilter {
     pub valid_from_before: Option<Date>,
 }
 
+impl From<CommitmentFilter> for repo::commitments::CommitmentFilter {
+    fn from(f: CommitmentFilter) -> Self {
+        repo::commitments::CommitmentFilter {
+            states: f.states,
+            instruments: f.instruments,
+            forums: f.forums,
+            provision: f.provision,
+            acts: f.acts,
+            modalities: f.modalities,
+            valid_from_after: f.valid_from_after.map(|d| d.0),
+            valid_from_before: f.valid_from_before.map(|d| d.0),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct CommitmentQuery;
 
@@ -140,7 +158,8 @@ impl CommitmentQuery {
         filter: Option<CommitmentFilter>,
     ) -> async_graphql::Result<Conn<Commitment>> {
         let args = PageArgs::new(first, after, last, before)?;
-        let select = repo::commitments::select(&filter.unwrap_or_default(), super::vis(ctx));
+        let select =
+            repo::commitments::select(super::vis(ctx), &filter.map(Into::into).unwrap_or_default());
         let page = repo::paginate(
             db(ctx),
             select,

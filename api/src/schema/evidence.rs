@@ -1,16 +1,14 @@
 //! Evidence of practice, its assessments, and the `evidence` query.
 
+use super::{by_id, children, linked};
 use super::{
     connection::{from_page, wants_total, Conn},
-    db, ids, load_list, load_one,
+    db, ids,
     provision::Provision,
     revision::Revision,
     scalars::{partial, Date, PartialDate},
     source::{history, sources_of, Source},
     state::State,
-};
-use crate::loaders::{
-    AssessmentsOfEvidence, EvidenceById, ProvisionById, ResponsibleStates, StateById,
 };
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
@@ -64,7 +62,7 @@ impl Evidence {
     }
     /// The states the practice is attributed to.
     async fn responsible_states(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<State>> {
-        Ok(load_list(ctx, ResponsibleStates(self.0.id))
+        Ok(linked::<crate::loaders::ResponsibleStates>(ctx, self.0.id)
             .await?
             .into_iter()
             .map(State)
@@ -79,11 +77,13 @@ impl Evidence {
     }
     /// How this practice weighs against provisions, per responsible state.
     async fn assessments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Assessment>> {
-        Ok(load_list(ctx, AssessmentsOfEvidence(self.0.id))
-            .await?
-            .into_iter()
-            .map(Assessment)
-            .collect())
+        Ok(
+            children::<crate::loaders::AssessmentsOfEvidence>(ctx, self.0.id)
+                .await?
+                .into_iter()
+                .map(Assessment)
+                .collect(),
+        )
     }
     async fn status(&self) -> PublicationStatus {
         self.0.status
@@ -126,15 +126,17 @@ impl Assessment {
         Ok(ids::encode(RecordKind::Assessment, self.0.id))
     }
     async fn evidence(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Evidence>> {
-        Ok(load_one(ctx, EvidenceById(self.0.evidence_id))
+        Ok(by_id::<entity::evidence::Entity>(ctx, self.0.evidence_id)
             .await?
             .map(Evidence))
     }
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
-        Ok(load_one(ctx, StateById(self.0.state_id)).await?.map(State))
+        Ok(by_id::<entity::state::Entity>(ctx, self.0.state_id)
+            .await?
+            .map(State))
     }
     async fn provision(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
-        Ok(load_one(ctx, ProvisionById(self.0.provision_id))
+        Ok(by_id::<entity::provision::Entity>(ctx, self.0.provision_id)
             .await?
             .map(Provision::from))
     }
@@ -196,6 +198,20 @@ pub struct EvidenceFilter {
     pub search: Option<String>,
 }
 
+impl From<EvidenceFilter> for repo::evidence::EvidenceFilter {
+    fn from(f: EvidenceFilter) -> Self {
+        repo::evidence::EvidenceFilter {
+            states: f.states,
+            provisions: f.provisions,
+            kinds: f.kinds,
+            attribution: f.attribution,
+            search: f.search,
+            occurred_from: f.occurred_from.map(|d| d.0),
+            occurred_to: f.occurred_to.map(|d| d.0),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct EvidenceQuery;
 
@@ -212,7 +228,8 @@ impl EvidenceQuery {
         filter: Option<EvidenceFilter>,
     ) -> async_graphql::Result<Conn<Evidence>> {
         let args = PageArgs::new(first, after, last, before)?;
-        let select = repo::evidence::select(&filter.unwrap_or_default(), super::vis(ctx));
+        let select =
+            repo::evidence::select(super::vis(ctx), &filter.map(Into::into).unwrap_or_default());
         let page = repo::paginate(
             db(ctx),
             select,
@@ -230,7 +247,7 @@ impl EvidenceQuery {
         ctx: &Context<'_>,
         slug: String,
     ) -> async_graphql::Result<Option<Evidence>> {
-        Ok(repo::evidence::by_slug(db(ctx), &slug, super::vis(ctx))
+        Ok(repo::evidence::by_slug(db(ctx), super::vis(ctx), &slug)
             .await?
             .map(Evidence))
     }

@@ -1,16 +1,15 @@
 //! Forums, memberships, and the `forum` / `forums` queries.
 
+use super::{by_id, children};
 use super::{
     connection::{from_page, wants_total, Conn},
     db, ids,
     instrument::Instrument,
-    load_list, load_one,
     revision::Revision,
     scalars::{partial, PartialDate},
     source::{history, sources_of, Source},
     state::State,
 };
-use crate::loaders::{ChildForums, ForumById, InstrumentsOfForum, MembershipsOfForum, StateById};
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, Object, ID};
 use entity::{forum, membership, ForumKind, MembershipRole, RecordKind};
@@ -46,12 +45,12 @@ impl Forum {
     /// The forum this one belongs to (the UN GGE under the General Assembly).
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forum>> {
         match self.0.parent_id {
-            Some(p) => Ok(load_one(ctx, ForumById(p)).await?.map(Forum)),
+            Some(p) => Ok(by_id::<entity::forum::Entity>(ctx, p).await?.map(Forum)),
             None => Ok(None),
         }
     }
     async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Forum>> {
-        Ok(load_list(ctx, ChildForums(self.0.id))
+        Ok(children::<crate::loaders::ChildForums>(ctx, self.0.id)
             .await?
             .into_iter()
             .map(Forum)
@@ -59,19 +58,23 @@ impl Forum {
     }
     /// The states in this forum, past and present.
     async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
-        Ok(load_list(ctx, MembershipsOfForum(self.0.id))
-            .await?
-            .into_iter()
-            .map(Membership)
-            .collect())
+        Ok(
+            children::<crate::loaders::MembershipsOfForum>(ctx, self.0.id)
+                .await?
+                .into_iter()
+                .map(Membership)
+                .collect(),
+        )
     }
     /// The instruments this forum adopted.
     async fn instruments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Instrument>> {
-        Ok(load_list(ctx, InstrumentsOfForum(self.0.id))
-            .await?
-            .into_iter()
-            .map(Instrument)
-            .collect())
+        Ok(
+            children::<crate::loaders::InstrumentsOfForum>(ctx, self.0.id)
+                .await?
+                .into_iter()
+                .map(Instrument)
+                .collect(),
+        )
     }
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(sources_of(ctx, RecordKind::Forum, self.0.id).await?)
@@ -111,10 +114,14 @@ impl Membership {
         Ok(ids::encode(RecordKind::Membership, self.0.id))
     }
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
-        Ok(load_one(ctx, StateById(self.0.state_id)).await?.map(State))
+        Ok(by_id::<entity::state::Entity>(ctx, self.0.state_id)
+            .await?
+            .map(State))
     }
     async fn forum(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forum>> {
-        Ok(load_one(ctx, ForumById(self.0.forum_id)).await?.map(Forum))
+        Ok(by_id::<entity::forum::Entity>(ctx, self.0.forum_id)
+            .await?
+            .map(Forum))
     }
     async fn role(&self) -> MembershipRole {
         self.0.role
@@ -165,7 +172,7 @@ pub struct ForumQuery;
 impl ForumQuery {
     /// A forum by slug (`unga`, `osce` ...); null when there is none.
     async fn forum(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Forum>> {
-        Ok(repo::forums::by_slug(db(ctx), &slug, super::vis(ctx))
+        Ok(repo::forums::by_slug(db(ctx), super::vis(ctx), &slug)
             .await?
             .map(Forum))
     }
@@ -179,13 +186,8 @@ impl ForumQuery {
         last: Option<i32>,
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Forum>> {
-        use sea_orm::{EntityTrait, QueryFilter};
         let args = PageArgs::new(first, after, last, before)?;
-        let select = forum::Entity::find().filter(repo::visible(
-            super::vis(ctx),
-            forum::Column::Status,
-            forum::Column::CreatedBy,
-        ));
+        let select = repo::forums::select(super::vis(ctx));
         let page =
             repo::paginate(db(ctx), select, forum::Column::Id, args, wants_total(ctx)).await?;
         Ok(from_page(page, |m| m.id, Forum))

@@ -4,12 +4,12 @@
 //! Resolvers only pick the scope and shape the answer; the method is `gap::rules` and the
 //! inputs come from `gap::load` (a fixed number of statements per request).
 
+use super::{by_id, children};
 use super::{
     commitment::Commitment,
     db,
     evidence::Assessment,
     forum::Forum,
-    load_list, load_one,
     position::Position,
     provision::{Provision, ProvisionLink},
     scalars::{Date, PartialDate},
@@ -20,10 +20,6 @@ use crate::gap::{
     load::{self, Inputs, Scope},
     rules::{self, GapOutcome},
 };
-use crate::loaders::{
-    AssessmentById, CommitmentById, EvidenceById, ForumById, InstrumentById, LinksFrom,
-    PositionById, ProvisionById, StateById,
-};
 use crate::repo::{self, MAX_PAGE_SIZE};
 use async_graphql::{
     connection::{Connection, Edge},
@@ -32,7 +28,6 @@ use async_graphql::{
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::NaiveDate;
 use entity::*;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::{BTreeMap, HashMap};
 
 use super::connection::{Conn, Totals};
@@ -80,22 +75,26 @@ pub struct Gap {
 }
 
 async fn assessments(ctx: &Context<'_>, ids: &[i32]) -> Result<Vec<Assessment>> {
-    Ok(
-        super::load_many(ctx, ids.iter().map(|i| AssessmentById(*i)))
-            .await?
-            .into_iter()
-            .map(Assessment)
-            .collect(),
+    Ok(super::load_many(
+        ctx,
+        ids.iter()
+            .map(|i| crate::loaders::ById::<entity::assessment::Entity>::new(*i)),
     )
+    .await?
+    .into_iter()
+    .map(Assessment)
+    .collect())
 }
 
 #[Object]
 impl Gap {
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
-        Ok(load_one(ctx, StateById(self.state_id)).await?.map(State))
+        Ok(by_id::<entity::state::Entity>(ctx, self.state_id)
+            .await?
+            .map(State))
     }
     async fn provision(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
-        Ok(load_one(ctx, ProvisionById(self.provision_id))
+        Ok(by_id::<entity::provision::Entity>(ctx, self.provision_id)
             .await?
             .map(Provision::from))
     }
@@ -119,7 +118,10 @@ impl Gap {
     async fn commitments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Commitment>> {
         Ok(super::load_many(
             ctx,
-            self.outcome.commitments.iter().map(|i| CommitmentById(*i)),
+            self.outcome
+                .commitments
+                .iter()
+                .map(|i| crate::loaders::ById::<entity::commitment::Entity>::new(*i)),
         )
         .await?
         .into_iter()
@@ -146,17 +148,19 @@ impl Gap {
     }
     /// The human-rights obligations the provision protects or may restrict (the crosswalk).
     async fn linked_rights(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProvisionLink>> {
-        Ok(load_list(ctx, LinksFrom(self.provision_id))
-            .await?
-            .into_iter()
-            .filter(|l| {
-                matches!(
-                    l.relation,
-                    LinkRelation::ProtectsRight | LinkRelation::MayRestrictRight
-                )
-            })
-            .map(ProvisionLink)
-            .collect())
+        Ok(
+            children::<crate::loaders::LinksFrom>(ctx, self.provision_id)
+                .await?
+                .into_iter()
+                .filter(|l| {
+                    matches!(
+                        l.relation,
+                        LinkRelation::ProtectsRight | LinkRelation::MayRestrictRight
+                    )
+                })
+                .map(ProvisionLink)
+                .collect(),
+        )
     }
     /// One sentence, built from the records, that says why the status is what it is.
     async fn explanation(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
@@ -194,17 +198,17 @@ fn when(d: Option<entity::PartialDate>) -> String {
 
 /// Builds the explanation from the records of the chain; nothing in it is written per case.
 async fn explain(ctx: &Context<'_>, gap: &Gap) -> Result<String> {
-    let state = load_one(ctx, StateById(gap.state_id)).await?;
-    let provision = load_one(ctx, ProvisionById(gap.provision_id)).await?;
+    let state = by_id::<entity::state::Entity>(ctx, gap.state_id).await?;
+    let provision = by_id::<entity::provision::Entity>(ctx, gap.provision_id).await?;
     let (Some(state), Some(provision)) = (state, provision) else {
         return Ok(String::new());
     };
-    let instrument = load_one(ctx, InstrumentById(provision.instrument_id)).await?;
+    let instrument = by_id::<entity::instrument::Entity>(ctx, provision.instrument_id).await?;
     let instrument_title = instrument.map(|i| i.title).unwrap_or_default();
     let what = format!("{} ({})", provision.reference, provision.title);
     let o = &gap.outcome;
     let first_commitment = match o.commitments.first() {
-        Some(id) => load_one(ctx, CommitmentById(*id)).await?,
+        Some(id) => by_id::<entity::commitment::Entity>(ctx, *id).await?,
         None => None,
     };
     let commitment = match &first_commitment {
@@ -240,8 +244,8 @@ async fn explain(ctx: &Context<'_>, gap: &Gap) -> Result<String> {
     let mut sentence = commitment;
     match ids.first() {
         Some(id) if !verb.is_empty() => {
-            if let Some(a) = load_one(ctx, AssessmentById(*id)).await? {
-                if let Some(e) = load_one(ctx, EvidenceById(a.evidence_id)).await? {
+            if let Some(a) = by_id::<entity::assessment::Entity>(ctx, *id).await? {
+                if let Some(e) = by_id::<entity::evidence::Entity>(ctx, a.evidence_id).await? {
                     let from = entity::PartialDate {
                         date: e.occurred_from,
                         precision: e.occurred_from_precision,
@@ -297,7 +301,7 @@ pub struct GapFilter {
     pub evidence_to: Option<Date>,
 }
 
-/// Resolves a filter to a scope: state and provision ids (one statement each when given).
+/// Resolves a filter to a scope (`repo::gaps::scope`).
 async fn scope_of(
     ctx: &Context<'_>,
     states: Option<&[String]>,
@@ -305,49 +309,7 @@ async fn scope_of(
     kinds: Option<&[ProvisionKind]>,
     forums: Option<&[String]>,
 ) -> Result<Scope> {
-    let db = db(ctx);
-    let states = match states {
-        None => None,
-        Some(codes) => Some(
-            state::Entity::find()
-                .filter(state::Column::Code.is_in(repo::upper(codes)))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|s| s.id)
-                .collect(),
-        ),
-    };
-    let provisions = if provisions.is_none() && kinds.is_none() && forums.is_none() {
-        None
-    } else {
-        let mut q = provision::Entity::find();
-        if let Some(codes) = provisions {
-            q = q.filter(provision::Column::Code.is_in(repo::lower(codes)));
-        }
-        if let Some(kinds) = kinds {
-            q = q.filter(provision::Column::Kind.is_in(kinds.iter().copied()));
-        }
-        if let Some(slugs) = forums {
-            q = q.filter(
-                provision::Column::InstrumentId.in_subquery(
-                    sea_orm::sea_query::Query::select()
-                        .column(instrument::Column::Id)
-                        .from(instrument::Entity)
-                        .and_where(repo::id_in_keys(
-                            instrument::Column::ForumId,
-                            forum::Entity,
-                            forum::Column::Id,
-                            forum::Column::Slug,
-                            repo::lower(slugs),
-                        ))
-                        .to_owned(),
-                ),
-            );
-        }
-        Some(q.all(db).await?.into_iter().map(|p| p.id).collect())
-    };
-    Ok(Scope { states, provisions })
+    repo::gaps::scope(db(ctx), states, provisions, kinds, forums).await
 }
 
 fn gap_cursor(state_id: i32, provision_id: i32) -> String {
@@ -467,7 +429,7 @@ pub struct ProvisionContradictions {
 #[Object]
 impl ProvisionContradictions {
     async fn provision(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
-        Ok(load_one(ctx, ProvisionById(self.provision_id))
+        Ok(by_id::<entity::provision::Entity>(ctx, self.provision_id)
             .await?
             .map(Provision::from))
     }
@@ -491,7 +453,9 @@ pub struct Scorecard {
 #[Object]
 impl Scorecard {
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
-        Ok(load_one(ctx, StateById(self.state_id)).await?.map(State))
+        Ok(by_id::<entity::state::Entity>(ctx, self.state_id)
+            .await?
+            .map(State))
     }
     async fn as_of(&self) -> Date {
         Date(self.as_of)
@@ -636,7 +600,7 @@ impl ForumPositions {
     /// The forum; null for acts outside any forum (e.g. deposited with a treaty depositary).
     async fn forum(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forum>> {
         match self.forum_id {
-            Some(f) => Ok(load_one(ctx, ForumById(f)).await?.map(Forum)),
+            Some(f) => Ok(by_id::<entity::forum::Entity>(ctx, f).await?.map(Forum)),
             None => Ok(None),
         }
     }
@@ -674,10 +638,10 @@ pub struct Inconsistency {
 
 async fn stance_record(ctx: &Context<'_>, f: &rules::StanceFact) -> Result<Option<StanceRecord>> {
     Ok(match f.kind {
-        rules::StanceSource::Position => load_one(ctx, PositionById(f.id))
+        rules::StanceSource::Position => by_id::<entity::position::Entity>(ctx, f.id)
             .await?
             .map(|p| StanceRecord::Position(Position(p))),
-        rules::StanceSource::Commitment => load_one(ctx, CommitmentById(f.id))
+        rules::StanceSource::Commitment => by_id::<entity::commitment::Entity>(ctx, f.id)
             .await?
             .map(|c| StanceRecord::Commitment(Commitment(c))),
     })
@@ -686,7 +650,9 @@ async fn stance_record(ctx: &Context<'_>, f: &rules::StanceFact) -> Result<Optio
 #[Object]
 impl Inconsistency {
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
-        Ok(load_one(ctx, StateById(self.state_id)).await?.map(State))
+        Ok(by_id::<entity::state::Entity>(ctx, self.state_id)
+            .await?
+            .map(State))
     }
     async fn a(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<StanceRecord>> {
         Ok(stance_record(ctx, &self.a).await?)
@@ -803,7 +769,7 @@ impl GapQuery {
         state: String,
         as_of: Option<Date>,
     ) -> async_graphql::Result<Scorecard> {
-        let Some(s) = repo::states::by_code(db(ctx), &state, super::vis(ctx)).await? else {
+        let Some(s) = repo::states::by_code(db(ctx), super::vis(ctx), &state).await? else {
             return Err(Error::NotFound(format!("no state with code `{state}`")).into());
         };
         Ok(scorecard_of(ctx, s.id, as_of_or_today(as_of)).await?)
@@ -818,10 +784,10 @@ impl GapQuery {
         provision: String,
     ) -> async_graphql::Result<Vec<ForumPositions>> {
         let db = db(ctx);
-        let Some(s) = repo::states::by_code(db, &state, super::vis(ctx)).await? else {
+        let Some(s) = repo::states::by_code(db, super::vis(ctx), &state).await? else {
             return Err(Error::bad_input("state", format!("unknown state `{state}`")).into());
         };
-        let Some(p) = repo::provisions::by_code(db, &provision, super::vis(ctx)).await? else {
+        let Some(p) = repo::provisions::by_code(db, super::vis(ctx), &provision).await? else {
             return Err(
                 Error::bad_input("provision", format!("unknown provision `{provision}`")).into(),
             );
@@ -864,7 +830,7 @@ impl GapQuery {
         let as_of = as_of_or_today(as_of);
         let state_id = match &state {
             None => None,
-            Some(code) => match repo::states::by_code(db, code, super::vis(ctx)).await? {
+            Some(code) => match repo::states::by_code(db, super::vis(ctx), code).await? {
                 Some(s) => Some(s.id),
                 None => {
                     return Err(Error::bad_input("state", format!("unknown state `{code}`")).into())

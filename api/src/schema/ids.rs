@@ -76,22 +76,7 @@ pub fn decode(field: &str, id: &str) -> Result<NodeRef, Error> {
         .ok_or_else(bad)
 }
 
-/// Encodes a keyset cursor (the record id the page position is after).
-pub fn cursor(id: i32) -> String {
-    URL_SAFE_NO_PAD.encode(format!("c:{id}"))
-}
-
-/// Decodes a cursor; `field` is `after` or `before`.
-pub fn decode_cursor(field: &str, cursor: &str) -> Result<i32, Error> {
-    let bad = || Error::bad_input(field, format!("`{cursor}` is not a valid cursor"));
-    let bytes = URL_SAFE_NO_PAD
-        .decode(cursor.as_bytes())
-        .map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    text.strip_prefix("c:")
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(bad)
-}
+pub use crate::repo::{cursor, decode_cursor};
 
 #[cfg(test)]
 mod tests {

@@ -1,17 +1,17 @@
 //! Instruments and the `instrument` / `instruments` queries.
 
+use super::{by_id, children};
 use super::{
     commitment::Commitment,
     connection::{from_page, wants_total, Conn},
     db,
     forum::Forum,
-    ids, load_list, load_one,
+    ids,
     provision::Provision,
     revision::Revision,
     scalars::{partial, Date, PartialDate},
     source::{history, sources_of, Source},
 };
-use crate::loaders::{CommitmentsToInstrument, ForumById, ProvisionsOfInstrument};
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Object, ID};
 use entity::{instrument, AdoptionMode, Bindingness, InstrumentKind, RecordKind};
@@ -58,25 +58,29 @@ impl Instrument {
     /// The forum that adopted it.
     async fn forum(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forum>> {
         match self.0.forum_id {
-            Some(f) => Ok(load_one(ctx, ForumById(f)).await?.map(Forum)),
+            Some(f) => Ok(by_id::<entity::forum::Entity>(ctx, f).await?.map(Forum)),
             None => Ok(None),
         }
     }
     /// The norms, CBMs and obligations inside it.
     async fn provisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Provision>> {
-        Ok(load_list(ctx, ProvisionsOfInstrument(self.0.id))
-            .await?
-            .into_iter()
-            .map(Provision::from)
-            .collect())
+        Ok(
+            children::<crate::loaders::ProvisionsOfInstrument>(ctx, self.0.id)
+                .await?
+                .into_iter()
+                .map(Provision::from)
+                .collect(),
+        )
     }
     /// Published commitments of states to it.
     async fn commitments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Commitment>> {
-        Ok(load_list(ctx, CommitmentsToInstrument(self.0.id))
-            .await?
-            .into_iter()
-            .map(Commitment)
-            .collect())
+        Ok(
+            children::<crate::loaders::CommitmentsToInstrument>(ctx, self.0.id)
+                .await?
+                .into_iter()
+                .map(Commitment)
+                .collect(),
+        )
     }
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(sources_of(ctx, RecordKind::Instrument, self.0.id).await?)
@@ -121,6 +125,19 @@ pub struct InstrumentFilter {
     pub search: Option<String>,
 }
 
+impl From<InstrumentFilter> for repo::instruments::InstrumentFilter {
+    fn from(f: InstrumentFilter) -> Self {
+        repo::instruments::InstrumentFilter {
+            kinds: f.kinds,
+            bindingness: f.bindingness,
+            forum: f.forum,
+            search: f.search,
+            adopted_from: f.adopted_from.map(|d| d.0),
+            adopted_to: f.adopted_to.map(|d| d.0),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct InstrumentQuery;
 
@@ -132,7 +149,7 @@ impl InstrumentQuery {
         ctx: &Context<'_>,
         slug: String,
     ) -> async_graphql::Result<Option<Instrument>> {
-        Ok(repo::instruments::by_slug(db(ctx), &slug, super::vis(ctx))
+        Ok(repo::instruments::by_slug(db(ctx), super::vis(ctx), &slug)
             .await?
             .map(Instrument))
     }
@@ -148,7 +165,8 @@ impl InstrumentQuery {
         filter: Option<InstrumentFilter>,
     ) -> async_graphql::Result<Conn<Instrument>> {
         let args = PageArgs::new(first, after, last, before)?;
-        let select = repo::instruments::select(&filter.unwrap_or_default(), super::vis(ctx));
+        let select =
+            repo::instruments::select(super::vis(ctx), &filter.map(Into::into).unwrap_or_default());
         let page = repo::paginate(
             db(ctx),
             select,

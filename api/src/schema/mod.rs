@@ -99,7 +99,7 @@ impl LoaderSettings {
         db: DatabaseConnection,
         vis: crate::auth::Visibility,
     ) -> DataLoader<Loaders> {
-        DataLoader::new(Loaders { db, vis }, tokio::spawn).delay(self.delay)
+        DataLoader::new(Loaders::new(db, vis), tokio::spawn).delay(self.delay)
     }
 }
 
@@ -169,4 +169,28 @@ where
     V: Send + Sync + Clone + 'static,
 {
     Ok(load_one(ctx, key).await?.unwrap_or_default())
+}
+
+/// A record by id, if the viewer may see it (batched with the request's other lookups).
+pub async fn by_id<E: crate::repo::Readable>(
+    ctx: &Context<'_>,
+    id: i32,
+) -> Result<Option<E::Model>> {
+    load_one(ctx, crate::loaders::ById::<E>::new(id)).await
+}
+
+/// The records of a one-to-many relation that the viewer may see.
+pub async fn children<R: crate::loaders::HasMany>(
+    ctx: &Context<'_>,
+    parent: i32,
+) -> Result<Vec<<R::Child as sea_orm::EntityTrait>::Model>> {
+    load_list(ctx, crate::loaders::Children::<R>::new(parent)).await
+}
+
+/// The records of a many-to-many relation that the viewer may see.
+pub async fn linked<R: crate::loaders::Via>(
+    ctx: &Context<'_>,
+    parent: i32,
+) -> Result<Vec<<R::Child as sea_orm::EntityTrait>::Model>> {
+    load_list(ctx, crate::loaders::Linked::<R>::new(parent)).await
 }

@@ -15,10 +15,10 @@ use super::{
 };
 use crate::auth::Visibility;
 use crate::error::Result;
-use crate::repo::visible;
+use crate::repo::records;
 use async_graphql::{Context, Interface, Object, ID};
 use entity::*;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 
 /// Any record with a global id. Ids are opaque: pass them back to `node` or `nodes` unchanged.
@@ -51,86 +51,51 @@ impl From<Provision> for Node {
     }
 }
 
-/// Fetches the records of one kind by id in one statement; drafts and retractions are left out
-/// for the public.
+/// Fetches the records of one kind by id in one statement, as `vis` may see them
+/// (`repo::records`); revisions only for editors and admins, accounts never.
 async fn fetch(
     db: &DatabaseConnection,
     vis: Visibility,
     kind: Option<RecordKind>,
     ids: Vec<i32>,
 ) -> Result<Vec<(NodeRef, Node)>> {
-    macro_rules! plain {
-        ($module:ident, $wrap:expr, $kind:expr) => {
-            $module::Entity::find()
-                .filter($module::Column::Id.is_in(ids))
-                .filter(visible(
-                    vis,
-                    $module::Column::Status,
-                    $module::Column::CreatedBy,
-                ))
-                .all(db)
+    macro_rules! of {
+        ($module:ident, $wrap:expr) => {
+            records::by_ids::<$module::Entity>(db, vis, ids)
                 .await?
                 .into_iter()
-                .map(|m| (NodeRef::Record($kind, m.id), $wrap(m)))
-                .collect()
-        };
-    }
-    macro_rules! published {
-        ($module:ident, $wrap:expr, $kind:expr) => {
-            $module::Entity::find()
-                .filter($module::Column::Id.is_in(ids))
-                .filter(visible(
-                    vis,
-                    $module::Column::Status,
-                    $module::Column::CreatedBy,
-                ))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|m| (NodeRef::Record($kind, m.id), $wrap(m)))
+                .map(|m| {
+                    (
+                        NodeRef::Record(<$module::Entity as crate::repo::Readable>::KIND, m.id),
+                        $wrap(m),
+                    )
+                })
                 .collect()
         };
     }
     use RecordKind as K;
     Ok(match kind {
-        None => revision::Entity::find()
-            .filter(revision::Column::Id.is_in(ids))
-            .all(db)
+        None => crate::repo::revisions::by_ids(db, vis, ids)
             .await?
             .into_iter()
-            .map(|m| (NodeRef::Revision(m.id), Node::Revision(Revision(m))))
+            .map(|m| {
+                (
+                    NodeRef::Revision(m.id),
+                    Node::Revision(Revision::new(m, vis)),
+                )
+            })
             .collect(),
-        Some(K::State) => plain!(state, |m| Node::State(State(m)), K::State),
-        Some(K::Forum) => plain!(forum, |m| Node::Forum(Forum(m)), K::Forum),
-        Some(K::Membership) => plain!(
-            membership,
-            |m| Node::Membership(Membership(m)),
-            K::Membership
-        ),
-        Some(K::Instrument) => plain!(
-            instrument,
-            |m| Node::Instrument(Instrument(m)),
-            K::Instrument
-        ),
-        Some(K::Provision) => plain!(provision, |m| Node::from(Provision::from(m)), K::Provision),
-        Some(K::ProvisionLink) => plain!(
-            provision_link,
-            |m| Node::ProvisionLink(ProvisionLink(m)),
-            K::ProvisionLink
-        ),
-        Some(K::Source) => plain!(source, |m| Node::Source(Source(m)), K::Source),
-        Some(K::Commitment) => published!(
-            commitment,
-            |m| Node::Commitment(Commitment(m)),
-            K::Commitment
-        ),
-        Some(K::Position) => published!(position, |m| Node::Position(Position(m)), K::Position),
-        Some(K::Evidence) => published!(evidence, |m| Node::Evidence(Evidence(m)), K::Evidence),
-        Some(K::Assessment) => published!(
-            assessment,
-            |m| Node::Assessment(Assessment(m)),
-            K::Assessment
-        ),
+        Some(K::State) => of!(state, |m| Node::State(State(m))),
+        Some(K::Forum) => of!(forum, |m| Node::Forum(Forum(m))),
+        Some(K::Membership) => of!(membership, |m| Node::Membership(Membership(m))),
+        Some(K::Instrument) => of!(instrument, |m| Node::Instrument(Instrument(m))),
+        Some(K::Provision) => of!(provision, |m| Node::from(Provision::from(m))),
+        Some(K::ProvisionLink) => of!(provision_link, |m| Node::ProvisionLink(ProvisionLink(m))),
+        Some(K::Source) => of!(source, |m| Node::Source(Source(m))),
+        Some(K::Commitment) => of!(commitment, |m| Node::Commitment(Commitment(m))),
+        Some(K::Position) => of!(position, |m| Node::Position(Position(m))),
+        Some(K::Evidence) => of!(evidence, |m| Node::Evidence(Evidence(m))),
+        Some(K::Assessment) => of!(assessment, |m| Node::Assessment(Assessment(m))),
         // Accounts are not public records.
         Some(K::User) => Vec::new(),
     })

@@ -1,19 +1,18 @@
 //! Positions and the `positions` query.
 
+use super::by_id;
 use super::{
     connection::{from_page, wants_total, Conn},
     db,
     forum::Forum,
     ids,
     instrument::Instrument,
-    load_one,
     provision::Provision,
     revision::Revision,
     scalars::{partial, Date, PartialDate},
     source::{history, sources_of, Source},
     state::State,
 };
-use crate::loaders::{ForumById, InstrumentById, ProvisionById, StateById};
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Object, ID};
 use entity::{position, PositionKind, PublicationStatus, RecordKind, Stance};
@@ -28,22 +27,30 @@ impl Position {
         Ok(ids::encode(RecordKind::Position, self.0.id))
     }
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
-        Ok(load_one(ctx, StateById(self.0.state_id)).await?.map(State))
+        Ok(by_id::<entity::state::Entity>(ctx, self.0.state_id)
+            .await?
+            .map(State))
     }
     async fn forum(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forum>> {
-        Ok(load_one(ctx, ForumById(self.0.forum_id)).await?.map(Forum))
+        Ok(by_id::<entity::forum::Entity>(ctx, self.0.forum_id)
+            .await?
+            .map(Forum))
     }
     /// The instrument the stance is about, if any.
     async fn instrument(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Instrument>> {
         match self.0.instrument_id {
-            Some(i) => Ok(load_one(ctx, InstrumentById(i)).await?.map(Instrument)),
+            Some(i) => Ok(by_id::<entity::instrument::Entity>(ctx, i)
+                .await?
+                .map(Instrument)),
             None => Ok(None),
         }
     }
     /// The provision the stance is about, if any.
     async fn provision(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
         match self.0.provision_id {
-            Some(p) => Ok(load_one(ctx, ProvisionById(p)).await?.map(Provision::from)),
+            Some(p) => Ok(by_id::<entity::provision::Entity>(ctx, p)
+                .await?
+                .map(Provision::from)),
             None => Ok(None),
         }
     }
@@ -112,6 +119,22 @@ pub struct PositionFilter {
     pub search: Option<String>,
 }
 
+impl From<PositionFilter> for repo::positions::PositionFilter {
+    fn from(f: PositionFilter) -> Self {
+        repo::positions::PositionFilter {
+            states: f.states,
+            forums: f.forums,
+            instruments: f.instruments,
+            provisions: f.provisions,
+            kinds: f.kinds,
+            stances: f.stances,
+            search: f.search,
+            date_from: f.date_from.map(|d| d.0),
+            date_to: f.date_to.map(|d| d.0),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct PositionQuery;
 
@@ -128,7 +151,8 @@ impl PositionQuery {
         filter: Option<PositionFilter>,
     ) -> async_graphql::Result<Conn<Position>> {
         let args = PageArgs::new(first, after, last, before)?;
-        let select = repo::positions::select(&filter.unwrap_or_default(), super::vis(ctx));
+        let select =
+            repo::positions::select(super::vis(ctx), &filter.map(Into::into).unwrap_or_default());
         let page = repo::paginate(
             db(ctx),
             select,

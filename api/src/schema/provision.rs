@@ -1,15 +1,14 @@
 //! Provisions (an interface over norms, CBMs and human-rights obligations), the crosswalk
 //! between them, and the `provision` / `provisions` queries.
 
+use super::{by_id, children};
 use super::{
     connection::{from_page, wants_total, Conn},
     db, ids,
     instrument::Instrument,
-    load_list, load_one,
     revision::Revision,
     source::{history, sources_of, Source},
 };
-use crate::loaders::{InstrumentById, LinksFrom, LinksTo, ProvisionById};
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Interface, Object, ID};
 use entity::{provision, provision_link, LinkRelation, ProvisionKind, RecordKind};
@@ -130,18 +129,18 @@ macro_rules! provision_object {
                 Ok(self.0.summary.clone())
             }
             pub async fn instrument(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Instrument>> {
-                Ok(load_one(ctx, InstrumentById(self.0.instrument_id)).await?.map(Instrument))
+                Ok(by_id::<entity::instrument::Entity>(ctx, self.0.instrument_id).await?.map(Instrument))
             }
             /// Crosswalk links from and to this provision.
             pub async fn links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProvisionLink>> {
-                let mut all = load_list(ctx, LinksFrom(self.0.id)).await?;
-                all.extend(load_list(ctx, LinksTo(self.0.id)).await?);
+                let mut all = children::<crate::loaders::LinksFrom>(ctx, self.0.id).await?;
+                all.extend(children::<crate::loaders::LinksTo>(ctx, self.0.id).await?);
                 all.sort_by_key(|l| l.id);
                 Ok(all.into_iter().map(ProvisionLink).collect())
             }
             /// Links to the human-rights obligations this provision protects or may restrict.
             pub async fn linked_rights(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProvisionLink>> {
-                Ok(load_list(ctx, LinksFrom(self.0.id))
+                Ok(children::<crate::loaders::LinksFrom>(ctx, self.0.id)
                     .await?
                     .into_iter()
                     .filter(|l| RIGHTS_RELATIONS.contains(&l.relation))
@@ -202,12 +201,12 @@ impl ProvisionLink {
         Ok(ids::encode(RecordKind::ProvisionLink, self.0.id))
     }
     async fn from(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
-        Ok(load_one(ctx, ProvisionById(self.0.from_id))
+        Ok(by_id::<entity::provision::Entity>(ctx, self.0.from_id)
             .await?
             .map(Provision::from))
     }
     async fn to(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
-        Ok(load_one(ctx, ProvisionById(self.0.to_id))
+        Ok(by_id::<entity::provision::Entity>(ctx, self.0.to_id)
             .await?
             .map(Provision::from))
     }
@@ -258,6 +257,17 @@ pub struct ProvisionFilter {
     pub search: Option<String>,
 }
 
+impl From<ProvisionFilter> for repo::provisions::ProvisionFilter {
+    fn from(f: ProvisionFilter) -> Self {
+        repo::provisions::ProvisionFilter {
+            kinds: f.kinds,
+            codes: f.codes,
+            instrument: f.instrument,
+            search: f.search,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct ProvisionQuery;
 
@@ -269,7 +279,7 @@ impl ProvisionQuery {
         ctx: &Context<'_>,
         code: String,
     ) -> async_graphql::Result<Option<Provision>> {
-        Ok(repo::provisions::by_code(db(ctx), &code, super::vis(ctx))
+        Ok(repo::provisions::by_code(db(ctx), super::vis(ctx), &code)
             .await?
             .map(Provision::from))
     }
@@ -285,7 +295,8 @@ impl ProvisionQuery {
         filter: Option<ProvisionFilter>,
     ) -> async_graphql::Result<Conn<Provision>> {
         let args = PageArgs::new(first, after, last, before)?;
-        let select = repo::provisions::select(&filter.unwrap_or_default(), super::vis(ctx));
+        let select =
+            repo::provisions::select(super::vis(ctx), &filter.map(Into::into).unwrap_or_default());
         let page = repo::paginate(
             db(ctx),
             select,

@@ -1,45 +1,107 @@
 //! Revisions: the audit log entry every write leaves.
+//!
+//! The people who maintain the registry document state surveillance; they must not be exposed
+//! to the states they document. So a revision shows everyone what changed, when, why and the
+//! role of who changed it, and shows who it was (an e-mail) to editors and admins only. The record
+//! before and after is shown only to readers who may see the record in that state (a draft's
+//! content only to its author and editors), and without the author's user id.
 
 use super::ids;
+use crate::auth::Visibility;
 use async_graphql::{Json, Object, ID};
 use chrono::{DateTime, Utc};
-use entity::{revision, RecordKind, RevisionAction};
+use entity::{revision, PublicationStatus, RecordKind, RevisionAction, UserRole};
+use serde_json::Value;
 
-/// One change to one record: who, when, what it was before and after.
+/// One change to one record: what, when, why, by whom (as the reader may know it).
 #[derive(Clone)]
-pub struct Revision(pub revision::Model);
+pub struct Revision {
+    model: revision::Model,
+    vis: Visibility,
+}
+
+impl Revision {
+    /// A revision as `vis` may see it.
+    pub fn new(model: revision::Model, vis: Visibility) -> Self {
+        Revision { model, vis }
+    }
+
+    /// A snapshot, if the reader may see the record in the state it shows; the author's user id
+    /// is left out for everyone but editors.
+    fn snapshot(&self, v: &Option<Value>) -> Option<Json<Value>> {
+        let v = v.as_ref()?;
+        if self.vis == Visibility::All {
+            return Some(Json(v.clone()));
+        }
+        // Account records are never shown outside editors and admins.
+        if self.model.record_kind == RecordKind::User {
+            return None;
+        }
+        let status = v
+            .get("status")
+            .and_then(Value::as_str)
+            .and_then(|s| s.parse::<PublicationStatus>().ok())?;
+        let author = v
+            .get("created_by")
+            .and_then(Value::as_i64)
+            .map(|n| n as i32);
+        if !self.vis.allows(status, author) {
+            return None;
+        }
+        let mut v = v.clone();
+        if let Value::Object(map) = &mut v {
+            map.remove("created_by");
+        }
+        Some(Json(v))
+    }
+}
 
 #[Object]
 impl Revision {
     pub async fn id(&self) -> async_graphql::Result<ID> {
-        Ok(ids::encode_revision(self.0.id))
+        Ok(ids::encode_revision(self.model.id))
     }
     async fn action(&self) -> RevisionAction {
-        self.0.action
+        self.model.action
     }
     async fn record_kind(&self) -> RecordKind {
-        self.0.record_kind
+        self.model.record_kind
     }
     /// The global id of the record changed.
     async fn record_id(&self) -> ID {
-        ids::encode(self.0.record_kind, self.0.record_id)
+        ids::encode(self.model.record_kind, self.model.record_id)
     }
-    /// Who made the change: a user's e-mail, or `seed` for the bundled data loader.
-    async fn actor(&self) -> &str {
-        &self.0.actor_label
+    /// Who made the change. Editors and admins see the account's e-mail; everyone else sees the
+    /// role it wrote in (`editor`, `contributor`, `admin`) or `seed` for the bundled data loader.
+    async fn actor(&self) -> String {
+        if self.vis == Visibility::All {
+            return self.model.actor_label.clone();
+        }
+        match self.model.actor_role {
+            Some(role) => role.as_str().to_lowercase(),
+            None if self.model.actor_id.is_none() && self.model.actor_label == "seed" => {
+                "seed".into()
+            }
+            None => "system".into(),
+        }
+    }
+    /// The role the actor had when writing; null for the seed loader and the command line.
+    async fn actor_role(&self) -> Option<UserRole> {
+        self.model.actor_role
     }
     async fn reason(&self) -> Option<&str> {
-        self.0.reason.as_deref()
+        self.model.reason.as_deref()
     }
-    /// The record before the change (absent for a creation).
-    async fn before(&self) -> Option<Json<serde_json::Value>> {
-        self.0.before.clone().map(Json)
+    /// The record before the change (absent for a creation, and for readers who may not see the
+    /// record as it was then).
+    async fn before(&self) -> Option<Json<Value>> {
+        self.snapshot(&self.model.before)
     }
-    /// The record after the change.
-    async fn after(&self) -> Option<Json<serde_json::Value>> {
-        self.0.after.clone().map(Json)
+    /// The record after the change (absent for readers who may not see the record as it became).
+    async fn after(&self) -> Option<Json<Value>> {
+        self.snapshot(&self.model.after)
     }
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.model.created_at
     }
 }

@@ -98,13 +98,19 @@ pub async fn history(
     before: Option<String>,
 ) -> crate::Result<Conn<Revision>> {
     let args = PageArgs::new(first, after, last, before)?;
+    let vis = super::vis(ctx);
     let page = repo::revisions::page(
         super::db(ctx),
+        vis,
         kind,
         id,
         args,
         super::connection::wants_total(ctx),
     )
     .await?;
-    Ok(super::connection::from_page(page, |r| r.id, Revision))
+    Ok(super::connection::from_page(
+        page,
+        |r| r.id,
+        |m| Revision::new(m, vis),
+    ))
 }

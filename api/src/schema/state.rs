@@ -1,18 +1,18 @@
 //! States and the `state` / `states` queries.
 
+use super::{children, linked};
 use super::{
     commitment::Commitment,
     connection::{from_page, wants_total, Conn},
     db,
     evidence::Evidence,
     forum::Membership,
-    ids, load_list,
+    ids,
     position::Position,
     revision::Revision,
     scalars::{partial, PartialDate},
     source::{history, sources_of, Source},
 };
-use crate::loaders::{CommitmentsOfState, EvidenceOfState, MembershipsOfState, PositionsOfState};
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Object, ID};
 use entity::{state, RecordKind};
@@ -58,23 +58,27 @@ impl State {
     }
     /// The forums this state belongs or belonged to.
     async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
-        Ok(load_list(ctx, MembershipsOfState(self.0.id))
-            .await?
-            .into_iter()
-            .map(Membership)
-            .collect())
+        Ok(
+            children::<crate::loaders::MembershipsOfState>(ctx, self.0.id)
+                .await?
+                .into_iter()
+                .map(Membership)
+                .collect(),
+        )
     }
     /// Every published commitment of this state (for filters and pages use `commitments`).
     async fn commitments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Commitment>> {
-        Ok(load_list(ctx, CommitmentsOfState(self.0.id))
-            .await?
-            .into_iter()
-            .map(Commitment)
-            .collect())
+        Ok(
+            children::<crate::loaders::CommitmentsOfState>(ctx, self.0.id)
+                .await?
+                .into_iter()
+                .map(Commitment)
+                .collect(),
+        )
     }
     /// Every published position of this state.
     async fn positions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Position>> {
-        Ok(load_list(ctx, PositionsOfState(self.0.id))
+        Ok(children::<crate::loaders::PositionsOfState>(ctx, self.0.id)
             .await?
             .into_iter()
             .map(Position)
@@ -82,7 +86,7 @@ impl State {
     }
     /// Published evidence of practice this state is responsible for.
     async fn evidence(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Evidence>> {
-        Ok(load_list(ctx, EvidenceOfState(self.0.id))
+        Ok(linked::<crate::loaders::EvidenceOfState>(ctx, self.0.id)
             .await?
             .into_iter()
             .map(Evidence)
@@ -141,6 +145,19 @@ pub struct StateFilter {
     pub search: Option<String>,
 }
 
+impl From<StateFilter> for repo::states::StateFilter {
+    fn from(f: StateFilter) -> Self {
+        repo::states::StateFilter {
+            codes: f.codes,
+            region: f.region,
+            subregion: f.subregion,
+            un_member: f.un_member,
+            forum: f.forum,
+            search: f.search,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct StateQuery;
 
@@ -148,7 +165,7 @@ pub struct StateQuery;
 impl StateQuery {
     /// A state by ISO 3166-1 alpha-3 code, case-insensitive; null when there is none.
     async fn state(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<State>> {
-        Ok(repo::states::by_code(db(ctx), &code, super::vis(ctx))
+        Ok(repo::states::by_code(db(ctx), super::vis(ctx), &code)
             .await?
             .map(State))
     }
@@ -164,7 +181,8 @@ impl StateQuery {
         filter: Option<StateFilter>,
     ) -> async_graphql::Result<Conn<State>> {
         let args = PageArgs::new(first, after, last, before)?;
-        let select = repo::states::select(&filter.unwrap_or_default(), super::vis(ctx));
+        let select =
+            repo::states::select(super::vis(ctx), &filter.map(Into::into).unwrap_or_default());
         let page =
             repo::paginate(db(ctx), select, state::Column::Id, args, wants_total(ctx)).await?;
         Ok(from_page(page, |m| m.id, State))

@@ -65,10 +65,8 @@ impl UserQuery {
         let Ok(actor) = viewer(ctx).actor() else {
             return Ok(None);
         };
-        Ok(user::Entity::find_by_id(actor.user_id)
-            .one(db(ctx))
-            .await
-            .map_err(Error::from)?
+        Ok(crate::repo::users::by_id(db(ctx), actor.user_id)
+            .await?
             .map(User))
     }
 }
@@ -121,6 +119,8 @@ pub async fn create_user(
     entity::revision::ActiveModel {
         actor_id: sea_orm::Set(actor_id),
         actor_label: sea_orm::Set(actor_label.to_string()),
+        // Only admins create accounts through the API; the command line has no account.
+        actor_role: sea_orm::Set(actor_id.map(|_| UserRole::Admin)),
         record_kind: sea_orm::Set(RecordKind::User),
         record_id: sea_orm::Set(saved.id),
         action: sea_orm::Set(RevisionAction::Create),

@@ -1,6 +1,7 @@
 //! Creating and correcting commitments.
 
 use super::{record_id, transaction, validate, writer};
+use crate::auth::Actor;
 use crate::error::{Error, Result};
 use crate::schema::{commitment::Commitment, scalars::PartialDate};
 use crate::write;
@@ -46,12 +47,13 @@ pub struct UpdateCommitmentInput {
 /// Provision ids for reservation codes, which must belong to the instrument.
 async fn reservations(
     txn: &DatabaseTransaction,
+    actor: &Actor,
     instrument_id: i32,
     codes: &[String],
 ) -> Result<Vec<i32>> {
     let mut ids = Vec::new();
     for code in codes {
-        let p = validate::provision(txn, "reservations", code).await?;
+        let p = validate::provision(txn, actor, "reservations", code).await?;
         if p.instrument_id != instrument_id {
             return Err(Error::bad_input(
                 "reservations",
@@ -118,10 +120,10 @@ impl CommitmentMutation {
         let actor = writer(ctx, UserRole::Contributor)?;
         let saved = transaction(ctx, |txn| {
             Box::pin(async move {
-                let state_id = validate::state(txn, "state", &input.state).await?;
-                let instrument_id = validate::instrument(txn, "instrument", &input.instrument).await?;
+                let state_id = validate::state(txn, &actor, "state", &input.state).await?;
+                let instrument_id = validate::instrument(txn, &actor, "instrument", &input.instrument).await?;
                 let forum_id = match &input.forum {
-                    Some(f) => Some(validate::forum(txn, "forum", f).await?),
+                    Some(f) => Some(validate::forum(txn, &actor, "forum", f).await?),
                     None => None,
                 };
                 let from = input.valid_from.map(|d| d.0);
@@ -129,8 +131,8 @@ impl CommitmentMutation {
                 validate::not_future("validFrom", from)?;
                 validate::ordered("validTo", from, to)?;
                 let note = validate::opt_text("note", input.note.as_deref(), 2000)?;
-                let reserved = reservations(txn, instrument_id, input.reservations.as_deref().unwrap_or_default()).await?;
-                let sources = write::source_ids(txn, "sources", &input.sources).await?;
+                let reserved = reservations(txn, &actor, instrument_id, input.reservations.as_deref().unwrap_or_default()).await?;
+                let sources = write::source_ids(txn, &actor, "sources", &input.sources).await?;
                 super::reference::precise_enough(txn, &sources, &[("validFrom", from), ("validTo", to)]).await?;
                 let exists = commitment::Entity::find()
                     .filter(commitment::Column::StateId.eq(state_id))
@@ -192,7 +194,7 @@ impl CommitmentMutation {
                     MaybeUndefined::Undefined => {}
                     MaybeUndefined::Null => next.forum_id = None,
                     MaybeUndefined::Value(f) => {
-                        next.forum_id = Some(validate::forum(txn, "forum", f).await?)
+                        next.forum_id = Some(validate::forum(txn, &actor, "forum", f).await?)
                     }
                 }
                 if let Some(a) = input.act.filter(|a| *a != current.act) {
@@ -242,13 +244,14 @@ impl CommitmentMutation {
                 let before_sources = write::cited_keys(txn, RecordKind::Commitment, cid).await?;
                 let mut after_codes = before_codes.clone();
                 if let Some(codes) = &input.reservations {
-                    let ids = reservations(txn, next.instrument_id, codes).await?;
+                    let ids = reservations(txn, &actor, next.instrument_id, codes).await?;
                     set_reservations(txn, cid, &ids).await?;
                     after_codes = codes.iter().map(|c| c.trim().to_lowercase()).collect();
                     after_codes.sort();
                 }
                 let (source_ids, _, after_sources) = super::reference::recite(
                     txn,
+                    &actor,
                     RecordKind::Commitment,
                     cid,
                     input.sources.as_deref(),

@@ -101,6 +101,9 @@ where
             "a retracted record cannot be published again; create a corrected one",
         ));
     }
+    if status == PublicationStatus::Published {
+        write::check_publishable(txn, M::KIND, id).await?;
+    }
     let mut next = current.clone();
     set(&mut next, status);
     let action = if status == PublicationStatus::Published {

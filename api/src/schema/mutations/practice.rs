@@ -9,6 +9,7 @@ use super::reference::{
     NOTE_MAX, SUMMARY_MAX,
 };
 use super::{record_id, transaction, validate, writer};
+use crate::auth::Actor;
 use crate::error::{Error, Result};
 use crate::schema::{
     evidence::{Assessment, Evidence},
@@ -171,6 +172,7 @@ async fn position_free(
 /// State ids and codes (sorted) for the responsible states: at least one, each known, none twice.
 async fn responsible(
     txn: &DatabaseTransaction,
+    actor: &Actor,
     codes: &[String],
 ) -> Result<(Vec<i32>, Vec<String>)> {
     if codes.is_empty() {
@@ -182,7 +184,7 @@ async fn responsible(
     let mut ids = Vec::new();
     let mut normalized = Vec::new();
     for code in codes {
-        let id = validate::state(txn, "responsibleStates", code).await?;
+        let id = validate::state(txn, actor, "responsibleStates", code).await?;
         let upper = code.trim().to_uppercase();
         if ids.contains(&id) {
             return Err(Error::bad_input(
@@ -284,21 +286,21 @@ impl PracticeMutation {
         let actor = writer(ctx, UserRole::Contributor)?;
         let saved = transaction(ctx, |txn| {
             Box::pin(async move {
-                let state_id = validate::state(txn, "state", &input.state).await?;
-                let forum_id = validate::forum(txn, "forum", &input.forum).await?;
+                let state_id = validate::state(txn, &actor, "state", &input.state).await?;
+                let forum_id = validate::forum(txn, &actor, "forum", &input.forum).await?;
                 let instrument_id = match &input.instrument {
-                    Some(i) => Some(validate::instrument(txn, "instrument", i).await?),
+                    Some(i) => Some(validate::instrument(txn, &actor, "instrument", i).await?),
                     None => None,
                 };
                 let provision_id = match &input.provision {
-                    Some(p) => Some(validate::provision(txn, "provision", p).await?.id),
+                    Some(p) => Some(validate::provision(txn, &actor, "provision", p).await?.id),
                     None => None,
                 };
                 about_something(instrument_id, provision_id)?;
                 let date = input.date.map(|d| d.0);
                 validate::not_future("date", date)?;
                 let summary = validate::text("summary", &input.summary, 1, SUMMARY_MAX)?;
-                let sources = cited(txn, &input.sources).await?;
+                let sources = cited(txn, &actor, &input.sources).await?;
                 precise_enough(txn, &sources, &[("date", date)]).await?;
                 let (date, date_p) = split(date);
                 let now = chrono::Utc::now();
@@ -343,20 +345,22 @@ impl PracticeMutation {
                 let current: position::Model = write::for_change(txn, &actor, pid, version).await?;
                 let mut next = current.clone();
                 if let Some(f) = &input.forum {
-                    next.forum_id = validate::forum(txn, "forum", f).await?;
+                    next.forum_id = validate::forum(txn, &actor, "forum", f).await?;
                 }
                 match &input.instrument {
                     MaybeUndefined::Undefined => {}
                     MaybeUndefined::Null => next.instrument_id = None,
                     MaybeUndefined::Value(i) => {
-                        next.instrument_id = Some(validate::instrument(txn, "instrument", i).await?)
+                        next.instrument_id =
+                            Some(validate::instrument(txn, &actor, "instrument", i).await?)
                     }
                 }
                 match &input.provision {
                     MaybeUndefined::Undefined => {}
                     MaybeUndefined::Null => next.provision_id = None,
                     MaybeUndefined::Value(p) => {
-                        next.provision_id = Some(validate::provision(txn, "provision", p).await?.id)
+                        next.provision_id =
+                            Some(validate::provision(txn, &actor, "provision", p).await?.id)
                     }
                 }
                 about_something(next.instrument_id, next.provision_id)?;
@@ -373,8 +377,14 @@ impl PracticeMutation {
                     next.summary = validate::text("summary", s, 1, SUMMARY_MAX)?;
                 }
                 position_free(txn, &next, Some(pid)).await?;
-                let (ids, before, after) =
-                    recite(txn, RecordKind::Position, pid, input.sources.as_deref()).await?;
+                let (ids, before, after) = recite(
+                    txn,
+                    &actor,
+                    RecordKind::Position,
+                    pid,
+                    input.sources.as_deref(),
+                )
+                .await?;
                 if !input.date.is_undefined() || input.sources.is_some() {
                     precise_enough(txn, &ids, &[("date", date)]).await?;
                 }
@@ -414,8 +424,8 @@ impl PracticeMutation {
                 validate::ordered("occurredTo", Some(from), to)?;
                 let attributed_by = validate::opt_text("attributedBy", input.attributed_by.as_deref(), NAME_MAX)?;
                 let attribution_basis = validate::opt_text("attributionBasis", input.attribution_basis.as_deref(), NOTE_MAX)?;
-                let (state_ids, codes) = responsible(txn, &input.responsible_states).await?;
-                let sources = cited(txn, &input.sources).await?;
+                let (state_ids, codes) = responsible(txn, &actor, &input.responsible_states).await?;
+                let sources = cited(txn, &actor, &input.sources).await?;
                 precise_enough(txn, &sources, &[("occurredFrom", Some(from)), ("occurredTo", to)]).await?;
                 if evidence::Entity::find().filter(evidence::Column::Slug.eq(slug.as_str())).one(txn).await?.is_some() {
                     return Err(Error::bad_input("slug", format!("evidence with slug `{slug}` exists already; correct that record instead")));
@@ -508,13 +518,19 @@ impl PracticeMutation {
                 let before_states = responsible_codes(txn, eid).await?;
                 let mut after_states = before_states.clone();
                 if let Some(codes) = &input.responsible_states {
-                    let (ids, normalized) = responsible(txn, codes).await?;
+                    let (ids, normalized) = responsible(txn, &actor, codes).await?;
                     no_orphaned_assessments(txn, eid, &ids).await?;
                     set_responsible(txn, eid, &ids).await?;
                     after_states = normalized;
                 }
-                let (ids, before, after) =
-                    recite(txn, RecordKind::Evidence, eid, input.sources.as_deref()).await?;
+                let (ids, before, after) = recite(
+                    txn,
+                    &actor,
+                    RecordKind::Evidence,
+                    eid,
+                    input.sources.as_deref(),
+                )
+                .await?;
                 if input.occurred_from.is_some()
                     || !input.occurred_to.is_undefined()
                     || input.sources.is_some()
@@ -553,9 +569,9 @@ impl PracticeMutation {
         let actor = writer(ctx, UserRole::Contributor)?;
         let saved = transaction(ctx, |txn| {
             Box::pin(async move {
-                let evidence = validate::evidence(txn, "evidence", &input.evidence).await?;
-                let state_id = validate::state(txn, "state", &input.state).await?;
-                let provision = validate::provision(txn, "provision", &input.provision).await?;
+                let evidence = validate::evidence(txn, &actor, "evidence", &input.evidence).await?;
+                let state_id = validate::state(txn, &actor, "state", &input.state).await?;
+                let provision = validate::provision(txn, &actor, "provision", &input.provision).await?;
                 let is_responsible = evidence_state::Entity::find()
                     .filter(evidence_state::Column::EvidenceId.eq(evidence.id))
                     .filter(evidence_state::Column::StateId.eq(state_id))
@@ -575,7 +591,7 @@ impl PracticeMutation {
                     ));
                 }
                 let rationale = validate::text("rationale", &input.rationale, 1, SUMMARY_MAX)?;
-                let sources = cited(txn, &input.sources).await?;
+                let sources = cited(txn, &actor, &input.sources).await?;
                 let exists = assessment::Entity::find()
                     .filter(assessment::Column::EvidenceId.eq(evidence.id))
                     .filter(assessment::Column::StateId.eq(state_id))
@@ -635,8 +651,14 @@ impl PracticeMutation {
                 if let Some(r) = &input.rationale {
                     next.rationale = validate::text("rationale", r, 1, SUMMARY_MAX)?;
                 }
-                let (_, before, after) =
-                    recite(txn, RecordKind::Assessment, aid, input.sources.as_deref()).await?;
+                let (_, before, after) = recite(
+                    txn,
+                    &actor,
+                    RecordKind::Assessment,
+                    aid,
+                    input.sources.as_deref(),
+                )
+                .await?;
                 write::update(
                     txn,
                     &actor,

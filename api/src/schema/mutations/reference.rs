@@ -9,6 +9,7 @@
 //! The helpers at the top are shared with `practice.rs`.
 
 use super::{record_id, transaction, validate, writer};
+use crate::auth::Actor;
 use crate::error::{Error, Result};
 use crate::schema::{
     forum::{Forum, Membership},
@@ -92,14 +93,19 @@ pub(super) fn eq_or_null<C: ColumnTrait, V: Into<sea_orm::Value>>(
 }
 
 /// Source ids for `keys`: at least one, each known, none twice (the order is kept: primary first).
-pub(super) async fn cited(txn: &DatabaseTransaction, keys: &[String]) -> Result<Vec<i32>> {
-    write::source_ids(txn, "sources", keys).await
+pub(super) async fn cited(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    keys: &[String],
+) -> Result<Vec<i32>> {
+    write::source_ids(txn, actor, "sources", keys).await
 }
 
 /// The sources a record cites after an update: when `keys` is given they replace the current
 /// ones. Returns the source ids now cited, and the keys before and after (for the revision).
 pub(super) async fn recite(
     txn: &DatabaseTransaction,
+    actor: &Actor,
     kind: RecordKind,
     id: i32,
     keys: Option<&[String]>,
@@ -107,7 +113,7 @@ pub(super) async fn recite(
     let before = write::cited_keys(txn, kind, id).await?;
     match keys {
         Some(keys) => {
-            let ids = cited(txn, keys).await?;
+            let ids = cited(txn, actor, keys).await?;
             write::cite(txn, kind, id, &ids).await?;
             let after = write::cited_keys(txn, kind, id).await?;
             Ok((ids, before, after))
@@ -432,8 +438,13 @@ async fn alpha2_free(txn: &DatabaseTransaction, alpha2: &str, except: Option<i32
 }
 
 /// A parent forum that does not make the forum `id` its own ancestor.
-async fn parent_forum(txn: &DatabaseTransaction, slug: &str, id: Option<i32>) -> Result<i32> {
-    let parent = validate::forum(txn, "parent", slug).await?;
+async fn parent_forum(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    slug: &str,
+    id: Option<i32>,
+) -> Result<i32> {
+    let parent = validate::forum(txn, actor, "parent", slug).await?;
     if let Some(id) = id {
         let mut at = Some(parent);
         // Bounded walk: a corrupt cycle higher up cannot hang the request.
@@ -585,7 +596,7 @@ impl ReferenceMutation {
                 let subregion = validate::opt_text("subregion", input.subregion.as_deref(), NAME_MAX)?;
                 let since = input.un_member_since.map(|d| d.0);
                 un_standing(input.un_member, input.un_observer, since)?;
-                let sources = cited(txn, &input.sources).await?;
+                let sources = cited(txn, &actor, &input.sources).await?;
                 precise_enough(txn, &sources, &[("unMemberSince", since)]).await?;
                 if state::Entity::find().filter(state::Column::Code.eq(code.as_str())).one(txn).await?.is_some() {
                     return Err(Error::bad_input("code", format!("a state with code `{code}` exists already; correct that record instead")));
@@ -654,8 +665,14 @@ impl ReferenceMutation {
                 );
                 un_standing(next.un_member, next.un_observer, since)?;
                 (next.un_member_since, next.un_member_since_precision) = split(since);
-                let (ids, before, after) =
-                    recite(txn, RecordKind::State, sid, input.sources.as_deref()).await?;
+                let (ids, before, after) = recite(
+                    txn,
+                    &actor,
+                    RecordKind::State,
+                    sid,
+                    input.sources.as_deref(),
+                )
+                .await?;
                 if !input.un_member_since.is_undefined() || input.sources.is_some() {
                     precise_enough(txn, &ids, &[("unMemberSince", since)]).await?;
                 }
@@ -695,10 +712,10 @@ impl ReferenceMutation {
                     Some(p) if p.trim().eq_ignore_ascii_case(&slug) => {
                         return Err(Error::bad_input("parent", "a forum cannot be its own parent"));
                     }
-                    Some(p) => Some(parent_forum(txn, p, None).await?),
+                    Some(p) => Some(parent_forum(txn, &actor, p, None).await?),
                     None => None,
                 };
-                let sources = cited(txn, &input.sources).await?;
+                let sources = cited(txn, &actor, &input.sources).await?;
                 precise_enough(txn, &sources, &[("establishedOn", established)]).await?;
                 if forum::Entity::find().filter(forum::Column::Slug.eq(slug.as_str())).one(txn).await?.is_some() {
                     return Err(Error::bad_input("slug", format!("a forum with slug `{slug}` exists already; correct that record instead")));
@@ -753,7 +770,7 @@ impl ReferenceMutation {
                     MaybeUndefined::Undefined => {}
                     MaybeUndefined::Null => next.parent_id = None,
                     MaybeUndefined::Value(p) => {
-                        next.parent_id = Some(parent_forum(txn, p, Some(fid)).await?)
+                        next.parent_id = Some(parent_forum(txn, &actor, p, Some(fid)).await?)
                     }
                 }
                 match &input.url {
@@ -768,8 +785,14 @@ impl ReferenceMutation {
                 );
                 validate::not_future("establishedOn", established)?;
                 (next.established_on, next.established_on_precision) = split(established);
-                let (ids, before, after) =
-                    recite(txn, RecordKind::Forum, fid, input.sources.as_deref()).await?;
+                let (ids, before, after) = recite(
+                    txn,
+                    &actor,
+                    RecordKind::Forum,
+                    fid,
+                    input.sources.as_deref(),
+                )
+                .await?;
                 if !input.established_on.is_undefined() || input.sources.is_some() {
                     precise_enough(txn, &ids, &[("establishedOn", established)]).await?;
                 }
@@ -799,14 +822,14 @@ impl ReferenceMutation {
         let actor = writer(ctx, UserRole::Contributor)?;
         let saved = transaction(ctx, |txn| {
             Box::pin(async move {
-                let state_id = validate::state(txn, "state", &input.state).await?;
-                let forum_id = validate::forum(txn, "forum", &input.forum).await?;
+                let state_id = validate::state(txn, &actor, "state", &input.state).await?;
+                let forum_id = validate::forum(txn, &actor, "forum", &input.forum).await?;
                 let from = input.valid_from.map(|d| d.0);
                 let to = input.valid_to.map(|d| d.0);
                 validate::not_future("validFrom", from)?;
                 validate::ordered("validTo", from, to)?;
                 let note = validate::opt_text("note", input.note.as_deref(), NOTE_MAX)?;
-                let sources = cited(txn, &input.sources).await?;
+                let sources = cited(txn, &actor, &input.sources).await?;
                 precise_enough(txn, &sources, &[("validFrom", from), ("validTo", to)]).await?;
                 membership_free(txn, state_id, forum_id, input.role, from, None).await?;
                 let (from, from_p) = split(from);
@@ -878,8 +901,14 @@ impl ReferenceMutation {
                     )
                     .await?;
                 }
-                let (ids, before, after) =
-                    recite(txn, RecordKind::Membership, mid, input.sources.as_deref()).await?;
+                let (ids, before, after) = recite(
+                    txn,
+                    &actor,
+                    RecordKind::Membership,
+                    mid,
+                    input.sources.as_deref(),
+                )
+                .await?;
                 if !input.valid_from.is_undefined()
                     || !input.valid_to.is_undefined()
                     || input.sources.is_some()
@@ -920,10 +949,10 @@ impl ReferenceMutation {
                 let adopted = input.adopted_on.map(|d| d.0);
                 validate::not_future("adoptedOn", adopted)?;
                 let forum_id = match &input.forum {
-                    Some(f) => Some(validate::forum(txn, "forum", f).await?),
+                    Some(f) => Some(validate::forum(txn, &actor, "forum", f).await?),
                     None => None,
                 };
-                let sources = cited(txn, &input.sources).await?;
+                let sources = cited(txn, &actor, &input.sources).await?;
                 precise_enough(txn, &sources, &[("adoptedOn", adopted)]).await?;
                 if instrument::Entity::find().filter(instrument::Column::Slug.eq(slug.as_str())).one(txn).await?.is_some() {
                     return Err(Error::bad_input("slug", format!("an instrument with slug `{slug}` exists already; correct that record instead")));
@@ -986,7 +1015,7 @@ impl ReferenceMutation {
                     MaybeUndefined::Undefined => {}
                     MaybeUndefined::Null => next.forum_id = None,
                     MaybeUndefined::Value(f) => {
-                        next.forum_id = Some(validate::forum(txn, "forum", f).await?)
+                        next.forum_id = Some(validate::forum(txn, &actor, "forum", f).await?)
                     }
                 }
                 match &input.adoption_mode {
@@ -1006,8 +1035,14 @@ impl ReferenceMutation {
                 );
                 validate::not_future("adoptedOn", adopted)?;
                 (next.adopted_on, next.adopted_on_precision) = split(adopted);
-                let (ids, before, after) =
-                    recite(txn, RecordKind::Instrument, iid, input.sources.as_deref()).await?;
+                let (ids, before, after) = recite(
+                    txn,
+                    &actor,
+                    RecordKind::Instrument,
+                    iid,
+                    input.sources.as_deref(),
+                )
+                .await?;
                 if !input.adopted_on.is_undefined() || input.sources.is_some() {
                     precise_enough(txn, &ids, &[("adoptedOn", adopted)]).await?;
                 }
@@ -1041,8 +1076,8 @@ impl ReferenceMutation {
                 let reference = validate::text("reference", &input.reference, 1, SYMBOL_MAX)?;
                 let title = validate::text("title", &input.title, 1, NAME_MAX)?;
                 let summary = validate::text("summary", &input.summary, 1, SUMMARY_MAX)?;
-                let instrument_id = validate::instrument(txn, "instrument", &input.instrument).await?;
-                let sources = cited(txn, &input.sources).await?;
+                let instrument_id = validate::instrument(txn, &actor, "instrument", &input.instrument).await?;
+                let sources = cited(txn, &actor, &input.sources).await?;
                 if provision::Entity::find().filter(provision::Column::Code.eq(code.as_str())).one(txn).await?.is_some() {
                     return Err(Error::bad_input("code", format!("a provision with code `{code}` exists already; correct that record instead")));
                 }
@@ -1107,7 +1142,7 @@ impl ReferenceMutation {
                 if let Some(s) = &input.summary {
                     next.summary = validate::text("summary", s, 1, SUMMARY_MAX)?;
                 }
-                let (_, before, after) = recite(txn, RecordKind::Provision, pid, input.sources.as_deref()).await?;
+                let (_, before, after) = recite(txn, &actor, RecordKind::Provision, pid, input.sources.as_deref()).await?;
                 write::update(txn, &actor, &current, next, RevisionAction::Update, None, json!({ "sources": before }), json!({ "sources": after })).await
             })
         })
@@ -1124,8 +1159,8 @@ impl ReferenceMutation {
         let actor = writer(ctx, UserRole::Contributor)?;
         let saved = transaction(ctx, |txn| {
             Box::pin(async move {
-                let from = validate::provision(txn, "from", &input.from).await?;
-                let to = validate::provision(txn, "to", &input.to).await?;
+                let from = validate::provision(txn, &actor, "from", &input.from).await?;
+                let to = validate::provision(txn, &actor, "to", &input.to).await?;
                 if from.id == to.id {
                     return Err(Error::bad_input(
                         "to",
@@ -1134,7 +1169,7 @@ impl ReferenceMutation {
                 }
                 link_direction(input.relation, &from, &to)?;
                 let rationale = validate::text("rationale", &input.rationale, 1, SUMMARY_MAX)?;
-                let sources = cited(txn, &input.sources).await?;
+                let sources = cited(txn, &actor, &input.sources).await?;
                 link_free(txn, "to", from.id, to.id, input.relation, None).await?;
                 let now = chrono::Utc::now();
                 let model = provision_link::Model {
@@ -1191,7 +1226,7 @@ impl ReferenceMutation {
                 if let Some(r) = &input.rationale {
                     next.rationale = validate::text("rationale", r, 1, SUMMARY_MAX)?;
                 }
-                let (_, before, after) = recite(txn, RecordKind::ProvisionLink, lid, input.sources.as_deref()).await?;
+                let (_, before, after) = recite(txn, &actor, RecordKind::ProvisionLink, lid, input.sources.as_deref()).await?;
                 write::update(txn, &actor, &current, next, RevisionAction::Update, None, json!({ "sources": before }), json!({ "sources": after })).await
             })
         })

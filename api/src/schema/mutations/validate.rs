@@ -1,6 +1,8 @@
 //! Input checks that name the field: lengths, e-mails, URLs, dates, codes.
 
+use crate::auth::Actor;
 use crate::error::{Error, Result};
+use crate::repo::Readable;
 use entity::*;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
@@ -92,9 +94,19 @@ pub fn not_future(field: &str, d: Option<PartialDate>) -> Result<()> {
     Ok(())
 }
 
+/// References resolve only to records the writer may see, and an invisible record (another
+/// author's draft) is reported exactly like a missing one, so a contributor learns nothing
+/// about drafts that are not theirs.
+///
 /// A state id from its ISO alpha-3 code.
-pub async fn state(txn: &DatabaseTransaction, field: &str, code: &str) -> Result<i32> {
+pub async fn state(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    field: &str,
+    code: &str,
+) -> Result<i32> {
     state::Entity::find()
+        .filter(state::Entity::visible(actor.visibility()))
         .filter(state::Column::Code.eq(code.trim().to_uppercase()))
         .one(txn)
         .await?
@@ -103,8 +115,14 @@ pub async fn state(txn: &DatabaseTransaction, field: &str, code: &str) -> Result
 }
 
 /// An instrument id from its slug.
-pub async fn instrument(txn: &DatabaseTransaction, field: &str, slug: &str) -> Result<i32> {
+pub async fn instrument(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    field: &str,
+    slug: &str,
+) -> Result<i32> {
     instrument::Entity::find()
+        .filter(instrument::Entity::visible(actor.visibility()))
         .filter(instrument::Column::Slug.eq(slug.trim().to_lowercase()))
         .one(txn)
         .await?
@@ -113,8 +131,14 @@ pub async fn instrument(txn: &DatabaseTransaction, field: &str, slug: &str) -> R
 }
 
 /// A forum id from its slug.
-pub async fn forum(txn: &DatabaseTransaction, field: &str, slug: &str) -> Result<i32> {
+pub async fn forum(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    field: &str,
+    slug: &str,
+) -> Result<i32> {
     forum::Entity::find()
+        .filter(forum::Entity::visible(actor.visibility()))
         .filter(forum::Column::Slug.eq(slug.trim().to_lowercase()))
         .one(txn)
         .await?
@@ -125,10 +149,12 @@ pub async fn forum(txn: &DatabaseTransaction, field: &str, slug: &str) -> Result
 /// A provision from its code.
 pub async fn provision(
     txn: &DatabaseTransaction,
+    actor: &Actor,
     field: &str,
     code: &str,
 ) -> Result<provision::Model> {
     provision::Entity::find()
+        .filter(provision::Entity::visible(actor.visibility()))
         .filter(provision::Column::Code.eq(code.trim().to_lowercase()))
         .one(txn)
         .await?
@@ -138,10 +164,12 @@ pub async fn provision(
 /// Evidence from its slug.
 pub async fn evidence(
     txn: &DatabaseTransaction,
+    actor: &Actor,
     field: &str,
     slug: &str,
 ) -> Result<evidence::Model> {
     evidence::Entity::find()
+        .filter(evidence::Entity::visible(actor.visibility()))
         .filter(evidence::Column::Slug.eq(slug.trim().to_lowercase()))
         .one(txn)
         .await?
