@@ -33,7 +33,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Select,
 };
 
-/// Default and maximum page sizes (DESIGN.md: 20 and 100).
+/// Default and maximum page sizes (the API contract: 20 and 100).
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
 pub const MAX_PAGE_SIZE: i32 = 100;
 

@@ -1,6 +1,6 @@
 //! The GraphQL schema: one file per domain, merged into one query root.
 //!
-//! Names follow the contract in DESIGN.md; the SDL is served at `/schema.graphql` and
+//! Names follow the public API contract (docs/ARCHITECTURE.md); the SDL is served at `/schema.graphql` and
 //! snapshot-tested (`tests/snapshots/schema.graphql`), so any change to it shows in review.
 
 pub mod commitment;

@@ -1,6 +1,6 @@
 //! Mutations: one file per domain, the shared rules here.
 //!
-//! Convention (DESIGN.md): `create<Type>(input)`, `update<Type>(id, version, input)`,
+//! Convention (the public API contract): `create<Type>(input)`, `update<Type>(id, version, input)`,
 //! `publish(id, version)`, `retract(id, version, reason)`; each returns the record. Every
 //! mutation runs in one transaction and leaves a revision; bad input is a BAD_USER_INPUT that
 //! names the field, and nothing is written.
