@@ -2,13 +2,15 @@
 
 use crate::auth::TokenKeys;
 use crate::config::Config;
+use crate::cost::ShapeCache;
 use crate::db::{self, StatementCounter};
-use crate::{routes, schema};
+use crate::{repo, routes, schema};
 use poem::{
     listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
     Server,
 };
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -18,6 +20,8 @@ pub struct App {
     config: Config,
     keys: Option<TokenKeys>,
     db: DatabaseConnection,
+    pools: db::Pools,
+    shape: Arc<ShapeCache>,
     statements: StatementCounter,
     acceptor: TcpAcceptor,
     port: u16,
@@ -39,6 +43,13 @@ impl App {
             let report = seed::load(&db, &dataset).await?;
             tracing::info!(%report, dir = %config.seed_dir.display(), "loaded the bundled seed data into an empty database");
         }
+        let pools = db::pools(db.clone(), &config.database_url, &statements)
+            .await
+            .map_err(|e| format!("cannot open reader connections at DATABASE_URL: {e}"))?;
+        let shape = repo::shape::measure(&pools.read)
+            .await
+            .map_err(|e| format!("cannot measure the registry: {}", e.message()))?;
+        let shape = Arc::new(ShapeCache::new(shape));
         let acceptor = TcpListener::bind(config.addr)
             .into_acceptor()
             .await
@@ -52,6 +63,8 @@ impl App {
             config,
             keys,
             db,
+            pools,
+            shape,
             statements,
             acceptor,
             port,
@@ -83,7 +96,8 @@ impl App {
             port = self.port,
             "serving GraphQL at /graphql (GraphiQL in a browser)"
         );
-        let schema = schema::build(self.db.clone(), &self.config, self.keys.clone());
+        tokio::spawn(Arc::clone(&self.shape).refresh_forever(self.pools.read.clone()));
+        let schema = schema::build(&self.pools, &self.config, self.keys.clone(), self.shape);
         let gate = routes::Gate {
             keys: self.keys.clone(),
             loaders: schema::LoaderSettings {
@@ -92,7 +106,13 @@ impl App {
             timeout: self.config.request_timeout,
             max_batch: self.config.max_batch,
         };
-        let app = routes::build(schema, self.db.clone(), gate, &self.config);
+        let app = routes::build(
+            schema,
+            self.pools.read.clone(),
+            db::Writer(self.pools.write.clone()),
+            gate,
+            &self.config,
+        );
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown_signal(), Some(Duration::from_secs(10)))
             .await

@@ -52,9 +52,36 @@ pub struct Claims {
     /// The role when the token was issued (informative: the database decides).
     pub role: UserRole,
     pub iat: i64,
+    /// Not before: the token is refused until then (absent in tokens of older versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     pub exp: i64,
+    // Defaults let a token without them reach the validation, which names the missing claim
+    // (every one of these is required there).
+    #[serde(default)]
     pub iss: String,
+    #[serde(default)]
     pub aud: String,
+}
+
+/// One plain sentence about a refused token (the library's own text names its internals).
+fn token_problem(kind: &jsonwebtoken::errors::ErrorKind) -> String {
+    use jsonwebtoken::errors::ErrorKind as K;
+    match kind {
+        K::ExpiredSignature => "the token has expired; sign in again".into(),
+        K::ImmatureSignature => "the token is not valid yet (its `nbf` is in the future)".into(),
+        K::InvalidSignature => "the token's signature does not verify".into(),
+        K::InvalidIssuer => "the token was issued by another issuer (`iss`)".into(),
+        K::InvalidAudience => "the token is meant for another audience (`aud`)".into(),
+        K::InvalidAlgorithm | K::MissingAlgorithm => {
+            "the token is signed with an algorithm this server does not accept".into()
+        }
+        K::MissingRequiredClaim(claim) => format!("the token lacks the `{claim}` claim"),
+        K::Json(_) | K::InvalidClaimFormat(_) => {
+            "the token's claims are incomplete or malformed".into()
+        }
+        _ => "the token is malformed".into(),
+    }
 }
 
 /// Signing and verifying keys, with the pinned algorithm, issuer and audience.
@@ -66,6 +93,7 @@ pub struct TokenKeys {
     issuer: String,
     audience: String,
     ttl: Duration,
+    leeway: u64,
 }
 
 impl TokenKeys {
@@ -134,6 +162,7 @@ impl TokenKeys {
             issuer: config.jwt_issuer.clone(),
             audience: config.jwt_audience.clone(),
             ttl: Duration::minutes(config.token_ttl_minutes as i64),
+            leeway: config.jwt_leeway_secs,
         }))
     }
 
@@ -145,6 +174,7 @@ impl TokenKeys {
             sub: user.id.to_string(),
             role: user.role,
             iat: now.timestamp(),
+            nbf: Some(now.timestamp()),
             exp: expires.timestamp(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
@@ -160,10 +190,11 @@ impl TokenKeys {
         v.set_issuer(&[&self.issuer]);
         v.set_audience(&[&self.audience]);
         v.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        v.leeway = 5;
+        v.leeway = self.leeway;
+        v.validate_nbf = true;
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
             .map(|d| d.claims)
-            .map_err(|e| Error::Unauthenticated(format!("invalid token: {e}")))
+            .map_err(|e| Error::Unauthenticated(token_problem(e.kind())))
     }
 }
 

@@ -67,6 +67,8 @@ pub struct Config {
     pub jwt_audience: String,
     /// `NORMWATCH_TOKEN_TTL_MINUTES`: how long a token lives.
     pub token_ttl_minutes: u64,
+    /// `NORMWATCH_JWT_LEEWAY_SECS`: clock skew allowed when checking `exp` and `nbf` (default 1).
+    pub jwt_leeway_secs: u64,
     /// Whether mutations are served: `NORMWATCH_WRITES` (default: when a signing key is set).
     pub writes_enabled: bool,
     /// `NORMWATCH_RATE_LIMIT_CAPACITY` / `NORMWATCH_RATE_LIMIT_PER_MINUTE`: query-cost budget per
@@ -246,9 +248,10 @@ impl Config {
             jwt_issuer: var("NORMWATCH_JWT_ISSUER").unwrap_or_else(|| "normwatch".into()),
             jwt_audience: var("NORMWATCH_JWT_AUDIENCE").unwrap_or_else(|| "normwatch-api".into()),
             token_ttl_minutes: number("NORMWATCH_TOKEN_TTL_MINUTES", 60, 1)? as u64,
+            jwt_leeway_secs: number("NORMWATCH_JWT_LEEWAY_SECS", 1, 0)? as u64,
             writes_enabled,
-            rate_limit_capacity: number("NORMWATCH_RATE_LIMIT_CAPACITY", 10_000, 1)? as u64,
-            rate_limit_per_minute: number("NORMWATCH_RATE_LIMIT_PER_MINUTE", 10_000, 1)? as u64,
+            rate_limit_capacity: number("NORMWATCH_RATE_LIMIT_CAPACITY", 100_000, 1)? as u64,
+            rate_limit_per_minute: number("NORMWATCH_RATE_LIMIT_PER_MINUTE", 100_000, 1)? as u64,
             login_attempts: number("NORMWATCH_LOGIN_ATTEMPTS", 5, 1)? as u32,
             request_timeout: std::time::Duration::from_secs(number(
                 "NORMWATCH_REQUEST_TIMEOUT_SECS",
@@ -262,7 +265,7 @@ impl Config {
             cors_origins,
             jwt_secret,
             max_depth: number("NORMWATCH_MAX_DEPTH", 15, 2)?,
-            max_complexity: number("NORMWATCH_MAX_COMPLEXITY", 5000, 10)?,
+            max_complexity: number("NORMWATCH_MAX_COMPLEXITY", 50_000, 10)?,
             max_body_bytes: number("NORMWATCH_MAX_BODY_BYTES", 1024 * 1024, 1024)?,
             batch_delay_ms: number("NORMWATCH_BATCH_DELAY_MS", 2, 0)? as u64,
             introspection: flag("NORMWATCH_INTROSPECTION", true)?,

@@ -1,7 +1,9 @@
 //! Connecting to the database, counting statements, migrating and seeding on first start.
 
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait};
+use sea_orm::{
+    sqlx, ConnectOptions, Database, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+};
 use std::sync::{
     atomic::{AtomicU64, Ordering},
     Arc,
@@ -19,23 +21,56 @@ impl StatementCounter {
     }
 }
 
-/// Opens a pool and installs the statement counter.
+/// How long a request waits for a database connection before it is told SERVICE_UNAVAILABLE
+/// (the database is down, restarting, or every connection is busy). Short, so that an outage
+/// is answered within about two seconds instead of hanging.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How long SQLite waits for a lock held by another connection before giving up.
+pub const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Reader connections beside SQLite's single writer.
+pub const SQLITE_READERS: u32 = 4;
+
+/// The connections a server uses: reads go to `read`, transactions that write to `write`.
 ///
-/// SQLite gets a single connection: it serialises writers anyway, and one connection avoids
-/// "database is locked" errors under concurrent requests. Foreign keys are switched on there.
-pub async fn connect(url: &str) -> Result<(DatabaseConnection, StatementCounter), DbErr> {
+/// On PostgreSQL both are the same pool. On a SQLite file, `write` is one connection (SQLite
+/// has one writer at a time) and `read` is a pool of read-only connections; the file is in
+/// WAL mode, so readers see the last committed state and never block the writer, and a heavy
+/// read cannot make a write wait.
+#[derive(Clone)]
+pub struct Pools {
+    pub read: DatabaseConnection,
+    pub write: DatabaseConnection,
+}
+
+/// The writing connection, in the schema's data for mutations.
+#[derive(Clone)]
+pub struct Writer(pub DatabaseConnection);
+
+fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
+/// An in-memory SQLite database lives in one connection: it cannot have separate readers.
+fn is_sqlite_memory(url: &str) -> bool {
+    is_sqlite(url) && (url.contains(":memory:") || url.contains("mode=memory"))
+}
+
+fn options(url: &str) -> ConnectOptions {
     let mut opts = ConnectOptions::new(url.to_string());
-    opts.connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30))
+    opts.connect_timeout(ACQUIRE_TIMEOUT)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .sqlx_logging(false);
-    if url.starts_with("sqlite:") {
-        opts.max_connections(1).min_connections(1);
-        opts.map_sqlx_sqlite_opts(|o| o.foreign_keys(true));
-    } else {
-        opts.max_connections(16);
-    }
+    opts
+}
+
+async fn open(
+    mut opts: ConnectOptions,
+    counter: &StatementCounter,
+) -> Result<DatabaseConnection, DbErr> {
+    opts.sqlx_logging(false);
     let mut db = Database::connect(opts).await?;
-    let counter = StatementCounter::default();
     let c = counter.0.clone();
     db.set_metric_callback(move |info| {
         c.fetch_add(1, Ordering::Relaxed);
@@ -44,7 +79,58 @@ pub async fn connect(url: &str) -> Result<(DatabaseConnection, StatementCounter)
             tracing::warn!(elapsed_ms = info.elapsed.as_millis() as u64, sql = %info.statement.sql, "slow statement");
         }
     });
+    Ok(db)
+}
+
+/// Opens the writing connection (the only one the command line needs) and installs the
+/// statement counter.
+///
+/// SQLite gets a single connection in WAL mode with a busy timeout; foreign keys are switched
+/// on there.
+pub async fn connect(url: &str) -> Result<(DatabaseConnection, StatementCounter), DbErr> {
+    let counter = StatementCounter::default();
+    let mut opts = options(url);
+    if is_sqlite(url) {
+        opts.max_connections(1).min_connections(1);
+        let memory = is_sqlite_memory(url);
+        opts.map_sqlx_sqlite_opts(move |o| {
+            let o = o.foreign_keys(true).busy_timeout(SQLITE_BUSY_TIMEOUT);
+            if memory {
+                o
+            } else {
+                o.journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+            }
+        });
+    } else {
+        opts.max_connections(16);
+    }
+    let db = open(opts, &counter).await?;
     Ok((db, counter))
+}
+
+/// The server's connections: `write` from [`connect`] and, on a SQLite file, a pool of
+/// read-only connections beside it. Call after migrating, so the file exists.
+pub async fn pools(
+    write: DatabaseConnection,
+    url: &str,
+    counter: &StatementCounter,
+) -> Result<Pools, DbErr> {
+    if !is_sqlite(url) || is_sqlite_memory(url) {
+        return Ok(Pools {
+            read: write.clone(),
+            write,
+        });
+    }
+    let mut opts = options(url);
+    opts.max_connections(SQLITE_READERS).min_connections(1);
+    opts.map_sqlx_sqlite_opts(|o| {
+        o.read_only(true)
+            .create_if_missing(false)
+            .busy_timeout(SQLITE_BUSY_TIMEOUT)
+    });
+    let read = open(opts, counter).await?;
+    Ok(Pools { read, write })
 }
 
 /// Applies every pending migration.

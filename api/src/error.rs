@@ -27,13 +27,42 @@ pub enum Error {
         current_version: i32,
     },
     RateLimited,
+    /// The database cannot be reached (down, restarting, or every connection busy past the
+    /// acquire timeout): the client may retry.
+    Unavailable(sea_orm::DbErr),
     Database(sea_orm::DbErr),
     Internal(String),
 }
 
 impl From<sea_orm::DbErr> for Error {
     fn from(e: sea_orm::DbErr) -> Self {
-        Error::Database(e)
+        if is_unavailable(&e) {
+            Error::Unavailable(e)
+        } else {
+            Error::Database(e)
+        }
+    }
+}
+
+/// Whether a database error means "cannot reach the database" rather than "this statement
+/// failed": no connection could be had, or the connection broke under the statement.
+pub fn is_unavailable(e: &sea_orm::DbErr) -> bool {
+    use sea_orm::{sqlx, DbErr, RuntimeErr};
+    match e {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => {
+            match e.as_ref() {
+                sqlx::Error::Io(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed
+                | sqlx::Error::Tls(_) => true,
+                // SQLite's "database is locked" after the busy timeout: busy, not broken.
+                sqlx::Error::Database(db) => db.code().is_some_and(|c| c == "5" || c == "517"),
+                _ => false,
+            }
+        }
+        _ => false,
     }
 }
 
@@ -55,6 +84,7 @@ impl Error {
                 "the record was changed by someone else: current version is {current_version}"
             ),
             Error::RateLimited => "rate limit exceeded".into(),
+            Error::Unavailable(e) => format!("database unavailable: {e}"),
             Error::Database(e) => format!("database error: {e}"),
             Error::Internal(m) => format!("internal error: {m}"),
         }
@@ -64,6 +94,7 @@ impl Error {
     pub fn client_message(&self) -> String {
         match self {
             Error::Database(_) | Error::Internal(_) => "internal server error".into(),
+            Error::Unavailable(_) => "the database is unavailable; retry in a few seconds".into(),
             other => other.message(),
         }
     }
@@ -77,6 +108,7 @@ impl Error {
             Error::Forbidden(_) => "FORBIDDEN",
             Error::Conflict { .. } => "CONFLICT",
             Error::RateLimited => "RATE_LIMITED",
+            Error::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Error::Database(_) | Error::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -87,6 +119,9 @@ impl From<Error> for async_graphql::Error {
         let code = e.code();
         if matches!(e, Error::Database(_) | Error::Internal(_)) {
             tracing::error!(error = %e.message(), "internal error while answering a request");
+        }
+        if let Error::Unavailable(_) = e {
+            tracing::warn!(error = %e.message(), "database unavailable");
         }
         let base = async_graphql::Error::new(e.client_message());
         match e {

@@ -8,12 +8,15 @@
 //! - [`routes`]: HTTP routes and middleware (GraphQL, GraphiQL, SDL, health, request ids, CORS).
 //! - [`error`]: the one error type and its mapping to `extensions.code`.
 //! - [`repo`]: database functions (filters, pagination); resolvers call these.
+//! - [`screen`]: refusing hostile documents (deep nesting, NUL characters) before parsing.
+//! - [`cost`]: what a request costs, computed from its document before it runs.
 //! - [`loaders`]: DataLoaders that batch relation fields, so nested queries stay flat.
 //! - [`schema`]: the GraphQL types, one file per domain.
 
 pub mod app;
 pub mod auth;
 pub mod config;
+pub mod cost;
 pub mod db;
 pub mod error;
 pub mod gap;
@@ -22,6 +25,7 @@ pub mod loaders;
 pub mod repo;
 pub mod routes;
 pub mod schema;
+pub mod screen;
 pub mod telemetry;
 pub mod write;
 

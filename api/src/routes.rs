@@ -108,10 +108,17 @@ async fn graphql_post(
     Data(db): Data<&DatabaseConnection>,
     http: &Request,
     req: GraphQLBatchRequest,
-) -> GraphQLBatchResponse {
+) -> Response {
     let (viewer, key) = match identify(gate, db, http).await {
         Ok(v) => v,
-        Err(resp) => return GraphQLBatchResponse(BatchResponse::Single(resp)),
+        Err(resp) => {
+            let status = refusal_status(&resp);
+            return finish(
+                GraphQLBatchResponse(BatchResponse::Single(resp)).into_response(),
+                status,
+                None,
+            );
+        }
     };
     let batch = match req.0 {
         BatchRequest::Single(r) => {
@@ -126,6 +133,7 @@ async fn graphql_post(
                 ),
                 "BAD_USER_INPUT",
             )))
+            .into_response()
         }
         BatchRequest::Batch(rs) => BatchRequest::Batch(
             rs.into_iter()
@@ -138,15 +146,79 @@ async fn graphql_post(
         Ok(BatchResponse::Batch(rs)) => {
             BatchResponse::Batch(rs.into_iter().map(with_codes).collect())
         }
-        Err(_) => BatchResponse::Single(refused(
-            format!(
-                "the request did not finish within {} ms; ask for less",
-                gate.timeout.as_millis()
-            ),
-            "INTERNAL_SERVER_ERROR",
-        )),
+        Err(_) => BatchResponse::Single(timed_out(gate.timeout)),
     };
-    GraphQLBatchResponse(resp)
+    let status = match &resp {
+        BatchResponse::Single(r) => refusal_status(r),
+        BatchResponse::Batch(rs) => {
+            let all: Vec<_> = rs.iter().map(refusal_status).collect();
+            all.first()
+                .copied()
+                .flatten()
+                .filter(|s| all.iter().all(|x| *x == Some(*s)))
+        }
+    };
+    let retry = match &resp {
+        BatchResponse::Single(r) => retry_after(r),
+        BatchResponse::Batch(rs) => rs.iter().filter_map(retry_after).max(),
+    };
+    finish(GraphQLBatchResponse(resp).into_response(), status, retry)
+}
+
+/// The answer to a request that ran past its time: TIMEOUT (HTTP 504).
+fn timed_out(limit: Duration) -> async_graphql::Response {
+    refused(
+        format!(
+            "the request did not finish within {} ms; ask for less (smaller pages, fewer \
+             fields, a narrower scope)",
+            limit.as_millis()
+        ),
+        "TIMEOUT",
+    )
+}
+
+/// The HTTP status of a response that was refused as a whole (no data): 429 for
+/// RATE_LIMITED, 503 for SERVICE_UNAVAILABLE, 504 for TIMEOUT. Other answers are 200, as
+/// GraphQL over HTTP has them, with the errors in the body.
+fn refusal_status(resp: &async_graphql::Response) -> Option<StatusCode> {
+    if !matches!(resp.data, async_graphql::Value::Null) {
+        return None; // some data came back: a partial answer is a 200
+    }
+    resp.errors.iter().find_map(|e| match code_of(e) {
+        Some("RATE_LIMITED") => Some(StatusCode::TOO_MANY_REQUESTS),
+        Some("SERVICE_UNAVAILABLE") => Some(StatusCode::SERVICE_UNAVAILABLE),
+        Some("TIMEOUT") => Some(StatusCode::GATEWAY_TIMEOUT),
+        _ => None,
+    })
+}
+
+fn code_of(e: &async_graphql::ServerError) -> Option<&str> {
+    match e.extensions.as_ref()?.get("code")? {
+        async_graphql::Value::String(s) => Some(s.as_str()),
+        _ => None,
+    }
+}
+
+/// Seconds to wait before retrying, from an error's `retryAfter` (RATE_LIMITED).
+fn retry_after(resp: &async_graphql::Response) -> Option<u64> {
+    resp.errors
+        .iter()
+        .find_map(|e| match e.extensions.as_ref()?.get("retryAfter")? {
+            async_graphql::Value::Number(n) => n.as_u64(),
+            _ => None,
+        })
+}
+
+/// Sets the status of a refused request and its `Retry-After` header.
+fn finish(mut resp: Response, status: Option<StatusCode>, retry: Option<u64>) -> Response {
+    if let Some(status) = status {
+        resp.set_status(status);
+    }
+    if let Some(secs) = retry {
+        resp.headers_mut()
+            .insert(poem::http::header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    resp
 }
 
 /// Whether a query document contains a mutation (refused over GET, which must be safe).
@@ -184,6 +256,10 @@ async fn graphql_get(
             return (StatusCode::BAD_REQUEST, Json(with_codes(resp))).into_response();
         }
     };
+    if let Err(message) = crate::screen::check_nesting(&gql.query, crate::screen::MAX_NESTING) {
+        let resp = refused(message, "BAD_USER_INPUT");
+        return (StatusCode::BAD_REQUEST, Json(resp)).into_response();
+    }
     if is_mutation(&gql.query) {
         let err = async_graphql::Error::new("mutations must be sent with POST")
             .extend_with(|_, ext| ext.set("code", "BAD_USER_INPUT"));
@@ -193,17 +269,18 @@ async fn graphql_get(
     }
     let (viewer, key) = match identify(gate, db, req).await {
         Ok(v) => v,
-        Err(resp) => return Json(resp).into_response(),
+        Err(resp) => {
+            let status = refusal_status(&resp);
+            return finish(Json(resp).into_response(), status, None);
+        }
     };
     let gql = with_request_data(gate, db, &viewer, &key, gql);
-    match tokio::time::timeout(gate.timeout, schema.execute(gql)).await {
-        Ok(resp) => Json(with_codes(resp)).into_response(),
-        Err(_) => Json(refused(
-            "the request did not finish in time",
-            "INTERNAL_SERVER_ERROR",
-        ))
-        .into_response(),
-    }
+    let resp = match tokio::time::timeout(gate.timeout, schema.execute(gql)).await {
+        Ok(resp) => with_codes(resp),
+        Err(_) => timed_out(gate.timeout),
+    };
+    let (status, retry) = (refusal_status(&resp), retry_after(&resp));
+    finish(Json(resp).into_response(), status, retry)
 }
 
 #[handler]
@@ -218,12 +295,23 @@ fn healthz() -> &'static str {
     "ok"
 }
 
+/// Ready when the reading and the writing connections answer within
+/// [`crate::db::ACQUIRE_TIMEOUT`]; 503 otherwise.
 #[handler]
-async fn readyz(Data(db): Data<&DatabaseConnection>) -> Response {
-    match db.ping().await {
-        Ok(()) => "ready".into_response(),
-        Err(e) => {
+async fn readyz(
+    Data(db): Data<&DatabaseConnection>,
+    Data(writer): Data<&crate::db::Writer>,
+) -> Response {
+    let ping = async { db.ping().await.and(writer.0.ping().await) };
+    let outcome = tokio::time::timeout(crate::db::ACQUIRE_TIMEOUT, ping).await;
+    match outcome {
+        Ok(Ok(())) => "ready".into_response(),
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+        Err(_) => {
+            tracing::warn!("readiness check timed out");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }
@@ -255,6 +343,7 @@ fn cors(config: &Config) -> Cors {
 pub fn build(
     schema: NormwatchSchema,
     db: DatabaseConnection,
+    writer: crate::db::Writer,
     gate: Gate,
     config: &Config,
 ) -> impl Endpoint {
@@ -269,6 +358,7 @@ pub fn build(
         .data(schema)
         .data(gate)
         .data(db)
+        .data(writer)
         .with(cors(config))
         .around(|next, req| async move {
             let id = request_id(&req);
@@ -297,4 +387,26 @@ pub fn build(
             .instrument(span)
             .await
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_have_their_http_status() {
+        let t = timed_out(Duration::from_millis(1));
+        assert_eq!(refusal_status(&t), Some(StatusCode::GATEWAY_TIMEOUT));
+        let r = refused("x", "RATE_LIMITED");
+        assert_eq!(refusal_status(&r), Some(StatusCode::TOO_MANY_REQUESTS));
+        let u = refused("x", "SERVICE_UNAVAILABLE");
+        assert_eq!(refusal_status(&u), Some(StatusCode::SERVICE_UNAVAILABLE));
+        assert_eq!(refusal_status(&refused("x", "BAD_USER_INPUT")), None);
+        let resp = finish(
+            GraphQLBatchResponse(BatchResponse::Single(t)).into_response(),
+            Some(StatusCode::GATEWAY_TIMEOUT),
+            None,
+        );
+        assert_eq!(resp.status(), StatusCode::GATEWAY_TIMEOUT);
+    }
 }

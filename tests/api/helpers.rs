@@ -267,6 +267,20 @@ impl TestApp {
 
     /// POSTs a query with a bearer token.
     #[allow(dead_code)]
+    /// A fresh connection of its own to the test database.
+    #[allow(dead_code)]
+    pub async fn test_db_connect(&self) -> DatabaseConnection {
+        self._test_db.connect().await
+    }
+
+    /// The data of a query sent with a token, failing on any error.
+    #[allow(dead_code)]
+    pub async fn data_as(&self, token: &str, query: &str) -> Value {
+        let resp = self.post_as(token, query, serde_json::json!({})).await;
+        assert!(resp.get("errors").is_none(), "unexpected errors: {resp}");
+        resp["data"].clone()
+    }
+
     pub async fn post_as(&self, token: &str, query: &str, variables: Value) -> Value {
         self.client
             .post(format!("{}/graphql", self.address))

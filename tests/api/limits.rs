@@ -11,12 +11,14 @@ async fn an_alias_heavy_query_is_refused_for_complexity() {
         .collect();
     let err = app.error(&format!("{{ {fields} }}"), json!({})).await;
     assert_eq!(code(&err), "BAD_USER_INPUT");
+    // 60 aliases of (the connection, totalCount).
+    assert_eq!(err["extensions"]["cost"], 120, "{err}");
+    assert_eq!(err["extensions"]["limit"], 50, "{err}");
     assert!(
         err["message"]
             .as_str()
             .unwrap_or_default()
-            .to_lowercase()
-            .contains("complex"),
+            .starts_with("this query costs 120, more than the limit of 50"),
         "{err}"
     );
 }
@@ -108,25 +110,4 @@ async fn the_cost_budget_is_reported_and_runs_out() {
     assert_eq!(code(err), "RATE_LIMITED", "{last}");
     assert!(err["extensions"]["retryAfter"].as_i64().unwrap_or(0) > 0);
     assert!(last["data"].is_null(), "the query did not run");
-}
-
-#[tokio::test]
-async fn a_request_over_the_time_limit_is_stopped() {
-    // A limit no real query can meet (the configuration takes whole seconds; tests may go lower).
-    let app = spawn_app_with(|c| c.request_timeout = std::time::Duration::from_millis(1)).await;
-    let resp = app
-        .post(
-            r#"{ gapMatrix(asOf: "2024-01-01") { cells { state provision status } } }"#,
-            json!({}),
-        )
-        .await;
-    let err = &resp["errors"][0];
-    assert!(
-        err["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("did not finish within 1 ms"),
-        "{resp}"
-    );
-    assert!(resp["data"].is_null());
 }

@@ -18,6 +18,7 @@ pub mod positions;
 pub mod provisions;
 pub mod records;
 pub mod revisions;
+pub mod shape;
 pub mod states;
 pub mod users;
 pub mod visibility;

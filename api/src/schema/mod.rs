@@ -45,14 +45,19 @@ pub struct QueryRoot(
     user::UserQuery,
 );
 
+/// Directives one field may carry (`@skip`, `@include`): a few are useful, thousands are not.
+pub const MAX_DIRECTIVES: usize = 4;
+
 pub type NormwatchSchema = Schema<QueryRoot, mutations::MutationRoot, EmptySubscription>;
 
 /// Builds the schema with its limits from the configuration.
 pub fn build(
-    db: DatabaseConnection,
+    pools: &crate::db::Pools,
     config: &Config,
     keys: Option<crate::auth::TokenKeys>,
+    shape: std::sync::Arc<crate::cost::ShapeCache>,
 ) -> NormwatchSchema {
+    let db = pools.read.clone();
     // Keys are collected for NORMWATCH_BATCH_DELAY_MS (2 ms by default) before a batch runs,
     // so that the keys of one relation path arrive in one batch (tests/api/batching.rs).
     let settings = LoaderSettings {
@@ -65,6 +70,8 @@ pub fn build(
         EmptySubscription,
     )
     .data(db)
+    .data(crate::db::Writer(pools.write.clone()))
+    .data(std::sync::Arc::clone(&shape))
     .data(loader)
     .data(settings)
     .data(keys)
@@ -72,14 +79,18 @@ pub fn build(
         config.login_attempts,
         std::time::Duration::from_secs(15 * 60),
     ))
-    .extension(crate::limits::CostExtension::new(std::sync::Arc::new(
-        crate::limits::CostLimiter::new(
+    .extension(crate::limits::CostExtension::new(
+        std::sync::Arc::new(crate::limits::CostLimiter::new(
             config.rate_limit_capacity.max(config.max_complexity as u64),
             config.rate_limit_per_minute,
-        ),
-    )))
+        )),
+        shape,
+        config.max_complexity as u64,
+        config.max_depth,
+    ))
     .limit_depth(config.max_depth)
-    .limit_complexity(config.max_complexity);
+    .limit_recursive_depth(crate::screen::MAX_NESTING)
+    .limit_directives(MAX_DIRECTIVES);
     if !config.introspection {
         builder = builder.disable_introspection();
     }
@@ -125,7 +136,12 @@ pub fn vis(ctx: &Context<'_>) -> crate::auth::Visibility {
     viewer(ctx).visibility()
 }
 
-/// The database connection of a request.
+/// The connection that writes (SQLite's single writer; the same pool on PostgreSQL).
+pub fn write_db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
+    &ctx.data_unchecked::<crate::db::Writer>().0
+}
+
+/// The database connection of a request (reads).
 pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
     ctx.data_unchecked::<DatabaseConnection>()
 }

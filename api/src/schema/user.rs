@@ -198,7 +198,7 @@ impl UserMutation {
         let actor = super::mutations::writer(ctx, UserRole::Admin)?;
         Ok(User(
             create_user(
-                db(ctx),
+                super::write_db(ctx),
                 &actor.email,
                 Some(actor.user_id),
                 &input.email,

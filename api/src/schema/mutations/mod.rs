@@ -62,10 +62,13 @@ pub async fn transaction<T, F>(ctx: &Context<'_>, body: F) -> Result<T>
 where
     F: for<'c> FnOnce(&'c DatabaseTransaction) -> TxnFuture<'c, T>,
 {
-    let txn = db(ctx).begin().await?;
+    let txn = super::write_db(ctx).begin().await?;
     match body(&txn).await {
         Ok(v) => {
             txn.commit().await?;
+            if let Some(shape) = ctx.data_opt::<std::sync::Arc<crate::cost::ShapeCache>>() {
+                shape.refresh(db(ctx)).await;
+            }
             Ok(v)
         }
         Err(e) => {
