@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod batching;
 mod config;
+mod datasets;
 mod gaps;
 mod health;
 mod limits;

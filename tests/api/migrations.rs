@@ -26,6 +26,8 @@ async fn migrations_go_up_down_and_up_again() {
         "record_sources",
         "revisions",
         "users",
+        "datasets",
+        "dataset_records",
     ] {
         assert!(table_exists(&db, t, pg).await, "{t} after up");
     }
@@ -36,6 +38,8 @@ async fn migrations_go_up_down_and_up_again() {
         "record_sources",
         "revisions",
         "users",
+        "datasets",
+        "dataset_records",
     ] {
         assert!(!table_exists(&db, t, pg).await, "{t} after down");
     }

@@ -400,7 +400,7 @@ async fn create_set(app: &TestApp, token: &str, tag: &str, state: &str, alpha2: 
         (
             "createSource",
             "CreateSourceInput".into(),
-            json!({"key": format!("{tag}-src"), "kind": "NGO_REPORT", "title": format!("{up} source"), "publisher": format!("{up} publisher"), "url": "https://example.org/report"}),
+            json!({"key": format!("{tag}-src"), "kind": "NGO_REPORT", "tier": "PUBLISHER", "title": format!("{up} source"), "publisher": format!("{up} publisher"), "url": "https://example.org/report"}),
         ),
         (
             "createState",
