@@ -392,7 +392,7 @@ fn generation_sql(a: &Args) -> Vec<(&'static str, String)> {
              SELECT c.id, p.id
              FROM commitments c
              JOIN provisions p ON p.instrument_id = c.instrument_id
-             WHERE c.act IN ('RATIFIED', 'ACCEDED', 'SIGNED')
+             WHERE c.act IN ('RATIFIED', 'ACCEDED', 'SUCCEEDED', 'SIGNED')
                AND bench_h(c.id, 31, 100) = 0
                AND bench_h(c.id::bigint * 100003 + p.id, 32, 2) = 0"
                 .to_string(),

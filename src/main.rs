@@ -19,13 +19,13 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Validate a data directory and load it (upsert by stable key); nothing is written if any
-    /// record is bad.
     /// Manage accounts.
     User {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Validate a data directory and load it (upsert by stable key); nothing is written if any
+    /// record is bad.
     Seed {
         /// The data directory (default: the bundled seed/data).
         #[arg(long)]
@@ -33,6 +33,14 @@ enum Command {
         /// Only validate; write nothing.
         #[arg(long)]
         check: bool,
+        /// Validate, then print the per-list table (records, as-of, complete, exact-date share,
+        /// PRIMARY/PUBLISHER share) as Markdown; write nothing to the database.
+        #[arg(long)]
+        report: bool,
+        /// With --report: also write the table into the data directory's README.md, between
+        /// its marker comments.
+        #[arg(long, requires = "report")]
+        update_readme: bool,
     },
 }
 
@@ -120,9 +128,32 @@ async fn run(command: Command, config: Config) -> Result<(), BoxError> {
             .map_err(|e| e.message())?;
             println!("created {} ({})", user.email, user.role);
         }
-        Command::Seed { path, check } => {
+        Command::Seed {
+            path,
+            check,
+            report,
+            update_readme,
+        } => {
             let dir = path.unwrap_or(config.seed_dir);
             let dataset = seed::read_dataset(&dir)?;
+            if report {
+                let table = seed::report::markdown(&seed::report::lists(&dataset));
+                print!("{table}");
+                if update_readme {
+                    let path = dir.join("README.md");
+                    let readme = std::fs::read_to_string(&path)?;
+                    let updated = seed::report::with_table(&readme, &table).ok_or_else(|| {
+                        format!(
+                            "{}: the marker comments {} and {} are missing",
+                            path.display(),
+                            seed::report::BEGIN,
+                            seed::report::END
+                        )
+                    })?;
+                    std::fs::write(&path, updated)?;
+                }
+                return Ok(());
+            }
             if check {
                 println!("{}: valid", dir.display());
                 return Ok(());

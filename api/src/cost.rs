@@ -38,6 +38,8 @@ pub const CELLS_PER_POINT: u64 = 4;
 /// Points per run of the gap engine, for the statements that load its inputs and the rules:
 /// a run for one state (a scorecard) takes about as long as resolving 500 values.
 pub const ENGINE_RUN: u64 = 500;
+/// Points for `datasets`, whose figures are counted over every record at each request.
+pub const DATASETS_RUN: u64 = 100;
 /// Entries of the scorecard's `mostContradicted` list.
 pub const MOST_CONTRADICTED: u64 = 5;
 
@@ -90,6 +92,7 @@ pub fn list_bound(
         ("QueryRoot", "positionsAcrossForums") => shape.forums.saturating_add(1),
         ("QueryRoot", "inconsistencies") => scope.states, // set to the bound by `engine_scope`
         ("QueryRoot", "nodes") => scope.list_arg,
+        ("QueryRoot", "datasets") => shape.datasets,
         _ => return None,
     })
 }
@@ -403,6 +406,8 @@ impl<'a> Walk<'a> {
                     },
                 )
             }
+            // One counting statement over every record of every list.
+            ("QueryRoot", "datasets") => (DATASETS_RUN, Scope::default()),
             _ => (0, Scope::default()),
         }
     }

@@ -133,8 +133,10 @@ db_enum!(
     LinkRelation { ProtectsRight, MayRestrictRight, Equivalent, Reaffirms, Implements }
 );
 db_enum!(
-    /// The act by which a state bound or aligned itself to an instrument.
-    CommitmentAct { Ratified, Acceded, Signed, Endorsed, Joined, VotedInFavour, AdoptedByConsensus, StatementOfSupport, Withdrew }
+    /// The act by which a state bound or aligned itself to an instrument. SUCCEEDED is a
+    /// notification of succession (a new state declaring itself bound by its predecessor's
+    /// treaty), as binding as a ratification or an accession.
+    CommitmentAct { Ratified, Acceded, Succeeded, Signed, Endorsed, Joined, VotedInFavour, AdoptedByConsensus, StatementOfSupport, Withdrew }
 );
 db_enum!(
     /// How the commitment came about: the state's own act, a consensus it joined, or membership.
@@ -167,6 +169,15 @@ db_enum!(
 db_enum!(
     /// What kind of document a source is.
     SourceKind { UnDocument, TreatyDepositary, Government, NgoReport, Academic, News, Dataset }
+);
+db_enum!(
+    /// How close a source is to the fact it is cited for, most authoritative first: PRIMARY is
+    /// the official record or the depositary (a UN document, a treaty depositary's page, a
+    /// government's own act or statement, a court's judgment); PUBLISHER the original report by
+    /// its author (a lab's or NGO's own report, a news outlet's own reporting); SECONDARY a
+    /// compilation of others' facts (Wikipedia, datasets, aggregators); COPY a mirror or
+    /// reproduction of someone else's document on another site.
+    SourceTier { Primary, Publisher, Secondary, Copy }
 );
 db_enum!(
     /// Where a record is in review. Only PUBLISHED records are visible to the public.

@@ -11,6 +11,8 @@ pub mod record;
 pub mod assessment;
 pub mod commitment;
 pub mod commitment_reservation;
+pub mod dataset;
+pub mod dataset_record;
 pub mod evidence;
 pub mod evidence_state;
 pub mod forum;

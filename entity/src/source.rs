@@ -1,5 +1,5 @@
 //! A citation: every fact in the registry points to at least one.
-use crate::enums::{DatePrecision, PublicationStatus, SourceKind};
+use crate::enums::{DatePrecision, PublicationStatus, SourceKind, SourceTier};
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +12,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub key: String,
     pub kind: SourceKind,
+    /// How close the source is to the fact: PRIMARY, PUBLISHER, SECONDARY or COPY.
+    pub tier: SourceTier,
     pub title: String,
     pub publisher: String,
     pub url: Option<String>,

@@ -24,6 +24,8 @@ mod m20261126_000015_create_users;
 mod m20261126_000016_create_revisions;
 mod m20261126_000017_add_status_and_authorship;
 mod m20261127_000018_add_revision_actor_role;
+mod m20261128_000019_add_source_tier;
+mod m20261128_000020_create_datasets;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -50,6 +52,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000016_create_revisions::Migration),
             Box::new(m20261126_000017_add_status_and_authorship::Migration),
             Box::new(m20261127_000018_add_revision_actor_role::Migration),
+            Box::new(m20261128_000019_add_source_tier::Migration),
+            Box::new(m20261128_000020_create_datasets::Migration),
         ]
     }
 }

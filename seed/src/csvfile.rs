@@ -143,6 +143,24 @@ impl Row<'_> {
         Some(d)
     }
 
+    /// A required count (a whole number, zero or more).
+    pub fn count(&self, field: &str, errors: &mut Vec<SeedError>) -> Option<u32> {
+        let Some(v) = self.raw(field) else {
+            errors.push(self.origin.error(field, "is required"));
+            return None;
+        };
+        match v.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(
+                    self.origin
+                        .error(field, format!("`{v}` is not a whole number (0 or more)")),
+                );
+                None
+            }
+        }
+    }
+
     /// A `;`-separated list (empty when the cell is empty).
     pub fn list(&self, field: &str) -> Vec<String> {
         self.raw(field)
@@ -193,79 +211,122 @@ pub fn read_folder(
                 .map(|n| n.to_string_lossy())
                 .unwrap_or_default()
         );
-        let whole = |message: String| SeedError {
-            file: name.clone(),
-            line: 0,
-            field: String::new(),
-            message,
-        };
-        let mut reader = match csv::ReaderBuilder::new().flexible(false).from_path(&file) {
+        read_csv(&file, &name, columns, errors, &mut each);
+    }
+}
+
+/// Reads the single file `dir/name` when it exists (a missing file is an empty one) and calls
+/// `each` per record.
+pub fn read_file(
+    dir: &Path,
+    name: &str,
+    columns: Columns,
+    errors: &mut Vec<SeedError>,
+    mut each: impl FnMut(&Row<'_>, &mut Vec<SeedError>),
+) {
+    let file = dir.join(name);
+    if file.is_file() {
+        read_csv(&file, name, columns, errors, &mut each);
+    }
+}
+
+/// The CSV files of `dir/folder`, as `folder/file.csv` names in file-name order.
+pub fn csv_names(dir: &Path, folder: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join(folder))
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+                .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .map(|n| format!("{folder}/{n}"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Reads one CSV file, named `name` in errors: checks its header against `columns`, then calls
+/// `each` per record.
+fn read_csv(
+    file: &Path,
+    name: &str,
+    columns: Columns,
+    errors: &mut Vec<SeedError>,
+    each: &mut impl FnMut(&Row<'_>, &mut Vec<SeedError>),
+) {
+    let whole = |message: String| SeedError {
+        file: name.to_string(),
+        line: 0,
+        field: String::new(),
+        message,
+    };
+    let mut reader = match csv::ReaderBuilder::new().flexible(false).from_path(file) {
+        Ok(r) => r,
+        Err(e) => {
+            errors.push(whole(format!("cannot be read: {e}")));
+            return;
+        }
+    };
+    let headers: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
+        Err(e) => {
+            errors.push(whole(format!("has no readable header row: {e}")));
+            return;
+        }
+    };
+    let mut header_ok = true;
+    for h in &headers {
+        if !columns.iter().any(|(c, _)| c == h) {
+            let known: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
+            errors.push(whole(format!(
+                "unknown column `{h}` (expected columns: {})",
+                known.join(", ")
+            )));
+            header_ok = false;
+        }
+    }
+    for (c, required) in columns {
+        if *required && !headers.iter().any(|h| h == c) {
+            errors.push(whole(format!("missing required column `{c}`")));
+            header_ok = false;
+        }
+    }
+    if !header_ok {
+        return;
+    }
+    for record in reader.records() {
+        let record = match record {
             Ok(r) => r,
             Err(e) => {
-                errors.push(whole(format!("cannot be read: {e}")));
-                continue;
-            }
-        };
-        let headers: Vec<String> = match reader.headers() {
-            Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-            Err(e) => {
-                errors.push(whole(format!("has no readable header row: {e}")));
-                continue;
-            }
-        };
-        let mut header_ok = true;
-        for h in &headers {
-            if !columns.iter().any(|(c, _)| c == h) {
-                let known: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
-                errors.push(whole(format!(
-                    "unknown column `{h}` (expected columns: {})",
-                    known.join(", ")
-                )));
-                header_ok = false;
-            }
-        }
-        for (c, required) in columns {
-            if *required && !headers.iter().any(|h| h == c) {
-                errors.push(whole(format!("missing required column `{c}`")));
-                header_ok = false;
-            }
-        }
-        if !header_ok {
-            continue;
-        }
-        for record in reader.records() {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(0);
-                    errors.push(SeedError {
-                        file: name.clone(),
-                        line,
-                        field: String::new(),
-                        message: format!("malformed CSV record: {e}"),
-                    });
-                    continue;
-                }
-            };
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
-            let values = headers
-                .iter()
-                .zip(record.iter())
-                .filter_map(|(h, v)| {
-                    columns
-                        .iter()
-                        .find(|(c, _)| c == h)
-                        .map(|(c, _)| (*c, v.to_string()))
-                })
-                .collect();
-            let row = Row {
-                origin: Origin {
-                    file: name.clone(),
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                errors.push(SeedError {
+                    file: name.to_string(),
                     line,
-                },
-                values,
-            };
-            each(&row, errors);
-        }
+                    field: String::new(),
+                    message: format!("malformed CSV record: {e}"),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let values = headers
+            .iter()
+            .zip(record.iter())
+            .filter_map(|(h, v)| {
+                columns
+                    .iter()
+                    .find(|(c, _)| c == h)
+                    .map(|(c, _)| (*c, v.to_string()))
+            })
+            .collect();
+        let row = Row {
+            origin: Origin {
+                file: name.to_string(),
+                line,
+            },
+            values,
+        };
+        each(&row, errors);
     }
 }

@@ -1,9 +1,9 @@
 //! The typed records of the seed files, one struct per folder, parsed field by field.
 //!
-//! The column lists below are the file format (documented in `seed/data/README.md`); a row with
+//! The column lists below are the file format (documented in `seed/data/FORMAT.md`); a row with
 //! any bad field is reported and skipped, and [`crate::read_dataset`] then refuses the dataset.
 
-use crate::csvfile::{read_folder, Columns, Origin, Row};
+use crate::csvfile::{csv_names, read_file, read_folder, Columns, Origin, Row};
 use crate::error::SeedError;
 use entity::*;
 use std::path::Path;
@@ -22,13 +22,49 @@ pub struct Dataset {
     pub positions: Vec<PositionRec>,
     pub evidence: Vec<EvidenceRec>,
     pub assessments: Vec<AssessmentRec>,
+    /// Official vote tallies (`vote_tallies/*.csv`): checked against the per-state votes, not
+    /// stored as records.
+    pub tallies: Vec<TallyRec>,
+    /// What the curators say about each list (`DATASETS.csv`).
+    pub lists: Vec<ListRec>,
+    /// Every CSV file of the record folders, as `folder/file.csv` (what `DATASETS.csv` must
+    /// describe).
+    pub files: Vec<String>,
 }
+
+/// The folders whose files hold records (loaded into the database), in load order, with the
+/// kind of record each holds.
+pub const RECORD_FOLDERS: &[(&str, RecordKind)] = &[
+    ("sources", RecordKind::Source),
+    ("states", RecordKind::State),
+    ("forums", RecordKind::Forum),
+    ("memberships", RecordKind::Membership),
+    ("instruments", RecordKind::Instrument),
+    ("provisions", RecordKind::Provision),
+    ("provision_links", RecordKind::ProvisionLink),
+    ("commitments", RecordKind::Commitment),
+    ("positions", RecordKind::Position),
+    ("evidence", RecordKind::Evidence),
+    ("assessments", RecordKind::Assessment),
+];
+
+/// The kind of record the files of `folder` hold.
+pub fn folder_kind(folder: &str) -> Option<RecordKind> {
+    RECORD_FOLDERS
+        .iter()
+        .find(|(f, _)| *f == folder)
+        .map(|(_, k)| *k)
+}
+
+/// The file that describes the lists.
+pub const LISTS_FILE: &str = "DATASETS.csv";
 
 #[derive(Debug, Clone)]
 pub struct SourceRec {
     pub origin: Origin,
     pub key: String,
     pub kind: SourceKind,
+    pub tier: SourceTier,
     pub title: String,
     pub publisher: String,
     pub url: Option<String>,
@@ -170,12 +206,41 @@ pub struct AssessmentRec {
     pub finding: Finding,
     pub confidence: Confidence,
     pub rationale: String,
+    /// Marked by the curator as context: practice the state's commitments cannot reach (the
+    /// state is not bound, or the practice predates its commitment). Checked by the loader.
+    pub context: bool,
     pub sources: Vec<String>,
+}
+
+/// The official result of a recorded vote on an instrument.
+#[derive(Debug, Clone)]
+pub struct TallyRec {
+    pub origin: Origin,
+    pub instrument: String,
+    /// The day of the vote; the per-state VOTE positions of that day are counted.
+    pub date: Option<PartialDate>,
+    pub yes: u32,
+    pub no: u32,
+    pub abstain: u32,
+    pub note: Option<String>,
+    pub sources: Vec<String>,
+}
+
+/// What the curators say about one list (one CSV file).
+#[derive(Debug, Clone)]
+pub struct ListRec {
+    pub origin: Origin,
+    /// `folder/file.csv`.
+    pub file: String,
+    pub as_of: Option<PartialDate>,
+    pub complete: bool,
+    pub note: Option<String>,
 }
 
 const SOURCE_COLUMNS: Columns = &[
     ("key", true),
     ("kind", true),
+    ("tier", true),
     ("title", true),
     ("publisher", true),
     ("url", false),
@@ -287,7 +352,23 @@ const ASSESSMENT_COLUMNS: Columns = &[
     ("finding", true),
     ("confidence", true),
     ("rationale", true),
+    ("context", false),
     ("sources", true),
+];
+const TALLY_COLUMNS: Columns = &[
+    ("instrument", true),
+    ("date", false),
+    ("yes", true),
+    ("no", true),
+    ("abstain", true),
+    ("note", false),
+    ("sources", true),
+];
+const LIST_COLUMNS: Columns = &[
+    ("file", true),
+    ("as_of", true),
+    ("complete", true),
+    ("note", false),
 ];
 
 /// Checks that an optional URL cell holds an http(s) URL.
@@ -322,6 +403,7 @@ pub fn read(dir: &Path, errors: &mut Vec<SeedError>) -> Dataset {
         let n = errors.len();
         let key = row.text("key", errors);
         let kind = row.enumeration("kind", errors);
+        let tier = row.enumeration("tier", errors);
         let title = row.text("title", errors);
         let publisher = row.text("publisher", errors);
         let url = url(row, "url", errors);
@@ -338,11 +420,12 @@ pub fn read(dir: &Path, errors: &mut Vec<SeedError>) -> Dataset {
             .opt_enumeration("date_precision", errors)
             .unwrap_or(DatePrecision::Day);
         if errors.len() == n {
-            if let Some(kind) = kind {
+            if let (Some(kind), Some(tier)) = (kind, tier) {
                 ds.sources.push(SourceRec {
                     origin: row.origin.clone(),
                     key,
                     kind,
+                    tier,
                     title,
                     publisher,
                     url,
@@ -644,6 +727,7 @@ pub fn read(dir: &Path, errors: &mut Vec<SeedError>) -> Dataset {
             let finding = row.enumeration("finding", errors);
             let confidence = row.enumeration("confidence", errors);
             let rationale = row.text("rationale", errors);
+            let context = row.boolean("context", errors);
             let sources = row.sources(errors);
             if let (true, Some(finding), Some(confidence)) =
                 (errors.len() == n, finding, confidence)
@@ -656,11 +740,47 @@ pub fn read(dir: &Path, errors: &mut Vec<SeedError>) -> Dataset {
                     finding,
                     confidence,
                     rationale,
+                    context,
                     sources,
                 });
             }
         },
     );
+
+    read_folder(dir, "vote_tallies", TALLY_COLUMNS, errors, |row, errors| {
+        let n = errors.len();
+        let rec = TallyRec {
+            origin: row.origin.clone(),
+            instrument: row.text("instrument", errors),
+            date: row.opt_date("date", errors),
+            yes: row.count("yes", errors).unwrap_or(0),
+            no: row.count("no", errors).unwrap_or(0),
+            abstain: row.count("abstain", errors).unwrap_or(0),
+            note: row.opt_text("note"),
+            sources: row.sources(errors),
+        };
+        if errors.len() == n {
+            ds.tallies.push(rec);
+        }
+    });
+
+    read_file(dir, LISTS_FILE, LIST_COLUMNS, errors, |row, errors| {
+        let n = errors.len();
+        let rec = ListRec {
+            origin: row.origin.clone(),
+            file: row.text("file", errors),
+            as_of: row.date("as_of", errors),
+            complete: row.boolean("complete", errors),
+            note: row.opt_text("note"),
+        };
+        if errors.len() == n {
+            ds.lists.push(rec);
+        }
+    });
+    ds.files = RECORD_FOLDERS
+        .iter()
+        .flat_map(|(folder, _)| csv_names(dir, folder))
+        .collect();
 
     ds
 }

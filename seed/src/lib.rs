@@ -9,6 +9,7 @@ pub mod csvfile;
 pub mod dataset;
 pub mod error;
 pub mod load;
+pub mod report;
 mod validate;
 
 use std::path::{Path, PathBuf};

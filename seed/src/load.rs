@@ -5,7 +5,7 @@
 //! `version` bumped, and a revision with the record before and after is written. Records in the
 //! database that the files do not mention are left alone: they may have come through the API.
 
-use crate::dataset::Dataset;
+use crate::dataset::{folder_kind, Dataset, ListRec};
 use chrono::Utc;
 use entity::record::Record;
 use entity::*;
@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What a load did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +71,8 @@ struct Writer<'a> {
     cited: HashMap<(RecordKind, i32), Vec<i32>>,
     new_citations: Vec<record_source::ActiveModel>,
     revisions: Vec<revision::ActiveModel>,
+    /// The list (file) each loaded record comes from.
+    placed: HashMap<(RecordKind, i32), String>,
 }
 
 impl Writer<'_> {
@@ -87,9 +89,11 @@ impl Writer<'_> {
             .collect()
     }
 
-    /// Inserts or updates one record; `owned_*` describe rows it owns in other tables.
+    /// Inserts or updates one record loaded from `file`; `owned_*` describe rows it owns in
+    /// other tables.
     async fn save<M>(
         &mut self,
+        file: &str,
         existing: Option<&M>,
         mut desired: M,
         sources: &[i32],
@@ -117,6 +121,7 @@ impl Writer<'_> {
                 }
                 let before = content(old, &before_owned);
                 let after = content(&desired, &after_owned);
+                self.place(file, M::KIND, old.id());
                 if before == after {
                     self.report.unchanged += 1;
                     return Ok((old.clone(), Change::Unchanged));
@@ -144,6 +149,7 @@ impl Writer<'_> {
             None => {
                 desired.stamp(0, self.now, self.now, 1);
                 let saved = desired.to_active(true).insert(self.txn).await?;
+                self.place(file, M::KIND, saved.id());
                 self.cite(M::KIND, saved.id(), sources);
                 let after = content(&saved, &after_owned);
                 self.log(
@@ -157,6 +163,11 @@ impl Writer<'_> {
                 Ok((saved, Change::Created))
             }
         }
+    }
+
+    /// Notes that record `id` of `kind` belongs to the list `file`.
+    fn place(&mut self, file: &str, kind: RecordKind, id: i32) {
+        self.placed.insert((kind, id), file.to_string());
     }
 
     fn cite(&mut self, kind: RecordKind, id: i32, sources: &[i32]) {
@@ -247,6 +258,7 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
         cited,
         new_citations: Vec::new(),
         revisions: Vec::new(),
+        placed: HashMap::new(),
     };
     let empty = || json!({});
 
@@ -259,6 +271,7 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             id: 0,
             key: s.key.clone(),
             kind: s.kind,
+            tier: s.tier,
             title: s.title.clone(),
             publisher: s.publisher.clone(),
             url: s.url.clone(),
@@ -276,6 +289,7 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
         };
         let (saved, _) = w
             .save(
+                &s.origin.file,
                 old.get(s.key.as_str()).copied(),
                 desired,
                 &[],
@@ -318,6 +332,7 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
         let sources = w.source_ids(&s.sources);
         let (saved, _) = w
             .save(
+                &s.origin.file,
                 old.get(s.code.as_str()).copied(),
                 desired,
                 &sources,
@@ -377,6 +392,7 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
         let sources = w.source_ids(&f.sources);
         if reserved_ids.contains(&id) {
             let saved = desired.to_active(false).update(txn).await?;
+            w.place(&f.origin.file, RecordKind::Forum, id);
             w.cite(RecordKind::Forum, id, &sources);
             let after = content(&saved, &json!({ "sources": w.keys(&sources) }));
             w.log(
@@ -389,6 +405,7 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             w.report.created += 1;
         } else {
             w.save(
+                &f.origin.file,
                 old.get(f.slug.as_str()).copied(),
                 desired,
                 &sources,
@@ -429,6 +446,7 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
         let sources = w.source_ids(&i.sources);
         let (saved, _) = w
             .save(
+                &i.origin.file,
                 old.get(i.slug.as_str()).copied(),
                 desired,
                 &sources,
@@ -463,6 +481,7 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
         let sources = w.source_ids(&p.sources);
         let (saved, _) = w
             .save(
+                &p.origin.file,
                 old.get(p.code.as_str()).copied(),
                 desired,
                 &sources,
@@ -498,8 +517,15 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             version: 1,
         };
         let sources = w.source_ids(&l.sources);
-        w.save(old.get(&key).copied(), desired, &sources, empty(), empty())
-            .await?;
+        w.save(
+            &l.origin.file,
+            old.get(&key).copied(),
+            desired,
+            &sources,
+            empty(),
+            empty(),
+        )
+        .await?;
     }
 
     // Memberships.
@@ -529,8 +555,15 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             version: 1,
         };
         let sources = w.source_ids(&m.sources);
-        w.save(old.get(&key).copied(), desired, &sources, empty(), empty())
-            .await?;
+        w.save(
+            &m.origin.file,
+            old.get(&key).copied(),
+            desired,
+            &sources,
+            empty(),
+            empty(),
+        )
+        .await?;
     }
 
     // Commitments, with their reservations.
@@ -581,7 +614,14 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
         let want: Vec<i32> = c.reservations.iter().map(|r| pid(r)).collect();
         let sources = w.source_ids(&c.sources);
         let (saved, change) = w
-            .save(prior, desired, &sources, codes(&had), codes(&want))
+            .save(
+                &c.origin.file,
+                prior,
+                desired,
+                &sources,
+                codes(&had),
+                codes(&want),
+            )
             .await?;
         let mut had_sorted = had.clone();
         had_sorted.sort();
@@ -648,8 +688,15 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             version: 1,
         };
         let sources = w.source_ids(&p.sources);
-        w.save(old.get(&key).copied(), desired, &sources, empty(), empty())
-            .await?;
+        w.save(
+            &p.origin.file,
+            old.get(&key).copied(),
+            desired,
+            &sources,
+            empty(),
+            empty(),
+        )
+        .await?;
     }
 
     // Evidence, with its responsible states.
@@ -704,6 +751,7 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
         let sources = w.source_ids(&e.sources);
         let (saved, change) = w
             .save(
+                &e.origin.file,
                 prior,
                 desired,
                 &sources,
@@ -757,10 +805,109 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
             version: 1,
         };
         let sources = w.source_ids(&a.sources);
-        w.save(old.get(&key).copied(), desired, &sources, empty(), empty())
-            .await?;
+        w.save(
+            &a.origin.file,
+            old.get(&key).copied(),
+            desired,
+            &sources,
+            empty(),
+            empty(),
+        )
+        .await?;
     }
 
     w.flush().await?;
+    let placed = std::mem::take(&mut w.placed);
+    write_lists(txn, ds, &placed).await?;
     Ok(w.report)
+}
+
+/// Writes one `datasets` row per list (file) with what `DATASETS.csv` says about it, and which
+/// records each list holds (`dataset_records`), so that the API can count them in SQL. Lists
+/// whose file is gone are removed; the membership table is rewritten only when it changed, so a
+/// second load writes nothing.
+async fn write_lists(
+    txn: &DatabaseTransaction,
+    ds: &Dataset,
+    placed: &HashMap<(RecordKind, i32), String>,
+) -> Result<(), DbErr> {
+    let described: HashMap<&str, &ListRec> =
+        ds.lists.iter().map(|l| (l.file.as_str(), l)).collect();
+    let existing = dataset::Entity::find().all(txn).await?;
+    let mut id_of: HashMap<&str, i32> = HashMap::new();
+    for (position, file) in ds.files.iter().enumerate() {
+        let meta = described.get(file.as_str());
+        let folder = file.split('/').next().unwrap_or_default();
+        let (as_of, as_of_precision) = split(meta.and_then(|m| m.as_of));
+        let mut desired = dataset::Model {
+            id: 0,
+            name: file.clone(),
+            folder: folder.to_string(),
+            record_kind: folder_kind(folder).unwrap_or(RecordKind::Source),
+            as_of,
+            as_of_precision,
+            complete: meta.is_some_and(|m| m.complete),
+            note: meta.and_then(|m| m.note.clone()),
+            position: position as i32,
+        };
+        let id = match existing.iter().find(|d| d.name == *file) {
+            Some(old) => {
+                desired.id = old.id;
+                if desired != *old {
+                    desired.into_active_model().reset_all().update(txn).await?;
+                }
+                old.id
+            }
+            None => {
+                let mut am = desired.into_active_model().reset_all();
+                am.not_set(dataset::Column::Id);
+                am.insert(txn).await?.id
+            }
+        };
+        id_of.insert(file.as_str(), id);
+    }
+    let gone: Vec<i32> = existing
+        .iter()
+        .filter(|d| !id_of.contains_key(d.name.as_str()))
+        .map(|d| d.id)
+        .collect();
+    if !gone.is_empty() {
+        dataset_record::Entity::delete_many()
+            .filter(dataset_record::Column::DatasetId.is_in(gone.clone()))
+            .exec(txn)
+            .await?;
+        dataset::Entity::delete_many()
+            .filter(dataset::Column::Id.is_in(gone))
+            .exec(txn)
+            .await?;
+    }
+
+    let desired: HashSet<(RecordKind, i32, i32)> = placed
+        .iter()
+        .filter_map(|((kind, id), file)| id_of.get(file.as_str()).map(|d| (*kind, *id, *d)))
+        .collect();
+    let current: HashSet<(RecordKind, i32, i32)> = dataset_record::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|r| (r.record_kind, r.record_id, r.dataset_id))
+        .collect();
+    if desired != current {
+        dataset_record::Entity::delete_many().exec(txn).await?;
+        let mut rows: Vec<_> = desired.into_iter().collect();
+        rows.sort();
+        for chunk in rows.chunks(500) {
+            let models = chunk
+                .iter()
+                .map(|(kind, id, dataset)| dataset_record::ActiveModel {
+                    record_kind: sea_orm::Set(*kind),
+                    record_id: sea_orm::Set(*id),
+                    dataset_id: sea_orm::Set(*dataset),
+                });
+            dataset_record::Entity::insert_many(models.collect::<Vec<_>>())
+                .exec_without_returning(txn)
+                .await?;
+        }
+    }
+    Ok(())
 }

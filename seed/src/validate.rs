@@ -1,10 +1,18 @@
 //! Cross-record checks: keys unique, references resolvable, dates ordered and no more precise
-//! than the sources they rest on.
+//! than the sources they rest on; and the integrity rules that keep the registry's claims
+//! checkable: per-state votes add up to the official tally ([`tallies_match`]), each act fits
+//! the kind of instrument ([`acts_fit_instruments`]), every assessment can reach a verdict or
+//! is marked as context ([`assessments_can_count`]), and every list is described in
+//! `DATASETS.csv` ([`lists_described`]). Source tiers are checked where they are read (a
+//! missing or unknown tier is refused with its file, line and column).
 
 use crate::csvfile::Origin;
-use crate::dataset::Dataset;
+use crate::dataset::{AssessmentRec, CommitmentRec, Dataset, InstrumentRec, LISTS_FILE};
 use crate::error::SeedError;
-use entity::{partial_date::precision_rank, DatePrecision, PartialDate};
+use entity::{
+    partial_date::precision_rank, AdoptionMode, CommitmentAct, DatePrecision, InstrumentKind,
+    PartialDate, PositionKind, Stance,
+};
 use std::collections::{HashMap, HashSet};
 
 /// Records the first origin of each key and reports later duplicates.
@@ -371,5 +379,597 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
                 ));
             }
         }
+    }
+    for t in &ds.tallies {
+        cite(&mut r, &t.origin, &t.sources);
+        r.check(
+            &instruments,
+            "instrument",
+            &t.origin,
+            "instrument",
+            &t.instrument,
+        );
+        precise_enough(
+            t.date,
+            finest(&t.sources, &precision),
+            &t.origin,
+            "date",
+            r.errors,
+        );
+    }
+    unique(
+        ds.tallies.iter().map(|t| {
+            let date = t.date.map(|d| d.to_string()).unwrap_or_default();
+            (format!("{} {date}", t.instrument), &t.origin)
+        }),
+        "instrument",
+        errors,
+    );
+
+    tallies_match(ds, errors);
+    acts_fit_instruments(ds, errors);
+    assessments_can_count(ds, errors);
+    lists_described(ds, errors);
+}
+
+/// Every official tally equals the per-state recorded votes (positions of kind VOTE on the
+/// instrument, on the tally's day when it gives one): a missing, duplicated or mis-coded vote
+/// shows as a difference. A tally on an instrument not adopted by vote is refused too.
+fn tallies_match(ds: &Dataset, errors: &mut Vec<SeedError>) {
+    let instruments: HashMap<&str, &InstrumentRec> = ds
+        .instruments
+        .iter()
+        .map(|i| (i.slug.as_str(), i))
+        .collect();
+    for t in &ds.tallies {
+        let Some(instrument) = instruments.get(t.instrument.as_str()) else {
+            continue; // reported as an unknown instrument
+        };
+        if let Some(mode) = instrument
+            .adoption_mode
+            .filter(|m| *m != AdoptionMode::Vote)
+        {
+            errors.push(t.origin.error(
+                "instrument",
+                format!(
+                    "`{}` was adopted by {}, not by a vote: a tally does not apply",
+                    t.instrument,
+                    mode.as_str().to_lowercase()
+                ),
+            ));
+            continue;
+        }
+        let count = |stance: Stance| {
+            ds.positions
+                .iter()
+                .filter(|p| {
+                    p.kind == PositionKind::Vote
+                        && p.stance == stance
+                        && p.instrument.as_deref() == Some(t.instrument.as_str())
+                        && (t.date.is_none() || p.date == t.date)
+                })
+                .count()
+        };
+        let recorded = (
+            count(Stance::Supports),
+            count(Stance::Opposes),
+            count(Stance::Abstains),
+        );
+        let official = (t.yes as usize, t.no as usize, t.abstain as usize);
+        if recorded != official {
+            errors.push(t.origin.error(
+                "yes",
+                format!(
+                    "the per-state votes on `{}` add up to {}-{}-{} (yes-no-abstain), \
+                     the official tally is {}-{}-{}",
+                    t.instrument,
+                    recorded.0,
+                    recorded.1,
+                    recorded.2,
+                    official.0,
+                    official.1,
+                    official.2
+                ),
+            ));
+        }
+    }
+}
+
+/// The acts a treaty takes: consenting to be bound, signing, and leaving.
+const TREATY_ACTS: &[CommitmentAct] = &[
+    CommitmentAct::Ratified,
+    CommitmentAct::Acceded,
+    CommitmentAct::Succeeded,
+    CommitmentAct::Signed,
+    CommitmentAct::Withdrew,
+];
+
+/// Why `act` cannot apply to `instrument`, if it cannot: treaty acts (ratify, accede, succeed,
+/// sign, withdraw) only on a TREATY, and a treaty only through them; a vote in favour only on a
+/// text adopted by vote, and joining a consensus only on one adopted by consensus (when the
+/// data records how it was adopted).
+fn act_misfit(act: CommitmentAct, instrument: &InstrumentRec) -> Option<String> {
+    let treaty = instrument.kind == InstrumentKind::Treaty;
+    let treaty_act = TREATY_ACTS.contains(&act);
+    if treaty_act && !treaty {
+        return Some(format!(
+            "{act} applies to treaties only; `{}` is a {}",
+            instrument.slug,
+            instrument.kind.as_str().to_lowercase()
+        ));
+    }
+    if treaty && !treaty_act {
+        return Some(format!(
+            "`{}` is a treaty: a state commits to it by RATIFIED, ACCEDED or SUCCEEDED (or \
+             SIGNED), not {act}",
+            instrument.slug
+        ));
+    }
+    let needs = match act {
+        CommitmentAct::VotedInFavour => Some(AdoptionMode::Vote),
+        CommitmentAct::AdoptedByConsensus => Some(AdoptionMode::Consensus),
+        _ => None,
+    };
+    match (needs, instrument.adoption_mode) {
+        (Some(needed), Some(mode)) if needed != mode => Some(format!(
+            "{act} needs an instrument adopted by {}; `{}` was adopted by {}",
+            needed.as_str().to_lowercase(),
+            instrument.slug,
+            mode.as_str().to_lowercase()
+        )),
+        _ => None,
+    }
+}
+
+/// Rule: every commitment's act fits its instrument (see [`act_misfit`]).
+fn acts_fit_instruments(ds: &Dataset, errors: &mut Vec<SeedError>) {
+    let instruments: HashMap<&str, &InstrumentRec> = ds
+        .instruments
+        .iter()
+        .map(|i| (i.slug.as_str(), i))
+        .collect();
+    for c in &ds.commitments {
+        if let Some(why) = instruments
+            .get(c.instrument.as_str())
+            .and_then(|i| act_misfit(c.act, i))
+        {
+            errors.push(c.origin.error("act", why));
+        }
+    }
+}
+
+/// Whether commitment `c` could make the gap engine count an assessment of practice from
+/// `from` to `last` (inclusive) against `provision`: it is not a withdrawal, does not reserve
+/// the provision, had started by the practice's last day and had not ended by its first day
+/// (the engine counts evidence overlapping the period of commitment; see `api/src/gap/rules.rs`,
+/// rules b, c and f). Withdrawals are ignored, so the check never refuses an assessment the
+/// engine could count.
+fn could_count(
+    c: &CommitmentRec,
+    provision: &str,
+    from: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+) -> bool {
+    c.act != CommitmentAct::Withdrew
+        && !c.reservations.iter().any(|r| r == provision)
+        && c.valid_from.is_none_or(|f| f.date <= last)
+        && c.valid_to.is_none_or(|t| t.date > from)
+}
+
+/// Rule: an assessment must be able to reach a verdict. The gap engine holds a state to a
+/// provision only through a commitment of that state to the provision's instrument; an
+/// assessment of a state with no such commitment, or of practice that ended before every such
+/// commitment began, can only ever be shown as context. It is refused unless the curator marks
+/// it `context` (and a `context` mark on an assessment that would count is refused too, so the
+/// mark stays true).
+fn assessments_can_count(ds: &Dataset, errors: &mut Vec<SeedError>) {
+    let instrument_of: HashMap<&str, &str> = ds
+        .provisions
+        .iter()
+        .map(|p| (p.code.as_str(), p.instrument.as_str()))
+        .collect();
+    let mut commitments: HashMap<(&str, &str), Vec<&CommitmentRec>> = HashMap::new();
+    for c in &ds.commitments {
+        commitments
+            .entry((c.state.as_str(), c.instrument.as_str()))
+            .or_default()
+            .push(c);
+    }
+    let evidence: HashMap<&str, (chrono::NaiveDate, chrono::NaiveDate)> = ds
+        .evidence
+        .iter()
+        .map(|e| {
+            let first = e.occurred_from.date;
+            let last = e
+                .occurred_to
+                .map_or(e.occurred_from.last_day(), |t| t.last_day())
+                .max(e.occurred_from.last_day());
+            (e.slug.as_str(), (first, last))
+        })
+        .collect();
+    for a in &ds.assessments {
+        let (Some(instrument), Some((from, last))) = (
+            instrument_of.get(a.provision.as_str()),
+            evidence.get(a.evidence.as_str()),
+        ) else {
+            continue; // reported as unknown references
+        };
+        let can_count = commitments
+            .get(&(a.state.as_str(), *instrument))
+            .is_some_and(|cs| {
+                cs.iter()
+                    .any(|c| could_count(c, &a.provision, *from, *last))
+            });
+        if let Some(message) = context_problem(a, instrument, can_count) {
+            errors.push(a.origin.error("provision", message));
+        }
+    }
+}
+
+/// What is wrong with an assessment's context mark, given whether it can count.
+fn context_problem(a: &AssessmentRec, instrument: &str, can_count: bool) -> Option<String> {
+    match (can_count, a.context) {
+        (false, false) => Some(format!(
+            "`{}` has no commitment to `{instrument}` (which holds `{}`) that covers the time \
+             of the practice in evidence `{}`, so this assessment can never reach a verdict: \
+             assess it against a provision the state is committed to, or mark it context \
+             (column `context` = true)",
+            a.state, a.provision, a.evidence
+        )),
+        (true, true) => Some(format!(
+            "marked context, but `{}` is committed to `{instrument}` while the practice in \
+             evidence `{}` took place, so it counts towards a verdict: remove the mark",
+            a.state, a.evidence
+        )),
+        _ => None,
+    }
+}
+
+/// Rule: `DATASETS.csv` describes every list exactly once, and only lists that exist, so the
+/// as-of dates and completeness the API publishes cannot silently go missing. A data directory
+/// without `DATASETS.csv` (a test fixture, a private extract) is not described at all.
+fn lists_described(ds: &Dataset, errors: &mut Vec<SeedError>) {
+    if ds.lists.is_empty() {
+        return;
+    }
+    let described = unique(
+        ds.lists.iter().map(|l| (l.file.clone(), &l.origin)),
+        "file",
+        errors,
+    );
+    for l in &ds.lists {
+        if !ds.files.contains(&l.file) {
+            errors.push(l.origin.error(
+                "file",
+                format!("`{}` is not a CSV file of a record folder", l.file),
+            ));
+        }
+    }
+    for f in &ds.files {
+        if !described.contains(f) {
+            errors.push(SeedError {
+                file: LISTS_FILE.to_string(),
+                line: 0,
+                field: "file".into(),
+                message: format!("`{f}` is not described (add a row with its as_of and complete)"),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Each integrity rule against a small dataset written to a temporary directory: the
+    //! fixture passes, and one edit that breaks the rule is refused with a message naming the
+    //! file, the line and the column.
+
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const SOURCES: &str = "key,kind,tier,title,publisher,url\n\
+        src,UN_DOCUMENT,PRIMARY,A record,United Nations,https://example.org/src\n";
+    const STATES: &str = "code,alpha2,name,un_member,sources\n\
+        AAA,AA,Aland,true,src\nBBB,BB,Beeland,true,src\n";
+    const FORUMS: &str = "slug,name,kind,sources\nunga,General Assembly,INTERGOVERNMENTAL,src\n";
+    const INSTRUMENTS: &str =
+        "slug,title,kind,bindingness,forum,adopted_on,adoption_mode,sources\n\
+        treaty,A treaty,TREATY,LEGALLY_BINDING,unga,1990,,src\n\
+        res,A resolution,RESOLUTION,POLITICAL,unga,2018-12-05,VOTE,src\n\
+        decl,A declaration,DECLARATION,POLITICAL,unga,2015,CONSENSUS,src\n";
+    const PROVISIONS: &str = "code,kind,instrument,reference,title,summary,sources\n\
+        treaty-1,HUMAN_RIGHTS_OBLIGATION,treaty,Art. 1,Privacy,A right.,src\n\
+        decl-1,NORM,decl,para 1,A norm,A norm.,src\n";
+    const COMMITMENTS: &str = "state,instrument,forum,act,modality,valid_from,sources\n\
+        AAA,treaty,unga,RATIFIED,EXPLICIT,2000-01-01,src\n\
+        AAA,decl,unga,ADOPTED_BY_CONSENSUS,CONSENSUS,2015,src\n";
+    const POSITIONS: &str = "state,forum,instrument,kind,stance,date,summary,sources\n\
+        AAA,unga,res,VOTE,SUPPORTS,2018-12-05,Voted yes.,src\n\
+        BBB,unga,res,VOTE,OPPOSES,2018-12-05,Voted no.,src\n\
+        AAA,unga,res,SPONSORSHIP,SUPPORTS,2018-11-01,Sponsored it.,src\n";
+    const TALLIES: &str = "instrument,date,yes,no,abstain,sources\nres,2018-12-05,1,1,0,src\n";
+    const EVIDENCE: &str =
+        "slug,title,summary,kind,occurred_from,occurred_to,responsible_states,attribution_status,sources\n\
+        aaa-spy,Spyware,AAA spies.,SURVEILLANCE,2010,,AAA,SETTLED,src\n\
+        aaa-old,Old wiretaps,AAA wiretaps.,SURVEILLANCE,1995,1996,AAA,SETTLED,src\n\
+        bbb-spy,Spyware,BBB spies.,SURVEILLANCE,2010,,BBB,SETTLED,src\n";
+    const ASSESSMENTS: &str =
+        "evidence,state,provision,finding,confidence,rationale,context,sources\n\
+        aaa-spy,AAA,treaty-1,CONTRADICTS,HIGH,Spying on journalists.,,src\n\
+        aaa-old,AAA,treaty-1,CONTRADICTS,LOW,Before ratification.,true,src\n\
+        bbb-spy,BBB,treaty-1,CONTRADICTS,LOW,Not a party.,true,src\n";
+    const LISTS: &str = "file,as_of,complete,note\n\
+        sources/s.csv,2026,true,\nstates/s.csv,2026,true,\nforums/f.csv,2026,true,\n\
+        instruments/i.csv,2026,true,\nprovisions/p.csv,2026,true,\n\
+        commitments/c.csv,2026,false,\npositions/p.csv,2018-12-05,true,\n\
+        evidence/e.csv,2026,false,\nassessments/a.csv,2026,false,\n";
+
+    /// A fixture directory, removed on drop.
+    struct Fixture(PathBuf);
+
+    impl Drop for Fixture {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn write(dir: &Path, rel: &str, body: &str) {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(path, body).expect("write");
+    }
+
+    fn fixture() -> Fixture {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "normwatch_rules_{}_{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        for (rel, body) in [
+            ("sources/s.csv", SOURCES),
+            ("states/s.csv", STATES),
+            ("forums/f.csv", FORUMS),
+            ("instruments/i.csv", INSTRUMENTS),
+            ("provisions/p.csv", PROVISIONS),
+            ("commitments/c.csv", COMMITMENTS),
+            ("positions/p.csv", POSITIONS),
+            ("vote_tallies/t.csv", TALLIES),
+            ("evidence/e.csv", EVIDENCE),
+            ("assessments/a.csv", ASSESSMENTS),
+            ("DATASETS.csv", LISTS),
+        ] {
+            write(&dir, rel, body);
+        }
+        Fixture(dir)
+    }
+
+    /// Every error after replacing `from` by `to` in one fixture file.
+    fn errors_after(rel: &str, from: &str, to: &str) -> Vec<String> {
+        let f = fixture();
+        let path = f.0.join(rel);
+        let body = std::fs::read_to_string(&path).expect("read");
+        assert!(body.contains(from), "the fixture lacks `{from}`");
+        std::fs::write(&path, body.replacen(from, to, 1)).expect("write");
+        match crate::read_dataset(&f.0) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.0.iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    fn assert_refused(errors: &[String], expected: &str) {
+        assert!(
+            errors.iter().any(|e| e.contains(expected)),
+            "expected an error containing `{expected}`, got {errors:#?}"
+        );
+    }
+
+    #[test]
+    fn the_fixture_is_valid() {
+        let f = fixture();
+        if let Err(e) = crate::read_dataset(&f.0) {
+            panic!("{e}");
+        }
+    }
+
+    // a. Vote tallies.
+
+    #[test]
+    fn votes_that_do_not_add_up_to_the_tally_are_refused() {
+        let errors = errors_after(
+            "vote_tallies/t.csv",
+            "res,2018-12-05,1,1,0",
+            "res,2018-12-05,2,1,0",
+        );
+        assert_refused(
+            &errors,
+            "vote_tallies/t.csv:2: field `yes`: the per-state votes on `res` add up to 1-1-0 \
+             (yes-no-abstain), the official tally is 2-1-0",
+        );
+    }
+
+    #[test]
+    fn a_miscoded_vote_is_refused() {
+        let errors = errors_after(
+            "positions/p.csv",
+            "BBB,unga,res,VOTE,OPPOSES",
+            "BBB,unga,res,VOTE,ABSTAINS",
+        );
+        assert_refused(
+            &errors,
+            "add up to 1-0-1 (yes-no-abstain), the official tally is 1-1-0",
+        );
+    }
+
+    #[test]
+    fn a_tally_on_a_text_adopted_by_consensus_is_refused() {
+        let errors = errors_after("vote_tallies/t.csv", "res,2018-12-05", "decl,2018-12-05");
+        assert_refused(&errors, "`decl` was adopted by consensus, not by a vote");
+    }
+
+    // b. Assessments that can never reach a verdict.
+
+    #[test]
+    fn an_assessment_of_a_state_not_committed_is_refused_unless_context() {
+        let errors = errors_after(
+            "assessments/a.csv",
+            "bbb-spy,BBB,treaty-1,CONTRADICTS,LOW,Not a party.,true,src",
+            "bbb-spy,BBB,treaty-1,CONTRADICTS,LOW,Not a party.,,src",
+        );
+        assert_refused(
+            &errors,
+            "assessments/a.csv:4: field `provision`: `BBB` has no commitment to `treaty`",
+        );
+    }
+
+    #[test]
+    fn an_assessment_of_practice_before_the_commitment_is_refused_unless_context() {
+        let errors = errors_after(
+            "assessments/a.csv",
+            "Before ratification.,true,src",
+            "Before ratification.,false,src",
+        );
+        assert_refused(
+            &errors,
+            "assessments/a.csv:3: field `provision`: `AAA` has no commitment",
+        );
+    }
+
+    #[test]
+    fn a_reservation_takes_the_provision_out_of_reach() {
+        let errors = errors_after(
+            "commitments/c.csv",
+            "AAA,treaty,unga,RATIFIED,EXPLICIT,2000-01-01,src",
+            "AAA,treaty,unga,RATIFIED,EXPLICIT,2000-01-01,src\nAAA,treaty,unga,SIGNED,EXPLICIT,1999-01-01,src",
+        );
+        assert!(errors.is_empty(), "a signature also commits: {errors:#?}");
+        let f = fixture();
+        let path = f.0.join("commitments/c.csv");
+        std::fs::write(
+            &path,
+            "state,instrument,forum,act,modality,valid_from,reservations,sources\n\
+             AAA,treaty,unga,RATIFIED,EXPLICIT,2000-01-01,treaty-1,src\n\
+             AAA,decl,unga,ADOPTED_BY_CONSENSUS,CONSENSUS,2015,,src\n",
+        )
+        .expect("write");
+        let errors: Vec<String> = match crate::read_dataset(&f.0) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.0.iter().map(|e| e.to_string()).collect(),
+        };
+        assert_refused(
+            &errors,
+            "assessments/a.csv:2: field `provision`: `AAA` has no commitment",
+        );
+    }
+
+    #[test]
+    fn a_context_mark_on_an_assessment_that_counts_is_refused() {
+        let errors = errors_after(
+            "assessments/a.csv",
+            "Spying on journalists.,,src",
+            "Spying on journalists.,true,src",
+        );
+        assert_refused(
+            &errors,
+            "assessments/a.csv:2: field `provision`: marked context, but",
+        );
+    }
+
+    // c. Acts that fit the instrument.
+
+    #[test]
+    fn a_treaty_act_on_a_resolution_is_refused() {
+        let errors = errors_after(
+            "commitments/c.csv",
+            "AAA,decl,unga,ADOPTED_BY_CONSENSUS",
+            "AAA,decl,unga,RATIFIED",
+        );
+        assert_refused(
+            &errors,
+            "commitments/c.csv:3: field `act`: RATIFIED applies to treaties only; `decl` is a declaration",
+        );
+    }
+
+    #[test]
+    fn a_treaty_is_not_joined_by_consensus() {
+        let errors = errors_after(
+            "commitments/c.csv",
+            "AAA,treaty,unga,RATIFIED",
+            "AAA,treaty,unga,ENDORSED",
+        );
+        assert_refused(
+            &errors,
+            "`treaty` is a treaty: a state commits to it by RATIFIED, ACCEDED or SUCCEEDED",
+        );
+    }
+
+    #[test]
+    fn a_vote_in_favour_of_a_text_adopted_by_consensus_is_refused() {
+        let errors = errors_after(
+            "commitments/c.csv",
+            "AAA,decl,unga,ADOPTED_BY_CONSENSUS",
+            "AAA,decl,unga,VOTED_IN_FAVOUR",
+        );
+        assert_refused(
+            &errors,
+            "VOTED_IN_FAVOUR needs an instrument adopted by vote; `decl` was adopted by consensus",
+        );
+    }
+
+    #[test]
+    fn succession_is_a_treaty_act() {
+        let errors = errors_after(
+            "commitments/c.csv",
+            "AAA,treaty,unga,RATIFIED",
+            "AAA,treaty,unga,SUCCEEDED",
+        );
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+
+    // d. Source tiers.
+
+    #[test]
+    fn a_source_without_a_tier_is_refused() {
+        let errors = errors_after("sources/s.csv", "UN_DOCUMENT,PRIMARY,", "UN_DOCUMENT,,");
+        assert_refused(&errors, "sources/s.csv:2: field `tier`: is required");
+    }
+
+    #[test]
+    fn an_unknown_tier_is_refused() {
+        let errors = errors_after(
+            "sources/s.csv",
+            "UN_DOCUMENT,PRIMARY,",
+            "UN_DOCUMENT,OFFICIAL,",
+        );
+        assert_refused(
+            &errors,
+            "sources/s.csv:2: field `tier`: unknown value `OFFICIAL`, expected one of PRIMARY, \
+             PUBLISHER, SECONDARY, COPY",
+        );
+    }
+
+    #[test]
+    fn a_sources_file_without_the_tier_column_is_refused() {
+        let errors = errors_after("sources/s.csv", "key,kind,tier,", "key,kind,");
+        assert_refused(&errors, "sources/s.csv: missing required column `tier`");
+    }
+
+    // The list descriptions.
+
+    #[test]
+    fn a_list_missing_from_datasets_csv_is_refused() {
+        let errors = errors_after("DATASETS.csv", "forums/f.csv,2026,true,\n", "");
+        assert_refused(
+            &errors,
+            "DATASETS.csv: field `file`: `forums/f.csv` is not described",
+        );
+    }
+
+    #[test]
+    fn a_described_list_that_does_not_exist_is_refused() {
+        let errors = errors_after("DATASETS.csv", "forums/f.csv", "forums/g.csv");
+        assert_refused(
+            &errors,
+            "`forums/g.csv` is not a CSV file of a record folder",
+        );
     }
 }

@@ -343,7 +343,7 @@ const CREATES: &[(&str, &str)] = &[
     ),
     (
         "createSource",
-        r#"createSource(input: { key: "test-source", kind: NEWS, title: "A test source", publisher: "Tests", url: "https://example.org/a" }) { id }"#,
+        r#"createSource(input: { key: "test-source", kind: NEWS, tier: PUBLISHER, title: "A test source", publisher: "Tests", url: "https://example.org/a" }) { id }"#,
     ),
     (
         "createCommitment",

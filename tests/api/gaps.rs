@@ -162,7 +162,7 @@ fn write(dir: &Path, rel: &str, body: &str) {
 fn gap_fixture() -> Fixture {
     let dir =
         std::env::temp_dir().join(format!("normwatch_gaps_{}", uuid::Uuid::new_v4().simple()));
-    write(&dir, "sources/s.csv", "key,kind,title,publisher,url\nsrc,DATASET,Test source,Normwatch tests,https://example.org/test\n");
+    write(&dir, "sources/s.csv", "key,kind,tier,title,publisher,url\nsrc,DATASET,SECONDARY,Test source,Normwatch tests,https://example.org/test\n");
     write(
         &dir,
         "states/s.csv",
@@ -218,11 +218,11 @@ nnn-spy,Spyware in Noland,NNN targets activists.,SURVEILLANCE,2005,,NNN,CONTESTE
     write(
         &dir,
         "assessments/a.csv",
-        "evidence,state,provision,finding,confidence,rationale,sources\n\
-sss-law,SSS,t-1,SUPPORTS,HIGH,The law protects privacy.,src\n\
-ccc-spy,CCC,t-1,CONTRADICTS,HIGH,Targeting journalists interferes with privacy.,src\n\
-ccc-old,CCC,t-1,CONTRADICTS,MEDIUM,Wiretaps without warrant.,src\n\
-nnn-spy,NNN,t-1,CONTRADICTS,LOW,Targeting activists.,src\n",
+        "evidence,state,provision,finding,confidence,rationale,context,sources\n\
+sss-law,SSS,t-1,SUPPORTS,HIGH,The law protects privacy.,,src\n\
+ccc-spy,CCC,t-1,CONTRADICTS,HIGH,Targeting journalists interferes with privacy.,,src\n\
+ccc-old,CCC,t-1,CONTRADICTS,MEDIUM,Wiretaps without warrant.,true,src\n\
+nnn-spy,NNN,t-1,CONTRADICTS,LOW,Targeting activists.,true,src\n",
     );
     Fixture(dir)
 }

@@ -375,7 +375,7 @@ async fn sqlite_reads_do_not_block_writes() {
     let resp = app
         .post_as(
             &editor,
-            r#"mutation { createSource(input: { key: "while-reading", kind: NEWS, title: "A write while a read is open", publisher: "Test", url: "https://example.org/x" }) { id } }"#,
+            r#"mutation { createSource(input: { key: "while-reading", kind: NEWS, tier: PUBLISHER, title: "A write while a read is open", publisher: "Test", url: "https://example.org/x" }) { id } }"#,
             json!({}),
         )
         .await;

@@ -16,9 +16,9 @@ impl Drop for Fixture {
 }
 
 const SOURCES: &str =
-    "key,kind,title,publisher,url,document_symbol,published_on,accessed_on,date_precision,note
-untc,TREATY_DEPOSITARY,Status of the ICCPR,United Nations,https://treaties.un.org/,,,,,
-years,DATASET,Ratification years,A compilation,https://example.org/years,,2022,,YEAR,years only
+    "key,kind,tier,title,publisher,url,document_symbol,published_on,accessed_on,date_precision,note
+untc,TREATY_DEPOSITARY,PRIMARY,Status of the ICCPR,United Nations,https://treaties.un.org/,,,,,
+years,DATASET,SECONDARY,Ratification years,A compilation,https://example.org/years,,2022,,YEAR,years only
 ";
 const STATES: &str =
     "code,alpha2,name,region,subregion,un_member,un_member_since,un_observer,sources

@@ -10,6 +10,7 @@
 //! entered the registry (the seed files are loaded in order).
 
 pub mod commitments;
+pub mod datasets;
 pub mod evidence;
 pub mod forums;
 pub mod gaps;

@@ -26,6 +26,8 @@ const PUBLIC: Visibility = Visibility::Public;
 pub struct Shape {
     pub states: u64,
     pub forums: u64,
+    /// Bundled lists described by `datasets`.
+    pub datasets: u64,
     /// Provisions per kind, in the order NORM, CONFIDENCE_BUILDING_MEASURE,
     /// HUMAN_RIGHTS_OBLIGATION.
     pub provisions_by_kind: [u64; 3],
@@ -181,6 +183,7 @@ pub async fn measure(db: &DatabaseConnection) -> Result<Shape> {
             .filter(forum::Entity::visible(PUBLIC))
             .count(db)
             .await?,
+        datasets: dataset::Entity::find().count(db).await?,
         provisions_by_kind: by_kind,
         sources_per_record: largest_group::<record_source::Entity, _>(
             db,

@@ -178,6 +178,7 @@ fn act_phrase(act: CommitmentAct) -> &'static str {
     match act {
         CommitmentAct::Ratified => "ratified",
         CommitmentAct::Acceded => "acceded to",
+        CommitmentAct::Succeeded => "succeeded to",
         CommitmentAct::Signed => "signed",
         CommitmentAct::Endorsed => "endorsed",
         CommitmentAct::Joined => "joined",

@@ -5,6 +5,7 @@
 
 pub mod commitment;
 pub mod connection;
+pub mod dataset;
 pub mod evidence;
 pub mod forum;
 pub mod gap;
@@ -43,6 +44,7 @@ pub struct QueryRoot(
     evidence::EvidenceQuery,
     gap::GapQuery,
     user::UserQuery,
+    dataset::DatasetQuery,
 );
 
 /// Directives one field may carry (`@skip`, `@include`): a few are useful, thousands are not.

@@ -4,7 +4,7 @@ use super::{connection::Conn, ids, load_list, revision::Revision, scalars::parti
 use crate::loaders::SourcesOf;
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, Object, ID};
-use entity::{source, RecordKind, SourceKind};
+use entity::{source, RecordKind, SourceKind, SourceTier};
 
 /// A public document a record rests on: a UN document, a treaty depositary's page, a report.
 #[derive(Clone)]
@@ -21,6 +21,12 @@ impl Source {
     }
     async fn kind(&self) -> SourceKind {
         self.0.kind
+    }
+    /// How close the source is to the fact: PRIMARY (the official record or the depositary),
+    /// PUBLISHER (the author's own report), SECONDARY (a compilation), COPY (a mirror of
+    /// someone else's document).
+    async fn tier(&self) -> SourceTier {
+        self.0.tier
     }
     async fn title(&self) -> &str {
         &self.0.title

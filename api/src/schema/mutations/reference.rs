@@ -370,6 +370,9 @@ pub struct CreateSourceInput {
     /// Fixed once created.
     pub key: String,
     pub kind: SourceKind,
+    /// How close the source is to the fact: PRIMARY (the official record or the depositary),
+    /// PUBLISHER (the author's own report), SECONDARY (a compilation), COPY (a mirror).
+    pub tier: SourceTier,
     pub title: String,
     pub publisher: String,
     pub url: Option<String>,
@@ -389,6 +392,7 @@ pub struct CreateSourceInput {
 #[derive(InputObject, Default)]
 pub struct UpdateSourceInput {
     pub kind: Option<SourceKind>,
+    pub tier: Option<SourceTier>,
     pub title: Option<String>,
     pub publisher: Option<String>,
     pub url: MaybeUndefined<String>,
@@ -1264,6 +1268,7 @@ impl ReferenceMutation {
                     id: 0,
                     key,
                     kind: input.kind,
+                    tier: input.tier,
                     title,
                     publisher,
                     url,
@@ -1303,6 +1308,9 @@ impl ReferenceMutation {
                 let mut next = current.clone();
                 if let Some(k) = input.kind {
                     next.kind = k;
+                }
+                if let Some(t) = input.tier {
+                    next.tier = t;
                 }
                 if let Some(t) = &input.title {
                     next.title = validate::text("title", t, 1, NAME_MAX)?;
