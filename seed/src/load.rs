@@ -231,6 +231,7 @@ pub async fn load(db: &DatabaseConnection, ds: &Dataset) -> Result<LoadReport, D
     let txn = db.begin().await?;
     let report = write_all(&txn, ds).await?;
     txn.commit().await?;
+    refresh_statistics(db).await?;
     Ok(report)
 }
 
@@ -908,6 +909,16 @@ async fn write_lists(
                 .exec_without_returning(txn)
                 .await?;
         }
+    }
+    Ok(())
+}
+
+/// Has PostgreSQL gather table statistics after a load. Without them, on a freshly loaded
+/// database, the planner guesses badly for the visibility sub-queries of the read path: a
+/// provision's gaps took 27 s instead of 40 ms until autovacuum got round to the tables.
+async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        sea_orm::ConnectionTrait::execute_unprepared(db, "ANALYZE").await?;
     }
     Ok(())
 }
