@@ -318,7 +318,14 @@ impl Gen<'_> {
             body
         };
         match self.rng.below(20) {
-            0 => doc.truncate(self.rng.below(doc.len() + 1)),
+            0 => {
+                // Cut anywhere, but between characters (`truncate` panics inside one).
+                let mut at = self.rng.below(doc.len() + 1);
+                while !doc.is_char_boundary(at) {
+                    at -= 1;
+                }
+                doc.truncate(at);
+            }
             1 => {
                 let at = self.rng.below(doc.len() + 1);
                 if doc.is_char_boundary(at) {
