@@ -12,7 +12,9 @@
 //! - the gap engine (`gaps`, `gapMatrix`, `scorecard`, `State.scorecard`, `Provision.gaps`,
 //!   `positionsAcrossForums`, `inconsistencies`) also by the scope it evaluates: one point per
 //!   [`CELLS_PER_POINT`] state-provision cells plus [`ENGINE_RUN`] per run, whether or not the
-//!   cells are selected.
+//!   cells are selected. `State.scorecard` and `Provision.gaps` under a page that announces its
+//!   records ([`ANNOUNCED`]) run once for the page ([`crate::batch`]): each record pays its
+//!   cells and its share of one run.
 //!
 //! Fields of introspection types (`__schema`, `__type`) cost 1 each: their lists are small and
 //! fixed. A gap-matrix cell costs 1 whatever it selects: its fields are computed together. Fragments are costed once per name and shape, so a document cannot make the walk
@@ -107,6 +109,23 @@ pub struct Scope {
     pub provisions: u64,
     /// Length of the field's list argument (`nodes(ids:)`).
     pub list_arg: u64,
+    /// How many records come with the one being walked in a page or list that announces them
+    /// ([`ANNOUNCED`]): its batched engine fields run once for all of them, so each pays a share
+    /// of the run.
+    pub siblings: u64,
+}
+
+/// The fields whose resolvers announce the records they return to the request's batches
+/// ([`crate::batch`]), so that `State.scorecard` and `Provision.gaps` below them run the gap
+/// engine once per page. Keep in step with the `announce` calls in the schema.
+pub const ANNOUNCED: &[(&str, &str)] = &[
+    ("QueryRoot", "states"),
+    ("QueryRoot", "provisions"),
+    ("Instrument", "provisions"),
+];
+
+fn announced(parent: &str, field: &str) -> bool {
+    ANNOUNCED.contains(&(parent, field))
 }
 
 /// The shape the cost model uses now: re-measured after every committed write of this process
@@ -299,13 +318,18 @@ impl<'a> Walk<'a> {
 
         // A connection: its page size multiplies `nodes` and `edges` below it.
         if child.ends_with("Connection") && !parent.starts_with("__") {
-            let (own, inner) = self.engine_scope(parent, name, f);
+            let (own, inner) = self.engine_scope(parent, name, f, scope);
             // A page holds at most what the scope has (`gaps` of one state and provision).
             let page = match inner.page {
                 0 => self.page_size(f),
                 most => self.page_size(f).min(most),
             };
-            let inner = Scope { page, ..inner };
+            let siblings = if announced(parent, name) { page } else { 0 };
+            let inner = Scope {
+                page,
+                siblings,
+                ..inner
+            };
             return 1u64.saturating_add(own).saturating_add(self.set(
                 &f.selection_set,
                 child,
@@ -313,16 +337,26 @@ impl<'a> Walk<'a> {
             ));
         }
         if parent.ends_with("Connection") && matches!(name, "nodes" | "edges") {
-            let each = self.set(&f.selection_set, child, Scope::default());
+            let below = Scope {
+                siblings: scope.siblings,
+                ..Scope::default()
+            };
+            let each = self.set(&f.selection_set, child, below);
             return 1u64.saturating_add(scope.page.saturating_mul(each));
+        }
+        if parent.ends_with("Edge") && name == "node" {
+            let below = Scope {
+                siblings: scope.siblings,
+                ..Scope::default()
+            };
+            return 1u64.saturating_add(self.set(&f.selection_set, child, below));
         }
 
         if parent == "GapCell" {
             return 0; // the cell itself is charged, see the module documentation
         }
-        let (own, inner) = self.engine_scope(parent, name, f);
+        let (own, inner) = self.engine_scope(parent, name, f, scope);
         let inner = if parent == "GapMatrix" { scope } else { inner };
-        let each = self.set(&f.selection_set, child, inner);
         let times = if is_list {
             let with_arg = Scope {
                 list_arg: self.list_arg_len(f),
@@ -333,15 +367,31 @@ impl<'a> Walk<'a> {
         } else {
             1
         };
+        let inner = if announced(parent, name) {
+            Scope {
+                siblings: times,
+                ..inner
+            }
+        } else {
+            inner
+        };
+        let each = self.set(&f.selection_set, child, inner);
         1u64.saturating_add(own)
             .saturating_add(times.saturating_mul(each.max(u64::from(is_list))))
     }
 
     /// What the gap engine evaluates for this field (points), and the scope it sets below.
-    fn engine_scope(&self, parent: &str, name: &str, f: &Field) -> (u64, Scope) {
+    /// `scope` is the parent's: a batched field (`State.scorecard`, `Provision.gaps`) pays
+    /// its share of one run among `scope.siblings`.
+    fn engine_scope(&self, parent: &str, name: &str, f: &Field, scope: Scope) -> (u64, Scope) {
         let shape = self.shape;
         let cells = |states: u64, provisions: u64| {
             ENGINE_RUN.saturating_add(states.saturating_mul(provisions) / CELLS_PER_POINT)
+        };
+        let shared_run = |states: u64, provisions: u64| {
+            ENGINE_RUN
+                .div_ceil(scope.siblings.max(1))
+                .saturating_add(states.saturating_mul(provisions).div_ceil(CELLS_PER_POINT))
         };
         let provisions_of = |kinds: Option<u64>| kinds.unwrap_or(shape.provisions());
         match (parent, name) {
@@ -371,13 +421,12 @@ impl<'a> Walk<'a> {
                 };
                 (cells(states, provisions), scope)
             }
-            ("QueryRoot" | "State", "scorecard") => {
-                (cells(1, shape.provisions()), Scope::default())
-            }
+            ("QueryRoot", "scorecard") => (cells(1, shape.provisions()), Scope::default()),
+            ("State", "scorecard") => (shared_run(1, shape.provisions()), Scope::default()),
             (
                 "Provision" | "Norm" | "ConfidenceBuildingMeasure" | "HumanRightsObligation",
                 "gaps",
-            ) => (cells(shape.states, 1), Scope::default()),
+            ) => (shared_run(shape.states, 1), Scope::default()),
             ("QueryRoot", "positionsAcrossForums") => (
                 shape
                     .commitments_per_state

@@ -10,11 +10,13 @@
 //! - [`repo`]: database functions (filters, pagination); resolvers call these.
 //! - [`screen`]: refusing hostile documents (deep nesting, NUL characters) before parsing.
 //! - [`cost`]: what a request costs, computed from its document before it runs.
+//! - [`batch`]: per-page computations (scorecards, a provision's gaps) run once per page.
 //! - [`loaders`]: DataLoaders that batch relation fields, so nested queries stay flat.
 //! - [`schema`]: the GraphQL types, one file per domain.
 
 pub mod app;
 pub mod auth;
+pub mod batch;
 pub mod config;
 pub mod cost;
 pub mod db;

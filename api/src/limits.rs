@@ -461,6 +461,8 @@ impl Extension for CostCharge {
             }
             *lock(&self.estimate) = Some(cost);
         }
+        // Each request gets its own batches: per-page computations are shared within it only.
+        request = request.data(crate::batch::Batches::default());
         next.run(ctx, request).await
     }
 

@@ -47,3 +47,104 @@ async fn a_page_of_100_states_with_relations_costs_as_many_statements_as_a_page_
     }
     eprintln!("statements for 5, 20 and 100 states: {counts:?}");
 }
+
+/// Statements a query costs on the app (after a warm-up).
+async fn statements_of(
+    app: &crate::helpers::TestApp,
+    query: &str,
+    variables: serde_json::Value,
+) -> (u64, serde_json::Value) {
+    let before = app.statements.get();
+    let d = app.data(query, variables).await;
+    (app.statements.get() - before, d)
+}
+
+const SCORECARDS: &str = r#"query($first: Int) {
+  states(first: $first) { nodes { code scorecard(asOf: "2025-01-01") { committed contradicted counts { status count } } } }
+}"#;
+const CODES: &str = r#"query($first: Int) { states(first: $first) { nodes { code } } }"#;
+
+#[tokio::test]
+async fn the_scorecards_of_a_page_of_states_run_the_gap_engine_once() {
+    let app = spawn_app().await;
+    statements_of(&app, CODES, json!({ "first": 1 })).await;
+    let mut engine = Vec::new();
+    for first in [1, 40] {
+        let (with, d) = statements_of(&app, SCORECARDS, json!({ "first": first })).await;
+        let (without, _) = statements_of(&app, CODES, json!({ "first": first })).await;
+        engine.push(with - without);
+        // Each state's scorecard from the page equals the one asked for alone.
+        for node in d["states"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .step_by(13)
+        {
+            let alone = app
+                .data(
+                    r#"query($s: String!) { scorecard(state: $s, asOf: "2025-01-01") { committed contradicted counts { status count } } }"#,
+                    json!({ "s": node["code"] }),
+                )
+                .await;
+            assert_eq!(node["scorecard"], alone["scorecard"], "{}", node["code"]);
+        }
+    }
+    assert_eq!(
+        engine[0], engine[1],
+        "statements of the scorecards of 1 and of 40 states: {engine:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_gaps_of_a_page_of_provisions_run_the_gap_engine_once() {
+    let app = spawn_app().await;
+    let gaps = r#"query($first: Int) { provisions(first: $first) { nodes { code gaps(asOf: "2025-01-01", statuses: [CONTRADICTED, PARTIAL]) { state { code } status } } } }"#;
+    let codes = r#"query($first: Int) { provisions(first: $first) { nodes { code } } }"#;
+    statements_of(&app, codes, json!({ "first": 1 })).await;
+    let mut engine = Vec::new();
+    let mut found = 0;
+    for first in [1, 60] {
+        let (with, d) = statements_of(&app, gaps, json!({ "first": first })).await;
+        let (without, _) = statements_of(&app, codes, json!({ "first": first })).await;
+        // `Gap.state` is a loader path of its own: one statement when any gap is listed.
+        let listed = d["provisions"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .any(|n| n["gaps"].as_array().is_some_and(|g| !g.is_empty()));
+        engine.push(with - without - u64::from(listed));
+        let nodes = d["provisions"]["nodes"].as_array().expect("nodes");
+        found += nodes
+            .iter()
+            .map(|n| n["gaps"].as_array().map_or(0, Vec::len))
+            .sum::<usize>();
+        // Each provision's gaps from the page equal those asked for alone (a sample: each
+        // request runs the engine over every state, and the test budget is small).
+        for node in nodes.iter().step_by(9) {
+            let alone = app
+                .data(
+                    r#"query($p: String!) { provision(code: $p) { gaps(asOf: "2025-01-01", statuses: [CONTRADICTED, PARTIAL]) { state { code } status } } }"#,
+                    json!({ "p": node["code"] }),
+                )
+                .await;
+            assert_eq!(node["gaps"], alone["provision"]["gaps"], "{}", node["code"]);
+        }
+    }
+    assert!(found > 0, "the fixture has contradicted or partial gaps");
+    assert_eq!(
+        engine[0], engine[1],
+        "statements of the gaps of 1 and of 60 provisions: {engine:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_page_of_100_scorecards_fits_the_default_cost_limit() {
+    let app = spawn_app().await;
+    let body = app.post(SCORECARDS, json!({ "first": 100 })).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let cost = body["extensions"]["cost"]["requested"]
+        .as_u64()
+        .expect("cost");
+    // One engine run for the page (500) and every state's cells, not 100 runs.
+    assert!(cost < 25_000, "cost {cost}");
+}

@@ -67,6 +67,7 @@ fn as_of_or_today(as_of: Option<Date>) -> NaiveDate {
 }
 
 /// One state's gap on one provision, with the chain that justifies it.
+#[derive(Clone)]
 pub struct Gap {
     state_id: i32,
     provision_id: i32,
@@ -413,7 +414,7 @@ pub struct StatusCount {
 }
 
 /// A state's gaps for one kind of provision.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone)]
 pub struct KindCounts {
     pub kind: ProvisionKind,
     /// Provisions of this kind the state is committed to at the date.
@@ -422,6 +423,7 @@ pub struct KindCounts {
 }
 
 /// A provision and how many counting assessments contradict it.
+#[derive(Clone)]
 pub struct ProvisionContradictions {
     provision_id: i32,
     contradicting: i32,
@@ -440,6 +442,7 @@ impl ProvisionContradictions {
 }
 
 /// One state's record at a glance.
+#[derive(Clone)]
 pub struct Scorecard {
     state_id: i32,
     as_of: NaiveDate,
@@ -508,85 +511,132 @@ const STATUSES: [GapStatus; 5] = [
 
 /// Builds a scorecard for one state.
 pub async fn scorecard_of(ctx: &Context<'_>, state_id: i32, as_of: NaiveDate) -> Result<Scorecard> {
+    let mut all = scorecards_of(db(ctx), &[state_id], as_of).await?;
+    all.remove(&state_id)
+        .ok_or_else(|| Error::Internal(format!("no scorecard computed for state {state_id}")))
+}
+
+/// Builds the scorecards of several states from one engine run (one load of their inputs).
+pub async fn scorecards_of(
+    db: &sea_orm::DatabaseConnection,
+    state_ids: &[i32],
+    as_of: NaiveDate,
+) -> Result<HashMap<i32, Scorecard>> {
     let scope = Scope {
-        states: Some(vec![state_id]),
+        states: Some(state_ids.to_vec()),
         provisions: None,
     };
-    let inputs = load::load(db(ctx), &scope, as_of).await?;
-    let mut totals: HashMap<rules::GapStatus, i32> = HashMap::new();
-    let mut kinds: BTreeMap<ProvisionKind, (i32, HashMap<rules::GapStatus, i32>)> = BTreeMap::new();
-    let mut most: Vec<ProvisionContradictions> = Vec::new();
-    let (mut committed, mut contradicted) = (0, 0);
+    let inputs = load::load(db, &scope, as_of).await?;
+    let mut tallies: HashMap<i32, Tally> = HashMap::new();
     for e in inputs.evaluate_all(as_of) {
+        tallies.entry(e.state.id).or_default().add(&e);
+    }
+    Ok(state_ids
+        .iter()
+        .map(|&id| {
+            let tally = tallies.remove(&id).unwrap_or_default();
+            (id, tally.finish(id, as_of, inputs.latest_evidence(id)))
+        })
+        .collect())
+}
+
+/// What a scorecard counts, accumulated over one state's evaluated pairs.
+#[derive(Default)]
+struct Tally {
+    totals: HashMap<rules::GapStatus, i32>,
+    kinds: BTreeMap<ProvisionKind, (i32, HashMap<rules::GapStatus, i32>)>,
+    most: Vec<ProvisionContradictions>,
+    committed: i32,
+    contradicted: i32,
+}
+
+impl Tally {
+    fn add(&mut self, e: &load::Evaluated<'_>) {
         let st = e.outcome.status;
-        *totals.entry(st).or_default() += 1;
-        let k = kinds.entry(e.provision.kind).or_default();
+        *self.totals.entry(st).or_default() += 1;
+        let k = self.kinds.entry(e.provision.kind).or_default();
         *k.1.entry(st).or_default() += 1;
         if e.outcome.is_committed() {
-            committed += 1;
+            self.committed += 1;
             k.0 += 1;
         }
         if st == rules::GapStatus::Contradicted {
-            contradicted += 1;
+            self.contradicted += 1;
         }
         if !e.outcome.contradicting.is_empty() {
-            most.push(ProvisionContradictions {
+            self.most.push(ProvisionContradictions {
                 provision_id: e.provision.id,
                 contradicting: e.outcome.contradicting.len() as i32,
             });
         }
     }
-    most.sort_by(|a, b| {
-        b.contradicting
-            .cmp(&a.contradicting)
-            .then(a.provision_id.cmp(&b.provision_id))
-    });
-    most.truncate(5);
-    let counts_of = |m: &HashMap<rules::GapStatus, i32>| {
-        STATUSES
-            .iter()
-            .map(|s| StatusCount {
-                status: *s,
-                count: m.get(&(*s).into()).copied().unwrap_or(0),
-            })
-            .collect::<Vec<_>>()
-    };
-    Ok(Scorecard {
-        state_id,
-        as_of,
-        counts: counts_of(&totals),
-        by_kind: kinds
-            .into_iter()
-            .map(|(kind, (committed, m))| KindCounts {
-                kind,
-                committed,
-                counts: counts_of(&m),
-            })
-            .collect(),
-        committed,
-        contradicted,
-        latest_evidence: inputs.latest_evidence(state_id),
-        most_contradicted: most,
-    })
+
+    fn finish(
+        mut self,
+        state_id: i32,
+        as_of: NaiveDate,
+        latest_evidence: Option<entity::PartialDate>,
+    ) -> Scorecard {
+        self.most.sort_by(|a, b| {
+            b.contradicting
+                .cmp(&a.contradicting)
+                .then(a.provision_id.cmp(&b.provision_id))
+        });
+        self.most.truncate(5);
+        let counts_of = |m: &HashMap<rules::GapStatus, i32>| {
+            STATUSES
+                .iter()
+                .map(|s| StatusCount {
+                    status: *s,
+                    count: m.get(&(*s).into()).copied().unwrap_or(0),
+                })
+                .collect::<Vec<_>>()
+        };
+        Scorecard {
+            state_id,
+            as_of,
+            counts: counts_of(&self.totals),
+            by_kind: self
+                .kinds
+                .into_iter()
+                .map(|(kind, (committed, m))| KindCounts {
+                    kind,
+                    committed,
+                    counts: counts_of(&m),
+                })
+                .collect(),
+            committed: self.committed,
+            contradicted: self.contradicted,
+            latest_evidence,
+            most_contradicted: self.most,
+        }
+    }
 }
 
-/// Gaps of one provision for every state with a record (for `Provision.gaps`).
-pub async fn gaps_of_provision(
-    ctx: &Context<'_>,
-    provision_id: i32,
+/// Gaps of several provisions for every state with a record (for `Provision.gaps`), from one
+/// engine run, by provision id.
+pub async fn gaps_of_provisions(
+    db: &sea_orm::DatabaseConnection,
+    provision_ids: &[i32],
     as_of: NaiveDate,
     statuses: Option<Vec<GapStatus>>,
-) -> Result<Vec<Gap>> {
+) -> Result<HashMap<i32, Vec<Gap>>> {
     let scope = Scope {
         states: None,
-        provisions: Some(vec![provision_id]),
+        provisions: Some(provision_ids.to_vec()),
     };
-    let inputs = load::load(db(ctx), &scope, as_of).await?;
+    let inputs = load::load(db, &scope, as_of).await?;
+    // Every state in scope is listed for an asked-for provision: with several provisions asked
+    // for, that is still "the pairs with a record", as for one (see `list_gaps`).
     let filter = GapFilter {
         statuses,
         ..Default::default()
     };
-    Ok(list_gaps(&inputs, &filter, as_of))
+    let mut out: HashMap<i32, Vec<Gap>> = provision_ids.iter().map(|&p| (p, Vec::new())).collect();
+    for gap in list_gaps(&inputs, &filter, as_of) {
+        out.entry(gap.provision_id).or_default().push(gap);
+    }
+    Ok(out)
 }
 
 /// A state's commitments and positions in one forum.
@@ -851,13 +901,27 @@ impl GapQuery {
     }
 }
 
-/// `State.scorecard` and `Provision.gaps` live here with the engine they call.
+/// `State.scorecard` and `Provision.gaps` live here with the engine they call. Both run the
+/// engine once for the whole page their parent came in (see [`crate::batch`]): a page of 100
+/// states asking for their scorecards is one engine run, not 100.
 pub async fn state_scorecard(
     ctx: &Context<'_>,
     state_id: i32,
     as_of: Option<Date>,
 ) -> Result<Scorecard> {
-    scorecard_of(ctx, state_id, as_of_or_today(as_of)).await
+    let as_of = as_of_or_today(as_of);
+    let db = db(ctx).clone();
+    let all = super::batched(
+        ctx,
+        "state",
+        as_of.to_string(),
+        state_id,
+        |ids| async move { scorecards_of(&db, &ids, as_of).await },
+    )
+    .await?;
+    all.get(&state_id)
+        .cloned()
+        .ok_or_else(|| Error::Internal(format!("no scorecard computed for state {state_id}")))
 }
 
 /// Used by `Provision.gaps`.
@@ -867,5 +931,12 @@ pub async fn provision_gaps(
     as_of: Option<Date>,
     statuses: Option<Vec<GapStatus>>,
 ) -> Result<Vec<Gap>> {
-    gaps_of_provision(ctx, provision_id, as_of_or_today(as_of), statuses).await
+    let as_of = as_of_or_today(as_of);
+    let args = format!("{as_of} {statuses:?}");
+    let db = db(ctx).clone();
+    let all = super::batched(ctx, "provision", args, provision_id, |ids| async move {
+        gaps_of_provisions(&db, &ids, as_of, statuses).await
+    })
+    .await?;
+    Ok(all.get(&provision_id).cloned().unwrap_or_default())
 }

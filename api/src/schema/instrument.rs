@@ -64,13 +64,9 @@ impl Instrument {
     }
     /// The norms, CBMs and obligations inside it.
     async fn provisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Provision>> {
-        Ok(
-            children::<crate::loaders::ProvisionsOfInstrument>(ctx, self.0.id)
-                .await?
-                .into_iter()
-                .map(Provision::from)
-                .collect(),
-        )
+        let provisions = children::<crate::loaders::ProvisionsOfInstrument>(ctx, self.0.id).await?;
+        super::announce(ctx, "provision", provisions.iter().map(|m| m.id));
+        Ok(provisions.into_iter().map(Provision::from).collect())
     }
     /// Published commitments of states to it.
     async fn commitments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Commitment>> {

@@ -212,3 +212,33 @@ pub async fn linked<R: crate::loaders::Via>(
 ) -> Result<Vec<<R::Child as sea_orm::EntityTrait>::Model>> {
     load_list(ctx, crate::loaders::Linked::<R>::new(parent)).await
 }
+
+/// Announces a page of records to the request's [`crate::batch::Batches`], so that a
+/// per-record computation (a scorecard, a provision's gaps) runs once for the page.
+pub fn announce(ctx: &Context<'_>, kind: crate::batch::Kind, ids: impl IntoIterator<Item = i32>) {
+    if let Some(batches) = ctx.data_opt::<crate::batch::Batches>() {
+        batches.announce(kind, ids);
+    }
+}
+
+/// Runs `compute` once for the announced group of `id` (see [`crate::batch::Batches::run`]);
+/// without batches in the request (a schema built without the cost extension), for `id` alone.
+pub async fn batched<T, F, Fut>(
+    ctx: &Context<'_>,
+    kind: crate::batch::Kind,
+    args: String,
+    id: i32,
+    compute: F,
+) -> Result<std::sync::Arc<T>>
+where
+    T: Send + Sync + 'static,
+    F: FnOnce(std::sync::Arc<[i32]>) -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    match ctx.data_opt::<crate::batch::Batches>() {
+        Some(batches) => batches.run(kind, args, id, compute).await,
+        None => Ok(std::sync::Arc::new(
+            compute(std::sync::Arc::from([id])).await?,
+        )),
+    }
+}

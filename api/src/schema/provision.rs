@@ -305,6 +305,7 @@ impl ProvisionQuery {
             wants_total(ctx),
         )
         .await?;
+        super::announce(ctx, "provision", page.items.iter().map(|m| m.id));
         Ok(from_page(page, |m| m.id, Provision::from))
     }
 }

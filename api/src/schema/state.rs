@@ -185,6 +185,7 @@ impl StateQuery {
             repo::states::select(super::vis(ctx), &filter.map(Into::into).unwrap_or_default());
         let page =
             repo::paginate(db(ctx), select, state::Column::Id, args, wants_total(ctx)).await?;
+        super::announce(ctx, "state", page.items.iter().map(|m| m.id));
         Ok(from_page(page, |m| m.id, State))
     }
 }
