@@ -7,6 +7,7 @@
 pub mod enums;
 pub mod partial_date;
 pub mod record;
+pub mod rules;
 
 pub mod assessment;
 pub mod commitment;

@@ -475,53 +475,8 @@ fn tallies_match(ds: &Dataset, errors: &mut Vec<SeedError>) {
     }
 }
 
-/// The acts a treaty takes: consenting to be bound, signing, and leaving.
-const TREATY_ACTS: &[CommitmentAct] = &[
-    CommitmentAct::Ratified,
-    CommitmentAct::Acceded,
-    CommitmentAct::Succeeded,
-    CommitmentAct::Signed,
-    CommitmentAct::Withdrew,
-];
-
-/// Why `act` cannot apply to `instrument`, if it cannot: treaty acts (ratify, accede, succeed,
-/// sign, withdraw) only on a TREATY, and a treaty only through them; a vote in favour only on a
-/// text adopted by vote, and joining a consensus only on one adopted by consensus (when the
-/// data records how it was adopted).
-fn act_misfit(act: CommitmentAct, instrument: &InstrumentRec) -> Option<String> {
-    let treaty = instrument.kind == InstrumentKind::Treaty;
-    let treaty_act = TREATY_ACTS.contains(&act);
-    if treaty_act && !treaty {
-        return Some(format!(
-            "{act} applies to treaties only; `{}` is a {}",
-            instrument.slug,
-            instrument.kind.as_str().to_lowercase()
-        ));
-    }
-    if treaty && !treaty_act {
-        return Some(format!(
-            "`{}` is a treaty: a state commits to it by RATIFIED, ACCEDED or SUCCEEDED (or \
-             SIGNED), not {act}",
-            instrument.slug
-        ));
-    }
-    let needs = match act {
-        CommitmentAct::VotedInFavour => Some(AdoptionMode::Vote),
-        CommitmentAct::AdoptedByConsensus => Some(AdoptionMode::Consensus),
-        _ => None,
-    };
-    match (needs, instrument.adoption_mode) {
-        (Some(needed), Some(mode)) if needed != mode => Some(format!(
-            "{act} needs an instrument adopted by {}; `{}` was adopted by {}",
-            needed.as_str().to_lowercase(),
-            instrument.slug,
-            mode.as_str().to_lowercase()
-        )),
-        _ => None,
-    }
-}
-
-/// Rule: every commitment's act fits its instrument (see [`act_misfit`]).
+/// Rule: every commitment's act fits its instrument (see [`entity::rules::act_misfit`], which
+/// the API's commitment mutations apply too).
 fn acts_fit_instruments(ds: &Dataset, errors: &mut Vec<SeedError>) {
     let instruments: HashMap<&str, &InstrumentRec> = ds
         .instruments
@@ -531,7 +486,7 @@ fn acts_fit_instruments(ds: &Dataset, errors: &mut Vec<SeedError>) {
     for c in &ds.commitments {
         if let Some(why) = instruments
             .get(c.instrument.as_str())
-            .and_then(|i| act_misfit(c.act, i))
+            .and_then(|i| entity::rules::act_misfit(c.act, &i.slug, i.kind, i.adoption_mode))
         {
             errors.push(c.origin.error("act", why));
         }

@@ -289,3 +289,35 @@ async fn a_reservation_excludes_its_provision_through_the_api() {
     assert_eq!(c["datePrecision"], "YEAR");
     assert_eq!(c["reservations"][0]["code"], "iccpr-19");
 }
+
+/// The same record refused by the seed loader and by the API, with the same words: the rule is
+/// one function ([`entity::rules::act_misfit`]) that both entry points call.
+#[tokio::test]
+async fn a_vote_in_favour_of_a_treaty_is_refused_by_the_seed_and_by_the_api_alike() {
+    let errors = errors_after(
+        "commitments/c.csv",
+        "MEX,iccpr,unga,ACCEDED",
+        "MEX,iccpr,unga,VOTED_IN_FAVOUR",
+    );
+    let seed_error = errors
+        .iter()
+        .find_map(|e| e.split_once("field `act`: ").map(|(_, m)| m.to_string()))
+        .unwrap_or_else(|| panic!("no error on `act` in {errors:#?}"));
+
+    let app = crate::helpers::spawn_writable_app().await;
+    let editor = app
+        .user_token("editor@example.org", entity::UserRole::Editor)
+        .await;
+    let resp = app
+        .post_as(
+            &editor,
+            r#"mutation { createCommitment(input: { state: "MEX", instrument: "iccpr", act: VOTED_IN_FAVOUR, modality: EXPLICIT, sources: ["untc-iccpr"] }) { id } }"#,
+            json!({}),
+        )
+        .await;
+    let err = &resp["errors"][0];
+    assert_eq!(crate::helpers::code(err), "BAD_USER_INPUT", "{resp}");
+    assert_eq!(err["extensions"]["field"], "act", "{resp}");
+    // The API names the field first, as the seed names file, line and field.
+    assert_eq!(err["message"], format!("act: {seed_error}"), "{resp}");
+}

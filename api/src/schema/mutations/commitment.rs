@@ -122,6 +122,7 @@ impl CommitmentMutation {
             Box::pin(async move {
                 let state_id = validate::state(txn, &actor, "state", &input.state).await?;
                 let instrument_id = validate::instrument(txn, &actor, "instrument", &input.instrument).await?;
+                validate::act_fits(txn, "act", input.act, instrument_id).await?;
                 let forum_id = match &input.forum {
                     Some(f) => Some(validate::forum(txn, &actor, "forum", f).await?),
                     None => None,
@@ -198,6 +199,7 @@ impl CommitmentMutation {
                     }
                 }
                 if let Some(a) = input.act.filter(|a| *a != current.act) {
+                    validate::act_fits(txn, "act", a, current.instrument_id).await?;
                     let taken = commitment::Entity::find()
                         .filter(commitment::Column::StateId.eq(current.state_id))
                         .filter(commitment::Column::InstrumentId.eq(current.instrument_id))

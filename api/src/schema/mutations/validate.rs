@@ -130,6 +130,26 @@ pub async fn instrument(
         .ok_or_else(|| Error::bad_input(field, format!("unknown instrument `{slug}`")))
 }
 
+/// Refuses an act that cannot apply to the instrument, with the words the seed loader uses for
+/// the same record ([`entity::rules::act_misfit`]).
+pub async fn act_fits(
+    txn: &DatabaseTransaction,
+    field: &str,
+    act: entity::CommitmentAct,
+    instrument_id: i32,
+) -> Result<()> {
+    let Some(i) = instrument::Entity::find_by_id(instrument_id)
+        .one(txn)
+        .await?
+    else {
+        return Ok(());
+    };
+    match entity::rules::act_misfit(act, &i.slug, i.kind, i.adoption_mode) {
+        Some(why) => Err(Error::bad_input(field, why)),
+        None => Ok(()),
+    }
+}
+
 /// A forum id from its slug.
 pub async fn forum(
     txn: &DatabaseTransaction,
