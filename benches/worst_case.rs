@@ -79,7 +79,7 @@ const KINDS: &[(&str, &str)] = &[
     ),
     (
         "inconsistencies of every state",
-        "inconsistencies { state { code } reason a { ... on Position { kind stance } ... on Commitment { act } } b { ... on Position { kind stance } ... on Commitment { act } } }",
+        "inconsistencies(reasons: [SAME_SUBJECT, LINKED_PROVISIONS, WHOLE_TEXT_LINK]) { state { code } reason a { ... on Position { kind stance } ... on Commitment { act } } b { ... on Position { kind stance } ... on Commitment { act } } }",
     ),
     (
         "text search over states",

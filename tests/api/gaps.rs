@@ -1,5 +1,6 @@
 //! The gap engine through the API: the founding case on the bundled data, and one fixture per
-//! rule (commitment windows, withdrawal, reservations, support-only, inconsistencies).
+//! rule (commitment windows, withdrawal, reservations, support-only, inconsistencies, whole-text
+//! votes).
 
 use crate::helpers::{spawn_app, spawn_app_with};
 use serde_json::{json, Value};
@@ -25,7 +26,7 @@ async fn mexico_pegasus_contradicts_iccpr_17_with_its_full_chain() {
     assert_eq!(g["status"], "CONTRADICTED");
     assert_eq!(g["committedSince"], "1981-03-23");
     assert_eq!(g["strength"], "FULL");
-    assert_eq!(g["methodologyVersion"], "1.0");
+    assert_eq!(g["methodologyVersion"], "1.1");
     assert_eq!(g["commitments"][0]["act"], "ACCEDED");
     assert_eq!(g["commitments"][0]["instrument"]["slug"], "iccpr");
     assert!(!g["commitments"][0]["sources"]
@@ -355,6 +356,194 @@ async fn an_opposing_vote_against_an_endorsed_declaration_is_an_inconsistency() 
         .data(r#"{ inconsistencies(state: "AAA") { reason } }"#, json!({}))
         .await;
     assert_eq!(none["inconsistencies"], json!([]));
+}
+
+/// A norm set (`norms`, endorsed in forum two) and a later resolution (`res`, forum one) whose
+/// preamble `r-1` reaffirms norm `n-1`. Three states endorsed the norm set: VVV voted against
+/// the whole resolution, PPP opposed its reaffirming paragraph itself, XXX voted against the
+/// norm set as a whole in forum one.
+fn whole_text_fixture() -> Fixture {
+    let dir = std::env::temp_dir().join(format!(
+        "normwatch_whole_text_{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    write(&dir, "sources/s.csv", "key,kind,tier,title,publisher,url\nsrc,DATASET,SECONDARY,Test source,Normwatch tests,https://example.org/test\n");
+    write(
+        &dir,
+        "states/s.csv",
+        "code,alpha2,name,un_member,sources\nVVV,VV,Voteland,true,src\nPPP,PP,Paraland,true,src\nXXX,XX,Sameland,true,src\n",
+    );
+    write(
+        &dir,
+        "forums/f.csv",
+        "slug,name,kind,sources\nf-one,Forum One,INTERGOVERNMENTAL,src\nf-two,Forum Two,REGIONAL,src\n",
+    );
+    write(
+        &dir,
+        "instruments/i.csv",
+        "slug,title,kind,bindingness,forum,adopted_on,sources\nnorms,Test Norms,DECLARATION,POLITICAL,f-two,2015,src\nres,Test Resolution,RESOLUTION,POLITICAL,f-one,2022,src\n",
+    );
+    write(
+        &dir,
+        "provisions/p.csv",
+        "code,kind,instrument,reference,title,summary,sources\nn-1,NORM,norms,para 1,A norm,A test norm.,src\nr-1,NORM,res,preamble,Reaffirms the norms,The resolution reaffirms the norm set.,src\n",
+    );
+    write(
+        &dir,
+        "provision_links/l.csv",
+        "from,to,relation,rationale,sources\nr-1,n-1,REAFFIRMS,The preamble reaffirms the norm.,src\n",
+    );
+    write(
+        &dir,
+        "commitments/c.csv",
+        "state,instrument,forum,act,modality,valid_from,reservations,sources\n\
+VVV,norms,f-two,ENDORSED,EXPLICIT,2015,,src\n\
+PPP,norms,f-two,ENDORSED,EXPLICIT,2015,,src\n\
+XXX,norms,f-two,ENDORSED,EXPLICIT,2015,,src\n",
+    );
+    write(
+        &dir,
+        "positions/p.csv",
+        "state,forum,instrument,provision,kind,stance,date,summary,sources\n\
+VVV,f-one,res,,VOTE,OPPOSES,2022-12-07,Voted no on the resolution,src\n\
+PPP,f-one,,r-1,STATEMENT,OPPOSES,2022-12-07,Objected to the reaffirming paragraph,src\n\
+XXX,f-one,norms,,VOTE,OPPOSES,2016-05-01,Voted against the norm set in forum one,src\n",
+    );
+    Fixture(dir)
+}
+
+const INCONSISTENCIES: &str = r#"query($s: String, $r: [InconsistencyReason!]!) {
+  inconsistencies(state: $s, asOf: "2024-01-01", reasons: $r) { reason state { code }
+    a { __typename ... on Position { kind stance instrument { slug } provision { code } } }
+    b { __typename ... on Commitment { act instrument { slug } } } } }"#;
+
+/// `(state, reason)` of each row, in answer order.
+fn state_reasons(d: &Value) -> Vec<(String, String)> {
+    d["inconsistencies"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|i| {
+            (
+                i["state"]["code"].as_str().unwrap_or_default().to_string(),
+                i["reason"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn inconsistencies_do_not_read_a_no_vote_on_a_whole_text_as_a_no_on_each_norm_it_reaffirms() {
+    let f = whole_text_fixture();
+    let dir = f.0.clone();
+    let app = spawn_app_with(move |c| c.seed_dir = dir).await;
+    let pair = |s: &str, r: &str| (s.to_string(), r.to_string());
+
+    // By default: the vote against the norm set itself and the objection to the reaffirming
+    // paragraph, not the vote against the resolution as a whole.
+    let d = app
+        .data(
+            r#"{ inconsistencies(asOf: "2024-01-01") { reason state { code } } }"#,
+            json!({}),
+        )
+        .await;
+    let mut found = state_reasons(&d);
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            pair("PPP", "LINKED_PROVISIONS"),
+            pair("XXX", "SAME_SUBJECT")
+        ],
+        "{d:#}"
+    );
+
+    // Asked for, the whole-text pair is there, labelled as such, with the vote naming no
+    // paragraph.
+    let d = app
+        .data(
+            INCONSISTENCIES,
+            json!({ "s": "VVV", "r": ["WHOLE_TEXT_LINK"] }),
+        )
+        .await;
+    let list = d["inconsistencies"].as_array().expect("list");
+    assert_eq!(list.len(), 1, "{d:#}");
+    assert_eq!(list[0]["reason"], "WHOLE_TEXT_LINK");
+    assert_eq!(list[0]["a"]["kind"], "VOTE");
+    assert_eq!(list[0]["a"]["stance"], "OPPOSES");
+    assert_eq!(list[0]["a"]["instrument"]["slug"], "res");
+    assert_eq!(list[0]["a"]["provision"], Value::Null);
+    assert_eq!(list[0]["b"]["act"], "ENDORSED");
+    assert_eq!(list[0]["b"]["instrument"]["slug"], "norms");
+
+    // The paragraph-level objection stays a LINKED_PROVISIONS pair.
+    let d = app
+        .data(
+            INCONSISTENCIES,
+            json!({ "s": "PPP", "r": ["SAME_SUBJECT", "LINKED_PROVISIONS", "WHOLE_TEXT_LINK"] }),
+        )
+        .await;
+    assert_eq!(state_reasons(&d), vec![pair("PPP", "LINKED_PROVISIONS")]);
+    assert_eq!(d["inconsistencies"][0]["a"]["provision"]["code"], "r-1");
+
+    // Every reason at once is the union; no reason at all is nothing.
+    let d = app
+        .data(
+            INCONSISTENCIES,
+            json!({ "s": null, "r": ["SAME_SUBJECT", "LINKED_PROVISIONS", "WHOLE_TEXT_LINK"] }),
+        )
+        .await;
+    assert_eq!(state_reasons(&d).len(), 3, "{d:#}");
+    let d = app
+        .data(INCONSISTENCIES, json!({ "s": null, "r": [] }))
+        .await;
+    assert_eq!(d["inconsistencies"], json!([]));
+    drop(f);
+}
+
+#[tokio::test]
+async fn inconsistencies_on_the_bundled_data_list_a_no_vote_on_a_ga_resolution_only_when_asked() {
+    let app = spawn_app().await;
+    let d = app
+        .data(
+            r#"{ inconsistencies(asOf: "2024-01-01") { reason
+                 a { ... on Position { provision { code } } } b { ... on Position { provision { code } } } } }"#,
+            json!({}),
+        )
+        .await;
+    // By default no linked pair rests on a vote that names no paragraph.
+    for i in d["inconsistencies"].as_array().expect("list") {
+        if i["reason"] == "LINKED_PROVISIONS" {
+            let whole_text = |side: &Value| {
+                side.as_object()
+                    .is_some_and(|o| o.contains_key("provision"))
+                    && side["provision"].is_null()
+            };
+            assert!(!whole_text(&i["a"]) && !whole_text(&i["b"]), "{i:#}");
+        }
+        assert_ne!(i["reason"], "WHOLE_TEXT_LINK", "{i:#}");
+    }
+    // China's no vote on A/RES/77/37 (2022-12-07) against its part in the consensus on the
+    // 2015 GGE report is still there when asked for, as a whole-text link.
+    let d = app
+        .data(
+            r#"{ inconsistencies(state: "CHN", asOf: "2024-01-01", reasons: [WHOLE_TEXT_LINK]) { reason
+                 a { ... on Position { stance date instrument { slug } provision { code } } }
+                 b { ... on Commitment { act instrument { slug } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let list = d["inconsistencies"].as_array().expect("list");
+    let vote = list
+        .iter()
+        .find(|i| i["a"]["instrument"]["slug"] == "ares-77-37")
+        .unwrap_or_else(|| panic!("the 77/37 vote is listed: {d:#}"));
+    assert_eq!(vote["reason"], "WHOLE_TEXT_LINK");
+    assert_eq!(vote["a"]["stance"], "OPPOSES");
+    assert_eq!(vote["a"]["date"], "2022-12-07");
+    assert_eq!(vote["a"]["provision"], Value::Null);
+    assert_eq!(vote["b"]["act"], "ADOPTED_BY_CONSENSUS");
+    assert_eq!(vote["b"]["instrument"]["slug"], "gge-2015");
 }
 
 #[tokio::test]

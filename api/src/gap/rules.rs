@@ -36,7 +36,7 @@ use std::collections::{HashMap, HashSet};
 /// The version of the method below. Answers carry it so that a researcher can cite exactly which
 /// rules produced a gap, and can tell when a later answer differs because the method changed
 /// rather than the data.
-pub const METHODOLOGY_VERSION: &str = "1.0";
+pub const METHODOLOGY_VERSION: &str = "1.1";
 
 /// Where a state stands on one provision at one date.
 ///
@@ -378,8 +378,22 @@ pub enum InconsistencyReason {
     /// Both are about the same provision or instrument (or one about a provision of the other's
     /// instrument).
     SameSubject,
-    /// They are about different provisions that the crosswalk links as EQUIVALENT or REAFFIRMS.
+    /// They are about different provisions that the crosswalk links as EQUIVALENT or REAFFIRMS,
+    /// and no position among them is on a whole text.
     LinkedProvisions,
+    /// As [`Self::LinkedProvisions`], but one side (or both) is a position on a whole text (a
+    /// vote or sponsorship naming no provision), so the crosswalk is the only thing tying it to
+    /// the other stance. A no vote on a resolution is usually about other parts of it (the
+    /// process it sets up, its sponsor), not about each norm it restates, so this is a much
+    /// weaker signal and is not reported by default.
+    WholeTextLink,
+}
+
+impl InconsistencyReason {
+    /// The reasons reported when the caller does not ask for others. [`Self::WholeTextLink`] is
+    /// left out: reading a vote on a package as a vote on each paragraph it reaffirms would
+    /// overclaim.
+    pub const REPORTED_BY_DEFAULT: [Self; 2] = [Self::SameSubject, Self::LinkedProvisions];
 }
 
 /// Two opposite stances of one state on one subject, taken in different forums or instruments.
@@ -435,6 +449,69 @@ fn provisions_of(f: &StanceFact, by_instrument: &HashMap<i32, Vec<i32>>) -> Vec<
     }
 }
 
+/// Whether `f` is a position on a whole text: a vote, sponsorship or statement about an
+/// instrument that names none of its provisions. A commitment is not one: taking on a text
+/// commits the state to each of its provisions (the gap rules read it the same way), while a
+/// vote on a text records the state's view of the package, not of each paragraph in it.
+fn whole_text_position(f: &StanceFact) -> bool {
+    f.kind == StanceSource::Position && f.provision_id.is_none()
+}
+
+/// The EQUIVALENT and REAFFIRMS crosswalk, ready to ask whether two stances are linked.
+struct Crosswalk {
+    /// Linked provision pairs, each as `(smaller id, larger id)`.
+    linked: HashSet<(i32, i32)>,
+    by_instrument: HashMap<i32, Vec<i32>>,
+}
+
+impl Crosswalk {
+    fn new(equivalent: &[(i32, i32)], provision_instrument: &HashMap<i32, i32>) -> Self {
+        let linked = equivalent
+            .iter()
+            .map(|&(x, y)| (x.min(y), x.max(y)))
+            .collect();
+        let mut by_instrument: HashMap<i32, Vec<i32>> = HashMap::new();
+        for (&provision, &instrument) in provision_instrument {
+            by_instrument.entry(instrument).or_default().push(provision);
+        }
+        Crosswalk {
+            linked,
+            by_instrument,
+        }
+    }
+
+    /// Whether a provision `a` speaks to is linked to one that `b` speaks to.
+    fn links(&self, a: &StanceFact, b: &StanceFact) -> bool {
+        let bs = provisions_of(b, &self.by_instrument);
+        provisions_of(a, &self.by_instrument).iter().any(|&pa| {
+            bs.iter()
+                .any(|&pb| self.linked.contains(&(pa.min(pb), pa.max(pb))))
+        })
+    }
+}
+
+/// Why `a` and `b` (already known to be opposite) are an inconsistency, if they are one.
+fn reason_for(
+    a: &StanceFact,
+    b: &StanceFact,
+    crosswalk: &Crosswalk,
+    provision_instrument: &HashMap<i32, i32>,
+) -> Option<InconsistencyReason> {
+    let different_venue = a.forum_id != b.forum_id
+        || instrument_of(a, provision_instrument) != instrument_of(b, provision_instrument);
+    if !different_venue {
+        None
+    } else if same_subject(a, b, provision_instrument) {
+        Some(InconsistencyReason::SameSubject)
+    } else if !crosswalk.links(a, b) {
+        None
+    } else if whole_text_position(a) || whole_text_position(b) {
+        Some(InconsistencyReason::WholeTextLink)
+    } else {
+        Some(InconsistencyReason::LinkedProvisions)
+    }
+}
+
 /// Finds the pairs of the state's stances that contradict each other across forums.
 ///
 /// A pair is inconsistent when one SUPPORTS and the other OPPOSES, they were taken in different
@@ -442,6 +519,8 @@ fn provisions_of(f: &StanceFact, by_instrument: &HashMap<i32, Vec<i32>>) -> Vec<
 /// change of mind, not an inconsistency), and they are about the same subject or about
 /// provisions linked in `equivalent`. An instrument-level fact speaks to every provision of its
 /// instrument, so `provision_instrument` must map every provision of the instruments involved.
+/// A linked pair with a position on a whole text on either side is reported as
+/// [`InconsistencyReason::WholeTextLink`], for the caller to leave out unless asked.
 ///
 /// `equivalent` holds provision id pairs linked EQUIVALENT or REAFFIRMS, in either direction.
 /// Each unordered pair is reported once, ordered by `(a, b)` with positions before commitments
@@ -453,22 +532,7 @@ pub fn inconsistencies(
     equivalent: &[(i32, i32)],
     provision_instrument: &HashMap<i32, i32>,
 ) -> Vec<Inconsistency> {
-    let linked: HashSet<(i32, i32)> = equivalent
-        .iter()
-        .map(|&(x, y)| (x.min(y), x.max(y)))
-        .collect();
-    let mut by_instrument: HashMap<i32, Vec<i32>> = HashMap::new();
-    for (&provision, &instrument) in provision_instrument {
-        by_instrument.entry(instrument).or_default().push(provision);
-    }
-    let are_linked = |a: &StanceFact, b: &StanceFact| {
-        let bs = provisions_of(b, &by_instrument);
-        provisions_of(a, &by_instrument).iter().any(|&pa| {
-            bs.iter()
-                .any(|&pb| linked.contains(&(pa.min(pb), pa.max(pb))))
-        })
-    };
-
+    let crosswalk = Crosswalk::new(equivalent, provision_instrument);
     let mut ordered: Vec<&StanceFact> = facts.iter().collect();
     ordered.sort_by_key(|f| (f.kind, f.id));
     ordered.dedup_by_key(|f| (f.kind, f.id));
@@ -479,23 +543,13 @@ pub fn inconsistencies(
             if !opposite(a.stance, b.stance) {
                 continue;
             }
-            let different_venue = a.forum_id != b.forum_id
-                || instrument_of(a, provision_instrument) != instrument_of(b, provision_instrument);
-            if !different_venue {
-                continue;
+            if let Some(reason) = reason_for(a, b, &crosswalk, provision_instrument) {
+                out.push(Inconsistency {
+                    a: (*a).clone(),
+                    b: (*b).clone(),
+                    reason,
+                });
             }
-            let reason = if same_subject(a, b, provision_instrument) {
-                InconsistencyReason::SameSubject
-            } else if are_linked(a, b) {
-                InconsistencyReason::LinkedProvisions
-            } else {
-                continue;
-            };
-            out.push(Inconsistency {
-                a: (*a).clone(),
-                b: (*b).clone(),
-                reason,
-            });
         }
     }
     out
@@ -1061,6 +1115,75 @@ mod tests {
         let found = inconsistencies(&facts, &[(P2, 200)], &provision_instrument());
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].reason, InconsistencyReason::LinkedProvisions);
+    }
+
+    /// A vote on the whole of instrument `instrument` (no provision named).
+    fn vote_on(id: i32, forum: i32, instrument: i32, stance: Stance) -> StanceFact {
+        let mut vote = position(id, forum, None, stance);
+        vote.instrument_id = Some(instrument);
+        vote
+    }
+
+    #[test]
+    fn a_whole_text_no_vote_linked_only_through_a_reaffirming_provision_is_a_whole_text_link() {
+        // The shape of a no vote on A/RES/77/37 against a GGE 2015 commitment: 200 (a paragraph
+        // of OTHER_I) reaffirms P, and the vote names no paragraph.
+        let facts = [
+            vote_on(5, UNGA, OTHER_I, Stance::Opposes),
+            committed_to(1, Some(HRC), I),
+        ];
+        let found = inconsistencies(&facts, &[(200, P)], &provision_instrument());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].reason, InconsistencyReason::WholeTextLink);
+        assert!(!InconsistencyReason::REPORTED_BY_DEFAULT.contains(&found[0].reason));
+    }
+
+    #[test]
+    fn a_provision_level_no_against_a_reaffirmed_provision_is_still_linked_provisions() {
+        let facts = [
+            position(5, UNGA, Some(200), Stance::Opposes),
+            committed_to(1, Some(HRC), I),
+        ];
+        let found = inconsistencies(&facts, &[(200, P)], &provision_instrument());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].reason, InconsistencyReason::LinkedProvisions);
+        assert!(InconsistencyReason::REPORTED_BY_DEFAULT.contains(&found[0].reason));
+    }
+
+    #[test]
+    fn a_whole_text_no_vote_on_a_text_the_state_committed_to_is_still_the_same_subject() {
+        // The link does not demote it: the vote and the commitment are about the same text.
+        let facts = [
+            vote_on(5, UNGA, I, Stance::Opposes),
+            committed_to(1, Some(HRC), I),
+        ];
+        let found = inconsistencies(&facts, &[(P, 200), (P2, P)], &provision_instrument());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].reason, InconsistencyReason::SameSubject);
+    }
+
+    #[test]
+    fn two_whole_text_votes_linked_through_equivalent_paragraphs_are_a_whole_text_link() {
+        // A yes on one resolution and a no on a rival one that share a paragraph: the votes are
+        // about the packages, not about the shared paragraph.
+        let facts = [
+            vote_on(1, UNGA, I, Stance::Supports),
+            vote_on(2, UNGA, OTHER_I, Stance::Opposes),
+        ];
+        let found = inconsistencies(&facts, &[(P, 201)], &provision_instrument());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].reason, InconsistencyReason::WholeTextLink);
+    }
+
+    #[test]
+    fn a_whole_text_yes_against_a_no_on_a_linked_provision_is_a_whole_text_link() {
+        let facts = [
+            vote_on(1, UNGA, OTHER_I, Stance::Supports),
+            position(2, HRC, Some(P), Stance::Opposes),
+        ];
+        let found = inconsistencies(&facts, &[(200, P)], &provision_instrument());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].reason, InconsistencyReason::WholeTextLink);
     }
 
     #[test]

@@ -50,7 +50,8 @@ pub struct Shape {
     pub assessments_per_gap: u64,
     pub states_per_evidence: u64,
     pub reservations_per_commitment: u64,
-    /// Inconsistencies found today: in all and for the state with the most.
+    /// Inconsistencies found today, of every reason (so a bound whatever `reasons` a query
+    /// asks for): in all and for the state with the most.
     pub inconsistencies: u64,
     pub inconsistencies_per_state: u64,
 }

@@ -675,8 +675,13 @@ pub enum StanceRecord {
 pub enum InconsistencyReason {
     /// Both are about the same provision or instrument.
     SameSubject,
-    /// About different provisions that the crosswalk links as EQUIVALENT or REAFFIRMS.
+    /// About different provisions that the crosswalk links as EQUIVALENT or REAFFIRMS, each
+    /// stance on a named provision or a commitment to a whole instrument.
     LinkedProvisions,
+    /// Linked only through the crosswalk, with a vote or other position on a whole text on one
+    /// side (or both). A no vote on a resolution is usually about other parts of it, not about
+    /// each norm it reaffirms: a weak signal, listed only when asked for.
+    WholeTextLink,
 }
 
 /// Two opposite stances of one state, in different forums or instruments.
@@ -714,6 +719,15 @@ impl Inconsistency {
     async fn reason(&self) -> InconsistencyReason {
         self.reason.into()
     }
+}
+
+/// The default of `inconsistencies(reasons:)`, spelled out in the schema so that a client sees
+/// what it gets without asking.
+fn default_reasons() -> Vec<InconsistencyReason> {
+    rules::InconsistencyReason::REPORTED_BY_DEFAULT
+        .into_iter()
+        .map(Into::into)
+        .collect()
 }
 
 #[derive(Default)]
@@ -871,11 +885,14 @@ impl GapQuery {
     }
 
     /// Opposite stances of a state (or of every state) in different forums or instruments.
+    /// `reasons` defaults to SAME_SUBJECT and LINKED_PROVISIONS; add WHOLE_TEXT_LINK to also see
+    /// pairs tied only by the crosswalk to a vote on a whole text (see docs/gap-method.md).
     async fn inconsistencies(
         &self,
         ctx: &Context<'_>,
         state: Option<String>,
         as_of: Option<Date>,
+        #[graphql(default_with = "default_reasons()")] reasons: Vec<InconsistencyReason>,
     ) -> async_graphql::Result<Vec<Inconsistency>> {
         let db = db(ctx);
         let as_of = as_of_or_today(as_of);
@@ -888,9 +905,11 @@ impl GapQuery {
                 }
             },
         };
+        let wanted: Vec<rules::InconsistencyReason> = reasons.into_iter().map(Into::into).collect();
         let found = repo::gaps::inconsistencies(db, state_id, as_of).await?;
         Ok(found
             .into_iter()
+            .filter(|(_, i)| wanted.contains(&i.reason))
             .map(|(state_id, i)| Inconsistency {
                 state_id,
                 a: i.a,
