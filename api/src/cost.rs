@@ -128,21 +128,32 @@ fn announced(parent: &str, field: &str) -> bool {
     ANNOUNCED.contains(&(parent, field))
 }
 
-/// The shape the cost model uses now: re-measured after every committed write of this process
+/// The shape the cost model uses now. It is measured over what the public sees, so it changes
+/// only when the registry's data version does: after a committed write of this process
 /// ([`ShapeCache::refresh`]) and every [`REFRESH_EVERY`] ([`ShapeCache::refresh_forever`], for
-/// writes made by another process).
-#[derive(Debug, Default)]
+/// writes of another process), the version is read (one primary-key read) and the shape is
+/// re-measured only if the version moved.
+#[derive(Debug)]
 pub struct ShapeCache {
     current: RwLock<Arc<Shape>>,
+    /// The data version the shape was measured at (-1: unknown).
+    measured_at: std::sync::atomic::AtomicI64,
 }
 
-/// How often the shape is re-measured without a write in this process.
-pub const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+impl Default for ShapeCache {
+    fn default() -> Self {
+        Self::new(Shape::default())
+    }
+}
+
+/// How often another process's writes are looked for (a read of the data version).
+pub const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl ShapeCache {
     pub fn new(shape: Shape) -> Self {
         Self {
             current: RwLock::new(Arc::new(shape)),
+            measured_at: std::sync::atomic::AtomicI64::new(-1),
         }
     }
 
@@ -155,11 +166,27 @@ impl ShapeCache {
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(shape);
     }
 
-    /// Re-measures now (after a committed write, so that the writer's next query is charged
-    /// by the new shape). A failed measurement keeps the last shape and is logged.
+    /// Re-measures if the data version moved since the last measurement (after a committed
+    /// write, so that the writer's next query is charged by the new shape). The version is
+    /// read before measuring: a write landing during the measurement moves it again, and the
+    /// next refresh measures anew. A failure keeps the last shape and is logged.
     pub async fn refresh(&self, db: &sea_orm::DatabaseConnection) {
+        use std::sync::atomic::Ordering;
+        let version = match crate::repo::registry::current(db).await {
+            Ok(r) => r.data_version,
+            Err(e) => {
+                tracing::warn!(error = %e.message(), "could not read the data version");
+                return;
+            }
+        };
+        if self.measured_at.load(Ordering::SeqCst) == version {
+            return;
+        }
         match crate::repo::shape::measure(db).await {
-            Ok(shape) => self.set(shape),
+            Ok(shape) => {
+                self.set(shape);
+                self.measured_at.store(version, Ordering::SeqCst);
+            }
             Err(e) => tracing::warn!(
                 error = %e.message(),
                 "could not re-measure the registry for the cost model"
@@ -167,8 +194,7 @@ impl ShapeCache {
         }
     }
 
-    /// Re-measures every [`REFRESH_EVERY`], until the process ends, for writes made by other
-    /// processes (this process re-measures after each of its own writes).
+    /// Looks for a new data version every [`REFRESH_EVERY`] until the process ends.
     pub async fn refresh_forever(self: Arc<Self>, db: sea_orm::DatabaseConnection) {
         loop {
             tokio::time::sleep(REFRESH_EVERY).await;

@@ -274,13 +274,71 @@ async fn graphql_get(
             return finish(Json(resp).into_response(), status, None);
         }
     };
+    // Read before the query runs: a write that lands in between makes the answer newer than
+    // its tag, never older, so a cache keyed on the tag is never served stale data as fresh.
+    let etag = crate::repo::registry::current(db)
+        .await
+        .ok()
+        .map(|r| etag_of(&r));
+    if let Some(tag) = &etag {
+        if if_none_match(req, tag) {
+            return not_modified(tag);
+        }
+    }
     let gql = with_request_data(gate, db, &viewer, &key, gql);
     let resp = match tokio::time::timeout(gate.timeout, schema.execute(gql)).await {
         Ok(resp) => with_codes(resp),
         Err(_) => timed_out(gate.timeout),
     };
     let (status, retry) = (refusal_status(&resp), retry_after(&resp));
-    finish(Json(resp).into_response(), status, retry)
+    let cacheable = resp.errors.is_empty();
+    let mut out = finish(Json(resp).into_response(), status, retry);
+    if let (Some(tag), true) = (etag, cacheable) {
+        with_etag(&mut out, &tag);
+    }
+    out
+}
+
+/// The `ETag` of a GET answer: the data version and the day (gap answers default to today, so
+/// they change at midnight without a write). Weak, because `extensions.cost` differs between
+/// two otherwise equal answers.
+fn etag_of(registry: &entity::registry::Model) -> String {
+    format!(
+        "W/\"{}-{}\"",
+        registry.data_version,
+        chrono::Utc::now().date_naive()
+    )
+}
+
+/// Whether the request's `If-None-Match` lists `tag` (or `*`).
+fn if_none_match(req: &Request, tag: &str) -> bool {
+    req.headers()
+        .get_all(poem::http::header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || t == tag || t.trim_start_matches("W/") == tag.trim_start_matches("W/"))
+}
+
+/// Tags an answer; an answer depends on who asks (drafts), hence `Vary: Authorization`.
+fn with_etag(resp: &mut Response, tag: &str) {
+    if let Ok(v) = HeaderValue::from_str(tag) {
+        resp.headers_mut().insert(poem::http::header::ETAG, v);
+        resp.headers_mut().insert(
+            poem::http::header::VARY,
+            HeaderValue::from_static("Authorization"),
+        );
+    }
+}
+
+/// 304 Not Modified: the client's copy is current; nothing runs and no budget is spent.
+fn not_modified(tag: &str) -> Response {
+    let mut resp = Response::builder()
+        .status(StatusCode::NOT_MODIFIED)
+        .finish();
+    with_etag(&mut resp, tag);
+    resp
 }
 
 #[handler]

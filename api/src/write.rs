@@ -30,7 +30,8 @@ fn snapshot<M: Record>(model: &M, extra: &Value) -> Value {
     v
 }
 
-/// Appends a revision. (The arguments are the revision's columns; a struct would only rename them.)
+/// Appends a revision, and advances the data version when the write changes what the public
+/// sees ([`entity::registry::touches_public`]). (The arguments are the revision's columns; a struct would only rename them.)
 #[allow(clippy::too_many_arguments)]
 pub async fn log(
     txn: &DatabaseTransaction,
@@ -42,6 +43,9 @@ pub async fn log(
     after: Option<Value>,
     reason: Option<String>,
 ) -> Result<()> {
+    if entity::registry::touches_public(before.as_ref(), after.as_ref()) {
+        entity::registry::advance(txn).await?;
+    }
     revision::ActiveModel {
         id: sea_orm::NotSet,
         actor_id: sea_orm::Set(Some(actor.user_id)),

@@ -23,6 +23,7 @@ pub mod position;
 pub mod provision;
 pub mod provision_link;
 pub mod record_source;
+pub mod registry;
 pub mod revision;
 pub mod source;
 pub mod state;

@@ -26,6 +26,7 @@ mod m20261126_000017_add_status_and_authorship;
 mod m20261127_000018_add_revision_actor_role;
 mod m20261128_000019_add_source_tier;
 mod m20261128_000020_create_datasets;
+mod m20261128_000021_create_registry;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000018_add_revision_actor_role::Migration),
             Box::new(m20261128_000019_add_source_tier::Migration),
             Box::new(m20261128_000020_create_datasets::Migration),
+            Box::new(m20261128_000021_create_registry::Migration),
         ]
     }
 }

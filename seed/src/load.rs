@@ -213,6 +213,15 @@ impl Writer<'_> {
                 .await?;
         }
         let revisions = std::mem::take(&mut self.revisions);
+        let public = revisions.iter().any(|r| match (&r.before, &r.after) {
+            (sea_orm::ActiveValue::Set(before), sea_orm::ActiveValue::Set(after)) => {
+                entity::registry::touches_public(before.as_ref(), after.as_ref())
+            }
+            _ => false,
+        });
+        if public {
+            entity::registry::advance(self.txn).await?;
+        }
         for chunk in revisions.chunks(200) {
             revision::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(self.txn)

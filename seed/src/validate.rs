@@ -10,8 +10,8 @@ use crate::csvfile::Origin;
 use crate::dataset::{AssessmentRec, CommitmentRec, Dataset, InstrumentRec, LISTS_FILE};
 use crate::error::SeedError;
 use entity::{
-    partial_date::precision_rank, AdoptionMode, CommitmentAct, DatePrecision, InstrumentKind,
-    PartialDate, PositionKind, Stance,
+    partial_date::precision_rank, AdoptionMode, CommitmentAct, DatePrecision, PartialDate,
+    PositionKind, Stance,
 };
 use std::collections::{HashMap, HashSet};
 

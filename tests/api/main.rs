@@ -17,6 +17,7 @@ mod nodes;
 mod pagination;
 mod queries;
 mod readme;
+mod registry;
 mod schema;
 mod seed_data;
 mod seed_loader;

@@ -18,6 +18,7 @@ pub mod instruments;
 pub mod positions;
 pub mod provisions;
 pub mod records;
+pub mod registry;
 pub mod revisions;
 pub mod shape;
 pub mod states;

@@ -15,6 +15,7 @@ pub mod mutations;
 pub mod node;
 pub mod position;
 pub mod provision;
+pub mod registry;
 pub mod revision;
 pub mod scalars;
 pub mod source;
@@ -45,6 +46,7 @@ pub struct QueryRoot(
     gap::GapQuery,
     user::UserQuery,
     dataset::DatasetQuery,
+    registry::RegistryQuery,
 );
 
 /// Directives one field may carry (`@skip`, `@include`): a few are useful, thousands are not.
