@@ -36,6 +36,10 @@ struct Args {
     /// Clients sending the worst request at once in the second part.
     #[arg(long, default_value_t = 8)]
     parallel: usize,
+    /// The request kind the parallel clients send (a part of its name, e.g. `scorecard`);
+    /// default: the slowest of the first part.
+    #[arg(long)]
+    load: Option<String>,
     /// How long the second part runs.
     #[arg(long, default_value_t = 10)]
     seconds: u64,
@@ -287,8 +291,12 @@ async fn run(args: &Args, database_url: &str, port: u16) -> Result<(), BoxError>
     );
 
     // Part 2: N clients on the worst document, one client on a simple query.
-    let Some(worst_row) = rows.iter().max_by(|a, b| a.ms.total_cmp(&b.ms)) else {
-        return Ok(());
+    let chosen = match &args.load {
+        Some(part) => rows.iter().find(|r| r.kind.contains(part.as_str())),
+        None => rows.iter().max_by(|a, b| a.ms.total_cmp(&b.ms)),
+    };
+    let Some(worst_row) = chosen else {
+        return Err(format!("no request kind matches --load {:?}", args.load).into());
     };
     let worst = worst_row.kind;
     let doc = worst_row.doc.clone();
