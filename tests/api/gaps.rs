@@ -609,3 +609,44 @@ async fn gaps_filter_by_status_and_paginate() {
         .await;
     assert_eq!(crate::helpers::code(&err), "BAD_USER_INPUT");
 }
+
+/// Gaps and scorecards are answers, not records, but a client cache needs ids for them: the
+/// same question (state, provision, date) gets the same id, another date another id, and
+/// `node` explains instead of failing obscurely.
+#[tokio::test]
+async fn gaps_and_scorecards_have_ids_stable_for_the_same_question() {
+    let app = spawn_app().await;
+    let q = r#"query($d: Date) {
+      gaps(filter: { states: ["MEX"], provisions: ["iccpr-17"] }, asOf: $d) { nodes { id status } }
+      scorecard(state: "MEX", asOf: $d) { id committed }
+      states(first: 1, filter: { search: "Mexico" }) { nodes { scorecard(asOf: $d) { id } } }
+    }"#;
+    let a = app.data(q, json!({ "d": "2024-01-01" })).await;
+    let b = app.data(q, json!({ "d": "2024-01-01" })).await;
+    let c = app.data(q, json!({ "d": "2023-01-01" })).await;
+    let gap = |d: &Value| d["gaps"]["nodes"][0]["id"].as_str().map(str::to_string);
+    let card = |d: &Value| d["scorecard"]["id"].as_str().map(str::to_string);
+    assert!(gap(&a).is_some() && card(&a).is_some(), "{a}");
+    assert_eq!(gap(&a), gap(&b));
+    assert_eq!(card(&a), card(&b));
+    assert_ne!(gap(&a), gap(&c));
+    assert_ne!(card(&a), card(&c));
+    // The same scorecard reached through the state has the same id.
+    assert_eq!(
+        a["states"]["nodes"][0]["scorecard"]["id"].as_str(),
+        card(&a).as_deref()
+    );
+    let err = app
+        .error(
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": gap(&a) }),
+        )
+        .await;
+    assert_eq!(crate::helpers::code(&err), "BAD_USER_INPUT", "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("ask `gaps`")),
+        "{err}"
+    );
+}

@@ -89,6 +89,10 @@ async fn assessments(ctx: &Context<'_>, ids: &[i32]) -> Result<Vec<Assessment>> 
 
 #[Object]
 impl Gap {
+    /// Stable for the same state, provision and `asOf` (not a record: `node` does not take it).
+    async fn id(&self) -> async_graphql::ID {
+        super::ids::encode_gap(self.state_id, self.provision_id, self.as_of)
+    }
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
         Ok(by_id::<entity::state::Entity>(ctx, self.state_id)
             .await?
@@ -456,6 +460,10 @@ pub struct Scorecard {
 
 #[Object]
 impl Scorecard {
+    /// Stable for the same state and `asOf` (not a record: `node` does not take it).
+    async fn id(&self) -> async_graphql::ID {
+        super::ids::encode_scorecard(self.state_id, self.as_of)
+    }
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
         Ok(by_id::<entity::state::Entity>(ctx, self.state_id)
             .await?

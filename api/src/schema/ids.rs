@@ -52,6 +52,18 @@ pub fn encode(kind: RecordKind, id: i32) -> async_graphql::ID {
     async_graphql::ID(URL_SAFE_NO_PAD.encode(format!("{}:{id}", type_name(kind))))
 }
 
+/// The id of a gap: an answer, not a record, identified by what it answers (state, provision,
+/// date), so the same question gets the same id in any request and any process, and a client
+/// cache (Apollo, urql) can normalise it.
+pub fn encode_gap(state_id: i32, provision_id: i32, as_of: chrono::NaiveDate) -> async_graphql::ID {
+    async_graphql::ID(URL_SAFE_NO_PAD.encode(format!("Gap:{state_id}:{provision_id}:{as_of}")))
+}
+
+/// The id of a scorecard: its state and date (see [`encode_gap`]).
+pub fn encode_scorecard(state_id: i32, as_of: chrono::NaiveDate) -> async_graphql::ID {
+    async_graphql::ID(URL_SAFE_NO_PAD.encode(format!("Scorecard:{state_id}:{as_of}")))
+}
+
 pub fn encode_revision(id: i32) -> async_graphql::ID {
     async_graphql::ID(URL_SAFE_NO_PAD.encode(format!("Revision:{id}")))
 }
@@ -62,6 +74,16 @@ pub fn decode(field: &str, id: &str) -> Result<NodeRef, Error> {
     let bytes = URL_SAFE_NO_PAD.decode(id.as_bytes()).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     let (ty, num) = text.split_once(':').ok_or_else(bad)?;
+    if matches!(ty, "Gap" | "Scorecard") {
+        return Err(Error::bad_input(
+            field,
+            format!(
+                "`{id}` is the id of a {} (an answer, not a record): ask `{}` for it again",
+                ty.to_lowercase(),
+                if ty == "Gap" { "gaps" } else { "scorecard" }
+            ),
+        ));
+    }
     let num: i32 = num.parse().map_err(|_| bad())?;
     if num <= 0 {
         return Err(bad());
