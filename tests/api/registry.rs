@@ -63,6 +63,15 @@ async fn the_data_version_moves_with_public_writes_only() {
     assert!(version(&app).await > after_publish);
 }
 
+async fn get_if_none_match(app: &TestApp, path: &str, tag: &str) -> reqwest::Response {
+    app.client
+        .get(format!("{}{path}", app.address))
+        .header("If-None-Match", tag)
+        .send()
+        .await
+        .expect("sent")
+}
+
 #[tokio::test]
 async fn a_get_answer_carries_an_etag_that_revalidates_until_the_data_changes() {
     let app = spawn_writable_app().await;
@@ -77,13 +86,7 @@ async fn a_get_answer_carries_an_etag_that_revalidates_until_the_data_changes() 
         .to_string();
     assert!(tag.starts_with("W/\""), "{tag}");
 
-    let again = app
-        .client
-        .get(format!("{}{path}", app.address))
-        .header("If-None-Match", &tag)
-        .send()
-        .await
-        .expect("sent");
+    let again = get_if_none_match(&app, path, &tag).await;
     assert_eq!(
         again.status(),
         304,
@@ -100,13 +103,7 @@ async fn a_get_answer_carries_an_etag_that_revalidates_until_the_data_changes() 
         json!({ "id": c["id"], "v": c["version"] }),
     )
     .await;
-    let changed = app
-        .client
-        .get(format!("{}{path}", app.address))
-        .header("If-None-Match", &tag)
-        .send()
-        .await
-        .expect("sent");
+    let changed = get_if_none_match(&app, path, &tag).await;
     assert_eq!(changed.status(), 200);
     let new_tag = changed.headers().get("etag").and_then(|v| v.to_str().ok());
     assert!(new_tag.is_some_and(|t| t != tag), "{new_tag:?} vs {tag}");
