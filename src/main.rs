@@ -77,6 +77,14 @@ fn read_password() -> std::io::Result<String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A `.env` file in the working directory fills in the variables that are not set (the
+    // environment wins); a malformed one stops start-up like a bad variable does.
+    if let Err(e) = dotenvy::dotenv() {
+        if !e.not_found() {
+            eprintln!(".env: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {

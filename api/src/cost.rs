@@ -91,6 +91,8 @@ pub fn list_bound(
         ("Scorecard", "counts") | ("KindCounts", "counts") => enum_len("GapStatus"),
         ("Scorecard", "byKind") => enum_len("ProvisionKind"),
         ("Scorecard", "mostContradicted") => MOST_CONTRADICTED,
+        // One entry per decided status (3) x confidence x attribution at most.
+        ("Scorecard", "strength") => 3 * enum_len("Confidence") * enum_len("AttributionStatus"),
         ("QueryRoot", "positionsAcrossForums") => shape.forums.saturating_add(1),
         ("QueryRoot", "inconsistencies") => scope.states, // set to the bound by `engine_scope`
         ("QueryRoot", "nodes") => scope.list_arg,

@@ -93,8 +93,13 @@ pub async fn connect(url: &str) -> Result<(DatabaseConnection, StatementCounter)
     if is_sqlite(url) {
         opts.max_connections(1).min_connections(1);
         let memory = is_sqlite_memory(url);
+        // `sqlite://file.db` without `?mode=rwc` would fail with "unable to open database
+        // file" on first start; the writer creates the file unless the URL says otherwise.
+        let create = !url.contains("mode=");
         opts.map_sqlx_sqlite_opts(move |o| {
             let o = o.foreign_keys(true).busy_timeout(SQLITE_BUSY_TIMEOUT);
+            // Setting it to false would override a `mode=rwc` given in the URL.
+            let o = if create { o.create_if_missing(true) } else { o };
             if memory {
                 o
             } else {

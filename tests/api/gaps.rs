@@ -26,7 +26,7 @@ async fn mexico_pegasus_contradicts_iccpr_17_with_its_full_chain() {
     assert_eq!(g["status"], "CONTRADICTED");
     assert_eq!(g["committedSince"], "1981-03-23");
     assert_eq!(g["strength"], "FULL");
-    assert_eq!(g["methodologyVersion"], "1.1");
+    assert_eq!(g["methodologyVersion"], "1.2");
     assert_eq!(g["commitments"][0]["act"], "ACCEDED");
     assert_eq!(g["commitments"][0]["instrument"]["slug"], "iccpr");
     assert!(!g["commitments"][0]["sources"]
@@ -649,4 +649,91 @@ async fn gaps_and_scorecards_have_ids_stable_for_the_same_question() {
             .is_some_and(|m| m.contains("ask `gaps`")),
         "{err}"
     );
+}
+
+/// Morocco's and Hungary's ICCPR Art. 17 gaps both rest on MEDIUM-confidence spyware findings;
+/// Morocco's evidence is CONTESTED, Hungary's SETTLED. The default answer says so, and a reader
+/// who asks for settled findings only no longer sees Morocco's as CONTRADICTED.
+#[tokio::test]
+async fn a_contradiction_on_contested_evidence_shows_its_strength_and_yields_to_a_stricter_reader()
+{
+    let app = spawn_app().await;
+    let q = r#"query($a: [AttributionStatus!], $c: Confidence) {
+      gaps(filter: { states: ["MAR", "HUN"], provisions: ["iccpr-17"], minConfidence: $c, attribution: $a }, asOf: "2024-01-01") {
+        nodes { id state { code } status confidence attribution }
+      }
+      gapMatrix(states: ["MAR", "HUN"], kinds: [HUMAN_RIGHTS_OBLIGATION], asOf: "2024-01-01", minConfidence: $c, attribution: $a) {
+        cells { state provision status confidence attribution } methodologyVersion
+      }
+      scorecard(state: "MAR", asOf: "2024-01-01", minConfidence: $c, attribution: $a) {
+        contradicted strength { status confidence attribution count }
+      }
+    }"#;
+    let by_state = |d: &Value| -> std::collections::HashMap<String, Value> {
+        d["gaps"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .map(|n| {
+                (
+                    n["state"]["code"].as_str().unwrap_or("").to_string(),
+                    n.clone(),
+                )
+            })
+            .collect()
+    };
+    let cell = |d: &Value, state: &str| -> Value {
+        d["gapMatrix"]["cells"]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .find(|c| c["state"] == state && c["provision"] == "iccpr-17")
+            .cloned()
+            .expect("a cell")
+    };
+
+    let all = app.data(q, json!({})).await;
+    assert_eq!(all["gapMatrix"]["methodologyVersion"], "1.2");
+    let gaps = by_state(&all);
+    assert_eq!(gaps["MAR"]["status"], "CONTRADICTED", "{all}");
+    assert_eq!(gaps["MAR"]["confidence"], "MEDIUM");
+    assert_eq!(gaps["MAR"]["attribution"], "CONTESTED");
+    assert_eq!(gaps["HUN"]["status"], "CONTRADICTED");
+    assert_eq!(gaps["HUN"]["attribution"], "SETTLED");
+    assert_eq!(cell(&all, "MAR")["attribution"], "CONTESTED");
+    let contested = all["scorecard"]["strength"]
+        .as_array()
+        .expect("strength")
+        .iter()
+        .any(|s| s["status"] == "CONTRADICTED" && s["attribution"] == "CONTESTED");
+    assert!(contested, "{}", all["scorecard"]);
+
+    let strict = app
+        .data(
+            q,
+            json!({ "c": "MEDIUM", "a": ["ACKNOWLEDGED", "SETTLED"] }),
+        )
+        .await;
+    let gaps_strict = by_state(&strict);
+    assert_eq!(gaps_strict["MAR"]["status"], "UNVERIFIED", "{strict}");
+    assert_eq!(gaps_strict["MAR"]["confidence"], Value::Null);
+    assert_eq!(gaps_strict["HUN"]["status"], "CONTRADICTED");
+    assert_eq!(cell(&strict, "MAR")["status"], "UNVERIFIED");
+    assert!(
+        strict["scorecard"]["contradicted"].as_i64() < all["scorecard"]["contradicted"].as_i64(),
+        "{} vs {}",
+        strict["scorecard"],
+        all["scorecard"]
+    );
+    // The same gap under another filter is another answer, with another id.
+    assert_ne!(gaps_strict["HUN"]["id"], gaps["HUN"]["id"]);
+
+    let err = app
+        .error(
+            r#"{ scorecard(state: "MAR", attribution: []) { committed } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(crate::helpers::code(&err), "BAD_USER_INPUT", "{err}");
+    assert_eq!(err["extensions"]["field"], "attribution", "{err}");
 }

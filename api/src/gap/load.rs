@@ -1,7 +1,7 @@
 //! The SQL that feeds the gap rules: one statement per kind of input, never one per state or
 //! per cell, whatever the number of states and provisions asked for.
 
-use super::rules::{self, AssessmentFact, CommitmentFact, GapOutcome};
+use super::rules::{self, Admissible, AssessmentFact, CommitmentFact, GapOutcome};
 use crate::auth::Visibility;
 use crate::error::Result;
 use crate::repo::Readable;
@@ -48,6 +48,8 @@ pub struct Inputs {
     commitments: HashMap<(i32, i32), Vec<CommitmentFact>>,
     /// Assessments by (state, provision).
     assessments: HashMap<(i32, i32), Vec<AssessmentFact>>,
+    /// Which findings were admitted (the assessments above are already filtered by it).
+    pub admit: Admissible,
 }
 
 /// One evaluated pair.
@@ -132,8 +134,14 @@ impl Inputs {
 }
 
 /// Reads the inputs of `scope` at `as_of`: states, provisions, commitments, reservations and
-/// assessments with their evidence dates: five statements.
-pub async fn load(db: &DatabaseConnection, scope: &Scope, as_of: NaiveDate) -> Result<Inputs> {
+/// assessments with their evidence dates: five statements. Only the assessments `admit` admits
+/// are kept (rule a' of `gap::rules`).
+pub async fn load(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    as_of: NaiveDate,
+    admit: &Admissible,
+) -> Result<Inputs> {
     let mut q = state::Entity::find()
         .select_only()
         .column(state::Column::Id)
@@ -259,12 +267,14 @@ pub async fn load(db: &DatabaseConnection, scope: &Scope, as_of: NaiveDate) -> R
             assessment::Column::StateId,
             assessment::Column::ProvisionId,
             assessment::Column::Finding,
+            assessment::Column::Confidence,
         ])
         .columns([
             evidence::Column::OccurredFrom,
             evidence::Column::OccurredFromPrecision,
             evidence::Column::OccurredTo,
             evidence::Column::OccurredToPrecision,
+            evidence::Column::AttributionStatus,
         ])
         .join(JoinType::InnerJoin, assessment::Relation::Evidence.def())
         .filter(assessment::Entity::visible(PUBLIC))
@@ -282,30 +292,48 @@ pub async fn load(db: &DatabaseConnection, scope: &Scope, as_of: NaiveDate) -> R
         i32,
         i32,
         Finding,
+        Confidence,
         NaiveDate,
         DatePrecision,
         Option<NaiveDate>,
         Option<DatePrecision>,
+        AttributionStatus,
     );
     let mut assessments: HashMap<(i32, i32), Vec<AssessmentFact>> = HashMap::new();
-    for (id, evidence_id, state_id, provision_id, finding, from, from_p, to, to_p) in
-        q.into_tuple::<AssessmentTuple>().all(db).await?
+    for (
+        id,
+        evidence_id,
+        state_id,
+        provision_id,
+        finding,
+        confidence,
+        from,
+        from_p,
+        to,
+        to_p,
+        attribution,
+    ) in q.into_tuple::<AssessmentTuple>().all(db).await?
     {
-        assessments
-            .entry((state_id, provision_id))
-            .or_default()
-            .push(AssessmentFact {
-                id,
-                evidence_id,
-                finding,
-                occurred_from: PartialDate {
-                    date: from,
-                    precision: from_p,
-                },
-                occurred_to: PartialDate::from_parts(to, to_p),
-                status: PublicationStatus::Published,
-                evidence_status: PublicationStatus::Published,
-            });
+        let fact = AssessmentFact {
+            id,
+            evidence_id,
+            finding,
+            occurred_from: PartialDate {
+                date: from,
+                precision: from_p,
+            },
+            occurred_to: PartialDate::from_parts(to, to_p),
+            status: PublicationStatus::Published,
+            evidence_status: PublicationStatus::Published,
+            confidence,
+            attribution,
+        };
+        if admit.admits(&fact) {
+            assessments
+                .entry((state_id, provision_id))
+                .or_default()
+                .push(fact);
+        }
     }
 
     Ok(Inputs {
@@ -313,5 +341,6 @@ pub async fn load(db: &DatabaseConnection, scope: &Scope, as_of: NaiveDate) -> R
         provisions,
         commitments,
         assessments,
+        admit: admit.clone(),
     })
 }

@@ -27,16 +27,24 @@
 //!   Evidence begun after `D` is ignored; evidence that ended before `committed_since` is context.
 //! - **g.** Status precedence: CONTRADICTED, then PARTIAL, then IMPLEMENTED, then UNVERIFIED;
 //!   NOT_COMMITTED when no commitment is valid.
+//! - **g'.** The status carries the strength of what decided it: the highest confidence among
+//!   the deciding assessments and the strongest attribution of their evidence.
 //! - **h.** Every list of ids is sorted ascending, so answers are stable and diffable.
+//!
+//! Before all of these, a reader may narrow which findings count ([`Admissible`]: a minimum
+//! confidence, the attribution statuses accepted); findings left out are not context either.
 
 use chrono::NaiveDate;
-use entity::{CommitmentAct, CommitmentModality, Finding, PartialDate, PublicationStatus, Stance};
+use entity::{
+    AttributionStatus, CommitmentAct, CommitmentModality, Confidence, Finding, PartialDate,
+    PublicationStatus, Stance,
+};
 use std::collections::{HashMap, HashSet};
 
 /// The version of the method below. Answers carry it so that a researcher can cite exactly which
 /// rules produced a gap, and can tell when a later answer differs because the method changed
 /// rather than the data.
-pub const METHODOLOGY_VERSION: &str = "1.1";
+pub const METHODOLOGY_VERSION: &str = "1.2";
 
 /// Where a state stands on one provision at one date.
 ///
@@ -147,6 +155,53 @@ pub struct AssessmentFact {
     /// The review status of the evidence it assesses: a retracted record of practice cannot
     /// support a finding, however the assessment itself stands.
     pub evidence_status: PublicationStatus,
+    /// How confident the assessor is.
+    pub confidence: Confidence,
+    /// How firmly the evidence is attributed to the state.
+    pub attribution: AttributionStatus,
+}
+
+/// Which findings a reader lets decide a gap (rule a'): only assessments at least
+/// `min_confidence` sure, about evidence whose attribution is one of `attribution`. The default
+/// admits everything. A finding that is not admitted is left out entirely, before the status
+/// is decided: a CONTRADICTED that rests only on LOW-confidence or CONTESTED evidence becomes
+/// UNVERIFIED for a reader who asks for MEDIUM and SETTLED findings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Admissible {
+    pub min_confidence: Option<Confidence>,
+    pub attribution: Option<Vec<AttributionStatus>>,
+}
+
+impl Admissible {
+    /// A short text naming the filter, empty for the default (part of the ids of gaps and
+    /// scorecards, whose answers depend on it).
+    pub fn key(&self) -> String {
+        if *self == Admissible::default() {
+            return String::new();
+        }
+        let mut attribution: Vec<&str> = self
+            .attribution
+            .iter()
+            .flatten()
+            .map(AttributionStatus::as_str)
+            .collect();
+        attribution.sort_unstable();
+        attribution.dedup();
+        format!(
+            "{}/{}",
+            self.min_confidence.map_or("", |c| c.as_str()),
+            attribution.join("+")
+        )
+    }
+
+    /// Whether `a` may decide a gap under this filter.
+    pub fn admits(&self, a: &AssessmentFact) -> bool {
+        self.min_confidence.is_none_or(|min| a.confidence >= min)
+            && self
+                .attribution
+                .as_ref()
+                .is_none_or(|allowed| allowed.contains(&a.attribution))
+    }
 }
 
 /// The answer for one state, one provision and one date, with the ids that justify it so the
@@ -173,6 +228,13 @@ pub struct GapOutcome {
     /// True when the state is committed only through undated commitments, so the explanation
     /// can say that the commitment date is unknown and older practice was counted.
     pub undated_commitment: bool,
+    /// How strong the finding behind the status is: the highest confidence among the
+    /// assessments that decide it (the contradicting ones for CONTRADICTED, and so on); `None`
+    /// when no assessment decides the status (UNVERIFIED, NOT_COMMITTED).
+    pub confidence: Option<Confidence>,
+    /// The strongest attribution (ACKNOWLEDGED, then SETTLED, then CONTESTED) among the
+    /// evidence of those assessments; `None` with `confidence`.
+    pub attribution: Option<AttributionStatus>,
 }
 
 impl GapOutcome {
@@ -305,6 +367,8 @@ pub fn evaluate(
         supporting: Vec::new(),
         context: Vec::new(),
         undated_commitment: committed && committed_since.is_none(),
+        confidence: None,
+        attribution: None,
     };
 
     // Rule f: evidence that began after `as_of` did not exist yet at that date and is dropped;
@@ -337,6 +401,20 @@ pub fn evaluate(
     } else {
         GapStatus::Unverified
     };
+
+    // Rule g': the strength of what decided it.
+    let deciding: &[i32] = match out.status {
+        GapStatus::Contradicted => &out.contradicting,
+        GapStatus::Partial => &out.partially_contradicting,
+        GapStatus::Implemented => &out.supporting,
+        GapStatus::Unverified | GapStatus::NotCommitted => &[],
+    };
+    let decided_by = || assessments.iter().filter(|a| deciding.contains(&a.id));
+    let confidence = decided_by().map(|a| a.confidence).max();
+    // AttributionStatus is declared strongest first, so the strongest is the least.
+    let attribution = decided_by().map(|a| a.attribution).min();
+    out.confidence = confidence;
+    out.attribution = attribution;
 
     // Rule h.
     out.commitments = sorted(out.commitments);
@@ -600,11 +678,97 @@ mod tests {
             occurred_to: to.map(pd),
             status: Published,
             evidence_status: Published,
+            confidence: Confidence::Medium,
+            attribution: AttributionStatus::Settled,
         }
     }
 
     fn eval(cs: &[CommitmentFact], as_: &[AssessmentFact], as_of: &str) -> GapOutcome {
         evaluate(P, I, cs, as_, day(as_of))
+    }
+
+    // Rules a' and g': what may decide, and how strong the decision is.
+
+    fn graded(
+        id: i32,
+        finding: Finding,
+        confidence: Confidence,
+        attribution: AttributionStatus,
+    ) -> AssessmentFact {
+        AssessmentFact {
+            confidence,
+            attribution,
+            ..assessment(id, finding, "2020-01-01", None)
+        }
+    }
+
+    #[test]
+    fn a_status_carries_the_strongest_finding_that_decides_it() {
+        let cs = [commitment(1, Ratified, Some("2016-05-01"))];
+        let as_ = [
+            graded(
+                1,
+                Contradicts,
+                Confidence::Low,
+                AttributionStatus::Contested,
+            ),
+            graded(2, Contradicts, Confidence::High, AttributionStatus::Settled),
+            // Supporting evidence does not decide a CONTRADICTED gap.
+            graded(
+                3,
+                Supports,
+                Confidence::High,
+                AttributionStatus::Acknowledged,
+            ),
+        ];
+        let out = eval(&cs, &as_, "2024-01-01");
+        assert_eq!(out.status, GapStatus::Contradicted);
+        assert_eq!(out.confidence, Some(Confidence::High));
+        assert_eq!(out.attribution, Some(AttributionStatus::Settled));
+        let none = eval(&cs, &[], "2024-01-01");
+        assert_eq!((none.confidence, none.attribution), (None, None));
+    }
+
+    #[test]
+    fn a_contradiction_resting_on_weak_contested_evidence_is_unverified_for_a_stricter_reader() {
+        let cs = [commitment(1, Ratified, Some("2016-05-01"))];
+        let weak = [graded(
+            1,
+            Contradicts,
+            Confidence::Low,
+            AttributionStatus::Contested,
+        )];
+        let strict = Admissible {
+            min_confidence: Some(Confidence::Medium),
+            attribution: Some(vec![
+                AttributionStatus::Acknowledged,
+                AttributionStatus::Settled,
+            ]),
+        };
+        let admitted: Vec<AssessmentFact> =
+            weak.iter().filter(|a| strict.admits(a)).cloned().collect();
+        assert_eq!(
+            eval(&cs, &weak, "2024-01-01").status,
+            GapStatus::Contradicted
+        );
+        assert_eq!(
+            eval(&cs, &admitted, "2024-01-01").status,
+            GapStatus::Unverified
+        );
+        // Either condition alone is enough to leave a finding out.
+        let only_confidence = Admissible {
+            min_confidence: Some(Confidence::High),
+            attribution: None,
+        };
+        let medium_settled = graded(
+            2,
+            Contradicts,
+            Confidence::Medium,
+            AttributionStatus::Settled,
+        );
+        assert!(!only_confidence.admits(&medium_settled));
+        assert!(strict.admits(&medium_settled));
+        assert!(Admissible::default().admits(&weak[0]));
     }
 
     // Rule c: windows.

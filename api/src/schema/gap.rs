@@ -18,7 +18,7 @@ use super::{
 use crate::error::{Error, Result};
 use crate::gap::{
     load::{self, Inputs, Scope},
-    rules::{self, GapOutcome},
+    rules::{self, Admissible, GapOutcome},
 };
 use crate::repo::{self, MAX_PAGE_SIZE};
 use async_graphql::{
@@ -73,6 +73,8 @@ pub struct Gap {
     provision_id: i32,
     outcome: GapOutcome,
     as_of: NaiveDate,
+    /// The findings admitted (`Admissible::key`), part of the id.
+    view: String,
 }
 
 async fn assessments(ctx: &Context<'_>, ids: &[i32]) -> Result<Vec<Assessment>> {
@@ -91,7 +93,7 @@ async fn assessments(ctx: &Context<'_>, ids: &[i32]) -> Result<Vec<Assessment>> 
 impl Gap {
     /// Stable for the same state, provision and `asOf` (not a record: `node` does not take it).
     async fn id(&self) -> async_graphql::ID {
-        super::ids::encode_gap(self.state_id, self.provision_id, self.as_of)
+        super::ids::encode_gap(self.state_id, self.provision_id, self.as_of, &self.view)
     }
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
         Ok(by_id::<entity::state::Entity>(ctx, self.state_id)
@@ -105,6 +107,17 @@ impl Gap {
     }
     async fn status(&self) -> GapStatus {
         self.outcome.status.into()
+    }
+    /// How sure the finding behind `status` is: the highest confidence among the assessments
+    /// that decide it; null for UNVERIFIED and NOT_COMMITTED.
+    async fn confidence(&self) -> Option<Confidence> {
+        self.outcome.confidence
+    }
+    /// How firmly the practice behind `status` is attributed to the state: the strongest
+    /// attribution (ACKNOWLEDGED, SETTLED, CONTESTED) among the deciding assessments' evidence;
+    /// null with `confidence`.
+    async fn attribution(&self) -> Option<AttributionStatus> {
+        self.outcome.attribution
     }
     /// The earliest start of a commitment valid at `asOf`; null when not committed or when the
     /// source gives no date (`undatedCommitment`).
@@ -305,6 +318,29 @@ pub struct GapFilter {
     pub evidence_from: Option<Date>,
     /// Only gaps with counting evidence that began on or before this day.
     pub evidence_to: Option<Date>,
+    /// Only assessments at least this confident decide a status (default: all).
+    pub min_confidence: Option<Confidence>,
+    /// Only assessments of evidence with one of these attribution statuses decide a status
+    /// (default: all), e.g. `[ACKNOWLEDGED, SETTLED]` to leave contested attributions out.
+    pub attribution: Option<Vec<AttributionStatus>>,
+}
+
+/// The findings a reader lets decide gaps (`minConfidence`, `attribution`), checked: an empty
+/// `attribution` list would admit nothing and is refused.
+pub fn admissible(
+    min_confidence: Option<Confidence>,
+    attribution: Option<Vec<AttributionStatus>>,
+) -> Result<Admissible> {
+    if attribution.as_ref().is_some_and(Vec::is_empty) {
+        return Err(Error::bad_input(
+            "attribution",
+            "give at least one attribution status, or leave the argument out for all",
+        ));
+    }
+    Ok(Admissible {
+        min_confidence,
+        attribution,
+    })
 }
 
 /// Resolves a filter to a scope (`repo::gaps::scope`).
@@ -339,6 +375,7 @@ fn list_gaps(inputs: &Inputs, filter: &GapFilter, as_of: NaiveDate) -> Vec<Gap> 
         .statuses
         .as_ref()
         .map(|s| s.iter().map(|x| (*x).into()).collect());
+    let view = inputs.admit.key();
     let mut out = Vec::new();
     for s in &inputs.states {
         for p in &inputs.provisions {
@@ -375,6 +412,7 @@ fn list_gaps(inputs: &Inputs, filter: &GapFilter, as_of: NaiveDate) -> Vec<Gap> 
                 provision_id: p.id,
                 outcome: e.outcome,
                 as_of,
+                view: view.clone(),
             });
         }
     }
@@ -395,6 +433,10 @@ pub struct GapCell {
     pub partially_contradicting: i32,
     /// Number of counting SUPPORTS assessments.
     pub supporting: i32,
+    /// The highest confidence among the assessments that decide `status` (see `Gap.confidence`).
+    pub confidence: Option<Confidence>,
+    /// The strongest attribution of their evidence (see `Gap.attribution`).
+    pub attribution: Option<AttributionStatus>,
 }
 
 /// Every requested state against every requested provision, for a heatmap.
@@ -456,13 +498,27 @@ pub struct Scorecard {
     contradicted: i32,
     latest_evidence: Option<entity::PartialDate>,
     most_contradicted: Vec<ProvisionContradictions>,
+    strength: Vec<StrengthCount>,
+    view: String,
+}
+
+/// How many of a state's gaps of one status rest on findings of one strength.
+#[derive(SimpleObject, Clone)]
+pub struct StrengthCount {
+    /// CONTRADICTED, PARTIAL or IMPLEMENTED (the statuses a finding decides).
+    pub status: GapStatus,
+    /// The highest confidence among the deciding assessments.
+    pub confidence: Confidence,
+    /// The strongest attribution of their evidence.
+    pub attribution: AttributionStatus,
+    pub count: i32,
 }
 
 #[Object]
 impl Scorecard {
     /// Stable for the same state and `asOf` (not a record: `node` does not take it).
     async fn id(&self) -> async_graphql::ID {
-        super::ids::encode_scorecard(self.state_id, self.as_of)
+        super::ids::encode_scorecard(self.state_id, self.as_of, &self.view)
     }
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
         Ok(by_id::<entity::state::Entity>(ctx, self.state_id)
@@ -507,6 +563,12 @@ impl Scorecard {
     async fn most_contradicted(&self) -> &[ProvisionContradictions] {
         &self.most_contradicted
     }
+    /// The gaps decided by findings (CONTRADICTED, PARTIAL, IMPLEMENTED), counted by the
+    /// strength of those findings: how many rest on HIGH confidence and SETTLED attribution,
+    /// how many on LOW and CONTESTED, and so on.
+    async fn strength(&self) -> &[StrengthCount] {
+        &self.strength
+    }
 }
 
 const STATUSES: [GapStatus; 5] = [
@@ -518,8 +580,13 @@ const STATUSES: [GapStatus; 5] = [
 ];
 
 /// Builds a scorecard for one state.
-pub async fn scorecard_of(ctx: &Context<'_>, state_id: i32, as_of: NaiveDate) -> Result<Scorecard> {
-    let mut all = scorecards_of(db(ctx), &[state_id], as_of).await?;
+pub async fn scorecard_of(
+    ctx: &Context<'_>,
+    state_id: i32,
+    as_of: NaiveDate,
+    admit: &Admissible,
+) -> Result<Scorecard> {
+    let mut all = scorecards_of(db(ctx), &[state_id], as_of, admit).await?;
     all.remove(&state_id)
         .ok_or_else(|| Error::Internal(format!("no scorecard computed for state {state_id}")))
 }
@@ -529,12 +596,13 @@ pub async fn scorecards_of(
     db: &sea_orm::DatabaseConnection,
     state_ids: &[i32],
     as_of: NaiveDate,
+    admit: &Admissible,
 ) -> Result<HashMap<i32, Scorecard>> {
     let scope = Scope {
         states: Some(state_ids.to_vec()),
         provisions: None,
     };
-    let inputs = load::load(db, &scope, as_of).await?;
+    let inputs = load::load(db, &scope, as_of, admit).await?;
     let mut tallies: HashMap<i32, Tally> = HashMap::new();
     for e in inputs.evaluate_all(as_of) {
         tallies.entry(e.state.id).or_default().add(&e);
@@ -543,7 +611,11 @@ pub async fn scorecards_of(
         .iter()
         .map(|&id| {
             let tally = tallies.remove(&id).unwrap_or_default();
-            (id, tally.finish(id, as_of, inputs.latest_evidence(id)))
+            let view = inputs.admit.key();
+            (
+                id,
+                tally.finish(id, as_of, inputs.latest_evidence(id), &view),
+            )
         })
         .collect())
 }
@@ -556,6 +628,7 @@ struct Tally {
     most: Vec<ProvisionContradictions>,
     committed: i32,
     contradicted: i32,
+    strength: BTreeMap<(rules::GapStatus, Confidence, AttributionStatus), i32>,
 }
 
 impl Tally {
@@ -571,6 +644,9 @@ impl Tally {
         if st == rules::GapStatus::Contradicted {
             self.contradicted += 1;
         }
+        if let (Some(c), Some(a)) = (e.outcome.confidence, e.outcome.attribution) {
+            *self.strength.entry((st, c, a)).or_default() += 1;
+        }
         if !e.outcome.contradicting.is_empty() {
             self.most.push(ProvisionContradictions {
                 provision_id: e.provision.id,
@@ -584,6 +660,7 @@ impl Tally {
         state_id: i32,
         as_of: NaiveDate,
         latest_evidence: Option<entity::PartialDate>,
+        view: &str,
     ) -> Scorecard {
         self.most.sort_by(|a, b| {
             b.contradicting
@@ -617,6 +694,17 @@ impl Tally {
             contradicted: self.contradicted,
             latest_evidence,
             most_contradicted: self.most,
+            strength: self
+                .strength
+                .into_iter()
+                .map(|((status, confidence, attribution), count)| StrengthCount {
+                    status: status.into(),
+                    confidence,
+                    attribution,
+                    count,
+                })
+                .collect(),
+            view: view.to_string(),
         }
     }
 }
@@ -633,7 +721,7 @@ pub async fn gaps_of_provisions(
         states: None,
         provisions: Some(provision_ids.to_vec()),
     };
-    let inputs = load::load(db, &scope, as_of).await?;
+    let inputs = load::load(db, &scope, as_of, &Admissible::default()).await?;
     // Every state in scope is listed for an asked-for provision: with several provisions asked
     // for, that is still "the pairs with a record", as for one (see `list_gaps`).
     let filter = GapFilter {
@@ -773,7 +861,8 @@ impl GapQuery {
             filter.forums.as_deref(),
         )
         .await?;
-        let inputs = load::load(db(ctx), &scope, as_of).await?;
+        let admit = admissible(filter.min_confidence, filter.attribution.clone())?;
+        let inputs = load::load(db(ctx), &scope, as_of, &admit).await?;
         let all = list_gaps(&inputs, &filter, as_of);
         let start = match after {
             None => 0,
@@ -811,10 +900,15 @@ impl GapQuery {
         states: Option<Vec<String>>,
         kinds: Option<Vec<ProvisionKind>>,
         as_of: Option<Date>,
+        #[graphql(desc = "Only assessments at least this confident decide a status.")]
+        min_confidence: Option<Confidence>,
+        #[graphql(desc = "Only evidence with one of these attribution statuses decides a status.")]
+        attribution: Option<Vec<AttributionStatus>>,
     ) -> async_graphql::Result<GapMatrix> {
         let as_of = as_of_or_today(as_of);
+        let admit = admissible(min_confidence, attribution)?;
         let scope = scope_of(ctx, states.as_deref(), None, kinds.as_deref(), None).await?;
-        let inputs = load::load(db(ctx), &scope, as_of).await?;
+        let inputs = load::load(db(ctx), &scope, as_of, &admit).await?;
         let cells = inputs
             .evaluate_all(as_of)
             .map(|e| GapCell {
@@ -824,6 +918,8 @@ impl GapQuery {
                 contradicting: e.outcome.contradicting.len() as i32,
                 partially_contradicting: e.outcome.partially_contradicting.len() as i32,
                 supporting: e.outcome.supporting.len() as i32,
+                confidence: e.outcome.confidence,
+                attribution: e.outcome.attribution,
             })
             .collect();
         Ok(GapMatrix {
@@ -841,11 +937,16 @@ impl GapQuery {
         ctx: &Context<'_>,
         state: String,
         as_of: Option<Date>,
+        #[graphql(desc = "Only assessments at least this confident decide a status.")]
+        min_confidence: Option<Confidence>,
+        #[graphql(desc = "Only evidence with one of these attribution statuses decides a status.")]
+        attribution: Option<Vec<AttributionStatus>>,
     ) -> async_graphql::Result<Scorecard> {
+        let admit = admissible(min_confidence, attribution)?;
         let Some(s) = repo::states::by_code(db(ctx), super::vis(ctx), &state).await? else {
             return Err(Error::NotFound(format!("no state with code `{state}`")).into());
         };
-        Ok(scorecard_of(ctx, s.id, as_of_or_today(as_of)).await?)
+        Ok(scorecard_of(ctx, s.id, as_of_or_today(as_of), &admit).await?)
     }
 
     /// A state's commitments and positions on a provision, and on provisions the crosswalk
@@ -935,16 +1036,14 @@ pub async fn state_scorecard(
     ctx: &Context<'_>,
     state_id: i32,
     as_of: Option<Date>,
+    admit: Admissible,
 ) -> Result<Scorecard> {
     let as_of = as_of_or_today(as_of);
     let db = db(ctx).clone();
-    let all = super::batched(
-        ctx,
-        "state",
-        as_of.to_string(),
-        state_id,
-        |ids| async move { scorecards_of(&db, &ids, as_of).await },
-    )
+    let args = format!("{as_of} {admit:?}");
+    let all = super::batched(ctx, "state", args, state_id, |ids| async move {
+        scorecards_of(&db, &ids, as_of, &admit).await
+    })
     .await?;
     all.get(&state_id)
         .cloned()

@@ -55,13 +55,25 @@ pub fn encode(kind: RecordKind, id: i32) -> async_graphql::ID {
 /// The id of a gap: an answer, not a record, identified by what it answers (state, provision,
 /// date), so the same question gets the same id in any request and any process, and a client
 /// cache (Apollo, urql) can normalise it.
-pub fn encode_gap(state_id: i32, provision_id: i32, as_of: chrono::NaiveDate) -> async_graphql::ID {
-    async_graphql::ID(URL_SAFE_NO_PAD.encode(format!("Gap:{state_id}:{provision_id}:{as_of}")))
+/// `view` names the findings admitted (`gap::rules::Admissible::key`), empty by default.
+pub fn encode_gap(
+    state_id: i32,
+    provision_id: i32,
+    as_of: chrono::NaiveDate,
+    view: &str,
+) -> async_graphql::ID {
+    async_graphql::ID(URL_SAFE_NO_PAD.encode(format!(
+        "Gap:{state_id}:{provision_id}:{as_of}{}{view}",
+        if view.is_empty() { "" } else { ":" }
+    )))
 }
 
 /// The id of a scorecard: its state and date (see [`encode_gap`]).
-pub fn encode_scorecard(state_id: i32, as_of: chrono::NaiveDate) -> async_graphql::ID {
-    async_graphql::ID(URL_SAFE_NO_PAD.encode(format!("Scorecard:{state_id}:{as_of}")))
+pub fn encode_scorecard(state_id: i32, as_of: chrono::NaiveDate, view: &str) -> async_graphql::ID {
+    async_graphql::ID(URL_SAFE_NO_PAD.encode(format!(
+        "Scorecard:{state_id}:{as_of}{}{view}",
+        if view.is_empty() { "" } else { ":" }
+    )))
 }
 
 pub fn encode_revision(id: i32) -> async_graphql::ID {

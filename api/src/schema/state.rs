@@ -97,8 +97,13 @@ impl State {
         &self,
         ctx: &Context<'_>,
         as_of: Option<super::scalars::Date>,
+        #[graphql(desc = "Only assessments at least this confident decide a status.")]
+        min_confidence: Option<entity::Confidence>,
+        #[graphql(desc = "Only evidence with one of these attribution statuses decides a status.")]
+        attribution: Option<Vec<entity::AttributionStatus>>,
     ) -> async_graphql::Result<super::gap::Scorecard> {
-        Ok(super::gap::state_scorecard(ctx, self.0.id, as_of).await?)
+        let admit = super::gap::admissible(min_confidence, attribution)?;
+        Ok(super::gap::state_scorecard(ctx, self.0.id, as_of, admit).await?)
     }
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(sources_of(ctx, RecordKind::State, self.0.id).await?)
