@@ -27,7 +27,11 @@ async fn statements_for(app: &crate::helpers::TestApp, first: i64) -> u64 {
 
 #[tokio::test]
 async fn a_page_of_100_states_with_relations_costs_as_many_statements_as_a_page_of_5() {
-    let app = spawn_app().await;
+    // The loaders' batching window (2 ms by default) is widened here: on a loaded 2-core
+    // machine the keys of one level can arrive more than 2 ms apart and a batch is cut in two,
+    // which says nothing about whether the relations are batched. (Batching without a window
+    // is issue 10's work; `api/src/batch.rs` already does it for the gap engine's fields.)
+    let app = crate::helpers::spawn_app_with(|c| c.batch_delay_ms = 25).await;
     // Warm up (connection set-up statements are not the query's).
     statements_for(&app, 1).await;
     // One batch per relation path: the page of states, commitments, their instrument, its
@@ -98,7 +102,9 @@ async fn the_scorecards_of_a_page_of_states_run_the_gap_engine_once() {
 #[tokio::test]
 async fn the_gaps_of_a_page_of_provisions_run_the_gap_engine_once() {
     let app = spawn_app().await;
-    let gaps = r#"query($first: Int) { provisions(first: $first) { nodes { code gaps(asOf: "2025-01-01", statuses: [CONTRADICTED, PARTIAL]) { state { code } status } } } }"#;
+    // `id` and `status` only: `Gap.state` would add a loader path whose batching depends on
+    // timing (see above), and this test counts the engine's statements exactly.
+    let gaps = r#"query($first: Int) { provisions(first: $first) { nodes { code gaps(asOf: "2025-01-01", statuses: [CONTRADICTED, PARTIAL]) { id status } } } }"#;
     let codes = r#"query($first: Int) { provisions(first: $first) { nodes { code } } }"#;
     statements_of(&app, codes, json!({ "first": 1 })).await;
     let mut engine = Vec::new();
@@ -106,13 +112,7 @@ async fn the_gaps_of_a_page_of_provisions_run_the_gap_engine_once() {
     for first in [1, 60] {
         let (with, d) = statements_of(&app, gaps, json!({ "first": first })).await;
         let (without, _) = statements_of(&app, codes, json!({ "first": first })).await;
-        // `Gap.state` is a loader path of its own: one statement when any gap is listed.
-        let listed = d["provisions"]["nodes"]
-            .as_array()
-            .expect("nodes")
-            .iter()
-            .any(|n| n["gaps"].as_array().is_some_and(|g| !g.is_empty()));
-        engine.push(with - without - u64::from(listed));
+        engine.push(with - without);
         let nodes = d["provisions"]["nodes"].as_array().expect("nodes");
         found += nodes
             .iter()
@@ -123,7 +123,7 @@ async fn the_gaps_of_a_page_of_provisions_run_the_gap_engine_once() {
         for node in nodes.iter().step_by(9) {
             let alone = app
                 .data(
-                    r#"query($p: String!) { provision(code: $p) { gaps(asOf: "2025-01-01", statuses: [CONTRADICTED, PARTIAL]) { state { code } status } } }"#,
+                    r#"query($p: String!) { provision(code: $p) { gaps(asOf: "2025-01-01", statuses: [CONTRADICTED, PARTIAL]) { id status } } }"#,
                     json!({ "p": node["code"] }),
                 )
                 .await;
