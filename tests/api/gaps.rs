@@ -737,3 +737,29 @@ async fn a_contradiction_on_contested_evidence_shows_its_strength_and_yields_to_
     assert_eq!(crate::helpers::code(&err), "BAD_USER_INPUT", "{err}");
     assert_eq!(err["extensions"]["field"], "attribution", "{err}");
 }
+
+/// `Provision.gaps` takes the same filters as `gaps`, and agrees with it.
+#[tokio::test]
+async fn provision_gaps_take_the_confidence_and_attribution_filters() {
+    let app = spawn_app().await;
+    let d = app
+        .data(
+            r#"{
+              all: provision(code: "iccpr-17") { gaps(asOf: "2024-01-01") { state { code } status } }
+              strict: provision(code: "iccpr-17") { gaps(asOf: "2024-01-01", minConfidence: MEDIUM, attribution: [ACKNOWLEDGED, SETTLED]) { state { code } status attribution } }
+            }"#,
+            json!({}),
+        )
+        .await;
+    let status = |key: &str, state: &str| {
+        d[key]["gaps"]
+            .as_array()
+            .expect("gaps")
+            .iter()
+            .find(|g| g["state"]["code"] == state)
+            .map(|g| g["status"].clone())
+    };
+    assert_eq!(status("all", "MAR"), Some(json!("CONTRADICTED")), "{d}");
+    assert_eq!(status("strict", "MAR"), Some(json!("UNVERIFIED")), "{d}");
+    assert_eq!(status("strict", "HUN"), Some(json!("CONTRADICTED")), "{d}");
+}

@@ -716,12 +716,13 @@ pub async fn gaps_of_provisions(
     provision_ids: &[i32],
     as_of: NaiveDate,
     statuses: Option<Vec<GapStatus>>,
+    admit: &Admissible,
 ) -> Result<HashMap<i32, Vec<Gap>>> {
     let scope = Scope {
         states: None,
         provisions: Some(provision_ids.to_vec()),
     };
-    let inputs = load::load(db, &scope, as_of, &Admissible::default()).await?;
+    let inputs = load::load(db, &scope, as_of, admit).await?;
     // Every state in scope is listed for an asked-for provision: with several provisions asked
     // for, that is still "the pairs with a record", as for one (see `list_gaps`).
     let filter = GapFilter {
@@ -1056,12 +1057,13 @@ pub async fn provision_gaps(
     provision_id: i32,
     as_of: Option<Date>,
     statuses: Option<Vec<GapStatus>>,
+    admit: Admissible,
 ) -> Result<Vec<Gap>> {
     let as_of = as_of_or_today(as_of);
-    let args = format!("{as_of} {statuses:?}");
+    let args = format!("{as_of} {statuses:?} {admit:?}");
     let db = db(ctx).clone();
     let all = super::batched(ctx, "provision", args, provision_id, |ids| async move {
-        gaps_of_provisions(&db, &ids, as_of, statuses).await
+        gaps_of_provisions(&db, &ids, as_of, statuses, &admit).await
     })
     .await?;
     Ok(all.get(&provision_id).cloned().unwrap_or_default())

@@ -53,7 +53,9 @@ use entity::{provision, provision_link, LinkRelation, ProvisionKind, RecordKind}
         ty = "Vec<super::gap::Gap>",
         desc = "Every state's gap on this provision (states with a commitment or an assessment).",
         arg(name = "as_of", ty = "Option<super::scalars::Date>"),
-        arg(name = "statuses", ty = "Option<Vec<super::gap::GapStatus>>")
+        arg(name = "statuses", ty = "Option<Vec<super::gap::GapStatus>>"),
+        arg(name = "min_confidence", ty = "Option<entity::Confidence>"),
+        arg(name = "attribution", ty = "Option<Vec<entity::AttributionStatus>>")
     ),
     field(name = "version", ty = "i32"),
     field(
@@ -157,8 +159,13 @@ macro_rules! provision_object {
                 ctx: &Context<'_>,
                 as_of: Option<super::scalars::Date>,
                 statuses: Option<Vec<super::gap::GapStatus>>,
+                #[graphql(desc = "Only assessments at least this confident decide a status.")]
+                min_confidence: Option<entity::Confidence>,
+                #[graphql(desc = "Only evidence with one of these attribution statuses decides a status.")]
+                attribution: Option<Vec<entity::AttributionStatus>>,
             ) -> async_graphql::Result<Vec<super::gap::Gap>> {
-                Ok(super::gap::provision_gaps(ctx, self.0.id, as_of, statuses).await?)
+                let admit = super::gap::admissible(min_confidence, attribution)?;
+                Ok(super::gap::provision_gaps(ctx, self.0.id, as_of, statuses, admit).await?)
             }
             pub async fn version(&self) -> async_graphql::Result<i32> {
                 Ok(self.0.version)
