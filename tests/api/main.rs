@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod batching;
+mod changes;
 mod config;
 mod datasets;
 mod fuzz;

@@ -1,5 +1,6 @@
 //! Commitments and the `commitments` query.
 
+use chrono::{DateTime, Utc};
 use super::{by_id, linked};
 use super::{
     connection::{from_page, wants_total, Conn},
@@ -125,6 +126,9 @@ pub struct CommitmentFilter {
     pub valid_from_after: Option<Date>,
     /// `validFrom` on or before this day.
     pub valid_from_before: Option<Date>,
+    /// Only records created or changed at or after this instant (e.g. the `updatedAt` of your
+    /// last sync). Retracted records leave the list: the `changes` feed reports them.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl From<CommitmentFilter> for repo::commitments::CommitmentFilter {
@@ -138,6 +142,7 @@ impl From<CommitmentFilter> for repo::commitments::CommitmentFilter {
             modalities: f.modalities,
             valid_from_after: f.valid_from_after.map(|d| d.0),
             valid_from_before: f.valid_from_before.map(|d| d.0),
+            updated_since: f.updated_since,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Evidence of practice, its assessments, and the `evidence` query.
 
+use chrono::{DateTime, Utc};
 use super::{by_id, children, linked};
 use super::{
     connection::{from_page, wants_total, Conn},
@@ -196,6 +197,9 @@ pub struct EvidenceFilter {
     pub occurred_to: Option<Date>,
     /// Case-insensitive text in the title, summary or slug.
     pub search: Option<String>,
+    /// Only records created or changed at or after this instant (e.g. the `updatedAt` of your
+    /// last sync). Retracted records leave the list: the `changes` feed reports them.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl From<EvidenceFilter> for repo::evidence::EvidenceFilter {
@@ -208,6 +212,7 @@ impl From<EvidenceFilter> for repo::evidence::EvidenceFilter {
             search: f.search,
             occurred_from: f.occurred_from.map(|d| d.0),
             occurred_to: f.occurred_to.map(|d| d.0),
+            updated_since: f.updated_since,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Positions and the `positions` query.
 
+use chrono::{DateTime, Utc};
 use super::by_id;
 use super::{
     connection::{from_page, wants_total, Conn},
@@ -117,6 +118,9 @@ pub struct PositionFilter {
     pub date_to: Option<Date>,
     /// Case-insensitive text in the summary.
     pub search: Option<String>,
+    /// Only records created or changed at or after this instant (e.g. the `updatedAt` of your
+    /// last sync). Retracted records leave the list: the `changes` feed reports them.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl From<PositionFilter> for repo::positions::PositionFilter {
@@ -131,6 +135,7 @@ impl From<PositionFilter> for repo::positions::PositionFilter {
             search: f.search,
             date_from: f.date_from.map(|d| d.0),
             date_to: f.date_to.map(|d| d.0),
+            updated_since: f.updated_since,
         }
     }
 }

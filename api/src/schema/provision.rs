@@ -1,6 +1,7 @@
 //! Provisions (an interface over norms, CBMs and human-rights obligations), the crosswalk
 //! between them, and the `provision` / `provisions` queries.
 
+use chrono::{DateTime, Utc};
 use super::{by_id, children};
 use super::{
     connection::{from_page, wants_total, Conn},
@@ -262,6 +263,9 @@ pub struct ProvisionFilter {
     pub instrument: Option<String>,
     /// Case-insensitive text in the title, summary or code.
     pub search: Option<String>,
+    /// Only records created or changed at or after this instant (e.g. the `updatedAt` of your
+    /// last sync). Retracted records leave the list: the `changes` feed reports them.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl From<ProvisionFilter> for repo::provisions::ProvisionFilter {
@@ -271,6 +275,7 @@ impl From<ProvisionFilter> for repo::provisions::ProvisionFilter {
             codes: f.codes,
             instrument: f.instrument,
             search: f.search,
+            updated_since: f.updated_since,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! States and the `state` / `states` queries.
 
+use chrono::{DateTime, Utc};
 use super::{children, linked};
 use super::{
     commitment::Commitment,
@@ -148,6 +149,9 @@ pub struct StateFilter {
     pub forum: Option<String>,
     /// Case-insensitive text in the name or code.
     pub search: Option<String>,
+    /// Only records created or changed at or after this instant (e.g. the `updatedAt` of your
+    /// last sync). Retracted records leave the list: the `changes` feed reports them.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl From<StateFilter> for repo::states::StateFilter {
@@ -159,6 +163,7 @@ impl From<StateFilter> for repo::states::StateFilter {
             un_member: f.un_member,
             forum: f.forum,
             search: f.search,
+            updated_since: f.updated_since,
         }
     }
 }
