@@ -111,11 +111,16 @@ impl App {
             timeout: self.config.request_timeout,
             max_batch: self.config.max_batch,
         };
+        let metrics = Arc::new(
+            crate::metrics::Metrics::new()
+                .map_err(|e| std::io::Error::other(format!("cannot register metrics: {e}")))?,
+        );
         let app = routes::build(
             schema,
             self.pools.read.clone(),
             db::Writer(self.pools.write.clone()),
             gate,
+            metrics,
             &self.config,
         );
         Server::new_with_acceptor(self.acceptor)

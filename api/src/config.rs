@@ -153,32 +153,116 @@ pub const VARIABLES: &[Variable] = &[
             "sqlite://FILE or postgres://USER@HOST:PORT/DB",
         )
     },
-    v("NORMWATCH_ADDR", DEFAULT_ADDR, "where the server listens (host:port)"),
+    v(
+        "NORMWATCH_ADDR",
+        DEFAULT_ADDR,
+        "where the server listens (host:port)",
+    ),
     Variable {
         serve_only: false,
-        ..v("NORMWATCH_LOG_FORMAT", "text", "log lines as `text` or `json`")
+        ..v(
+            "NORMWATCH_LOG_FORMAT",
+            "text",
+            "log lines as `text` or `json`",
+        )
     },
-    v("NORMWATCH_CORS_ORIGINS", "*", "browser origins allowed, comma-separated"),
-    v("NORMWATCH_JWT_SECRET", "-", "HS256 secret (32+ bytes); unset: read-only API"),
+    v(
+        "NORMWATCH_CORS_ORIGINS",
+        "*",
+        "browser origins allowed, comma-separated",
+    ),
+    v(
+        "NORMWATCH_JWT_SECRET",
+        "-",
+        "HS256 secret (32+ bytes); unset: read-only API",
+    ),
     v("NORMWATCH_JWT_ALGORITHM", "HS256", "HS256, RS256 or EdDSA"),
-    v("NORMWATCH_JWT_PRIVATE_KEY_FILE", "-", "PEM private key for RS256/EdDSA"),
-    v("NORMWATCH_JWT_PUBLIC_KEY_FILE", "-", "PEM public key for RS256/EdDSA"),
-    v("NORMWATCH_JWT_ISSUER", "normwatch", "issuer pinned in tokens"),
-    v("NORMWATCH_JWT_AUDIENCE", "normwatch-api", "audience pinned in tokens"),
-    v("NORMWATCH_TOKEN_TTL_MINUTES", "60", "how long a token lives"),
-    v("NORMWATCH_JWT_LEEWAY_SECS", "1", "clock skew allowed on exp/nbf"),
-    v("NORMWATCH_WRITES", "on when a key is set", "serve mutations"),
-    v("NORMWATCH_RATE_LIMIT_CAPACITY", "100000", "query-cost budget per client"),
-    v("NORMWATCH_RATE_LIMIT_PER_MINUTE", "100000", "budget refill per minute"),
-    v("NORMWATCH_LOGIN_ATTEMPTS", "5", "failed sign-ins allowed per 15 minutes"),
-    v("NORMWATCH_REQUEST_TIMEOUT_SECS", "30", "longest a request may run"),
-    v("NORMWATCH_MAX_BATCH", "10", "most operations in one batched request"),
+    v(
+        "NORMWATCH_JWT_PRIVATE_KEY_FILE",
+        "-",
+        "PEM private key for RS256/EdDSA",
+    ),
+    v(
+        "NORMWATCH_JWT_PUBLIC_KEY_FILE",
+        "-",
+        "PEM public key for RS256/EdDSA",
+    ),
+    v(
+        "NORMWATCH_JWT_ISSUER",
+        "normwatch",
+        "issuer pinned in tokens",
+    ),
+    v(
+        "NORMWATCH_JWT_AUDIENCE",
+        "normwatch-api",
+        "audience pinned in tokens",
+    ),
+    v(
+        "NORMWATCH_TOKEN_TTL_MINUTES",
+        "60",
+        "how long a token lives",
+    ),
+    v(
+        "NORMWATCH_JWT_LEEWAY_SECS",
+        "1",
+        "clock skew allowed on exp/nbf",
+    ),
+    v(
+        "NORMWATCH_WRITES",
+        "on when a key is set",
+        "serve mutations",
+    ),
+    v(
+        "NORMWATCH_RATE_LIMIT_CAPACITY",
+        "100000",
+        "query-cost budget per client",
+    ),
+    v(
+        "NORMWATCH_RATE_LIMIT_PER_MINUTE",
+        "100000",
+        "budget refill per minute",
+    ),
+    v(
+        "NORMWATCH_LOGIN_ATTEMPTS",
+        "5",
+        "failed sign-ins allowed per 15 minutes",
+    ),
+    v(
+        "NORMWATCH_REQUEST_TIMEOUT_SECS",
+        "30",
+        "longest a request may run",
+    ),
+    v(
+        "NORMWATCH_MAX_BATCH",
+        "10",
+        "most operations in one batched request",
+    ),
     v("NORMWATCH_MAX_DEPTH", "15", "deepest query accepted"),
-    v("NORMWATCH_MAX_COMPLEXITY", "50000", "highest query cost accepted"),
-    v("NORMWATCH_MAX_BODY_BYTES", "1048576", "largest request body"),
-    v("NORMWATCH_BATCH_DELAY_MS", "2", "how long relation loaders collect keys"),
-    v("NORMWATCH_INTROSPECTION", "true", "allow schema introspection"),
-    v("NORMWATCH_SEED_ON_START", "true", "load the seed data into an empty database"),
+    v(
+        "NORMWATCH_MAX_COMPLEXITY",
+        "50000",
+        "highest query cost accepted",
+    ),
+    v(
+        "NORMWATCH_MAX_BODY_BYTES",
+        "1048576",
+        "largest request body",
+    ),
+    v(
+        "NORMWATCH_BATCH_DELAY_MS",
+        "2",
+        "how long relation loaders collect keys",
+    ),
+    v(
+        "NORMWATCH_INTROSPECTION",
+        "true",
+        "allow schema introspection",
+    ),
+    v(
+        "NORMWATCH_SEED_ON_START",
+        "true",
+        "load the seed data into an empty database",
+    ),
     Variable {
         serve_only: false,
         ..v(

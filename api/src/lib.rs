@@ -6,6 +6,7 @@
 //! - [`db`]: connecting, counting statements, migrating and seeding.
 //! - [`app`]: [`app::App`] builds everything and serves; tests reuse it on port 0.
 //! - [`routes`]: HTTP routes and middleware (GraphQL, GraphiQL, SDL, health, request ids, CORS).
+//! - [`metrics`]: Prometheus metrics at `/metrics` (requests, latency, cost, pools).
 //! - [`error`]: the one error type and its mapping to `extensions.code`.
 //! - [`repo`]: database functions (filters, pagination); resolvers call these.
 //! - [`screen`]: refusing hostile documents (deep nesting, NUL characters) before parsing.
@@ -24,6 +25,7 @@ pub mod error;
 pub mod gap;
 pub mod limits;
 pub mod loaders;
+pub mod metrics;
 pub mod repo;
 pub mod routes;
 pub mod schema;

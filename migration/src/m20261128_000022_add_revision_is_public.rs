@@ -33,7 +33,10 @@ impl MigrationTrait for Migration {
                  WHERE \"before\"->>'status' = 'PUBLISHED' OR \"after\"->>'status' = 'PUBLISHED'"
             }
         };
-        manager.get_connection().execute_unprepared(backfill).await?;
+        manager
+            .get_connection()
+            .execute_unprepared(backfill)
+            .await?;
         manager
             .create_index(
                 Index::create()

@@ -2,8 +2,8 @@
 //! collect errors instead of stopping at the first one.
 
 use crate::error::SeedError;
-use entity::{partial_date::PartialDate, DatePrecision};
 use crate::files::DataFiles;
+use entity::{partial_date::PartialDate, DatePrecision};
 use std::{collections::HashMap, str::FromStr};
 
 /// Where a record came from, for error messages.
@@ -246,9 +246,7 @@ fn read_csv(
     each: &mut impl FnMut(&Row<'_>, &mut Vec<SeedError>),
 ) {
     let whole = |message: String| whole_file(name, message);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
         Err(e) => {

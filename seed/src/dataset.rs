@@ -4,8 +4,8 @@
 //! any bad field is reported and skipped, and [`crate::read_dataset`] then refuses the dataset.
 
 use crate::csvfile::{read_file, read_folder, Columns, Origin, Row};
-use crate::files::DataFiles;
 use crate::error::SeedError;
+use crate::files::DataFiles;
 use entity::*;
 
 /// Everything in a data directory, parsed.

@@ -47,9 +47,7 @@ impl DataFiles {
         match self {
             DataFiles::Disk(dir) => match std::fs::read_dir(dir) {
                 Ok(_) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    Err("does not exist".into())
-                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err("does not exist".into()),
                 Err(_) if !dir.is_dir() => Err("is not a directory".into()),
                 Err(e) => Err(format!("cannot be read: {e}")),
             },

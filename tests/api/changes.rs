@@ -8,8 +8,7 @@ use serde_json::{json, Value};
 const CREATE: &str = r#"mutation { createCommitment(input: { state: "CHL", instrument: "paris-call", act: STATEMENT_OF_SUPPORT, modality: EXPLICIT, validFrom: "2019", sources: ["pariscall-site-supporters"] }) { id version } }"#;
 const PUBLISH: &str =
     "mutation($id: ID!, $v: Int!) { publish(id: $id, version: $v) { id ... on Commitment { version } } }";
-const RETRACT: &str =
-    r#"mutation($id: ID!, $v: Int!) { retract(id: $id, version: $v, reason: "duplicate entry") { id } }"#;
+const RETRACT: &str = r#"mutation($id: ID!, $v: Int!) { retract(id: $id, version: $v, reason: "duplicate entry") { id } }"#;
 const CHANGES: &str = "query($since: DateTime!) { changes(since: $since) { totalCount nodes { action recordKind recordId actor reason createdAt } } }";
 
 fn now() -> String {
@@ -23,19 +22,33 @@ async fn the_change_feed_lists_publications_and_retractions_but_not_drafts() {
     let since = now();
     let feed = |v: Value| v["changes"].clone();
     let empty = feed(app.data(CHANGES, json!({ "since": since })).await);
-    assert_eq!(empty["totalCount"], 0, "the seed load is older than `since`: {empty}");
+    assert_eq!(
+        empty["totalCount"], 0,
+        "the seed load is older than `since`: {empty}"
+    );
 
     let created = app.post_as(&editor, CREATE, json!({})).await;
     let c = &created["data"]["createCommitment"];
     let after_draft = feed(app.data(CHANGES, json!({ "since": since })).await);
-    assert_eq!(after_draft["totalCount"], 0, "a draft reached the feed: {after_draft}");
+    assert_eq!(
+        after_draft["totalCount"], 0,
+        "a draft reached the feed: {after_draft}"
+    );
 
     let published = app
-        .post_as(&editor, PUBLISH, json!({ "id": c["id"], "v": c["version"] }))
+        .post_as(
+            &editor,
+            PUBLISH,
+            json!({ "id": c["id"], "v": c["version"] }),
+        )
         .await;
     let p = &published["data"]["publish"];
-    app.post_as(&editor, RETRACT, json!({ "id": p["id"], "v": p["version"] }))
-        .await;
+    app.post_as(
+        &editor,
+        RETRACT,
+        json!({ "id": p["id"], "v": p["version"] }),
+    )
+    .await;
 
     let changes = feed(app.data(CHANGES, json!({ "since": since })).await);
     let nodes = changes["nodes"].as_array().expect("nodes");
@@ -75,7 +88,10 @@ async fn a_bad_since_is_refused_naming_the_field_and_the_type() {
     assert_eq!(code(err), "BAD_USER_INPUT", "{body}");
     assert_eq!(err["path"], json!(["changes"]), "{body}");
     assert!(
-        err["message"].as_str().unwrap_or_default().contains("DateTime"),
+        err["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("DateTime"),
         "{body}"
     );
 }
@@ -101,18 +117,27 @@ async fn every_list_takes_updated_since() {
         );
         let before = app.data(&q, json!({ "s": since })).await;
         assert_eq!(before[list]["totalCount"], 0, "{list}: {before}");
-        let all = app
-            .data(&q, json!({ "s": "1900-01-01T00:00:00Z" }))
-            .await;
-        assert_eq!(all[list]["totalCount"], all["all"]["totalCount"], "{list}: {all}");
+        let all = app.data(&q, json!({ "s": "1900-01-01T00:00:00Z" })).await;
+        assert_eq!(
+            all[list]["totalCount"], all["all"]["totalCount"],
+            "{list}: {all}"
+        );
     }
 
     // A published record created now is exactly what `updatedSince` returns.
     let created = app.post_as(&editor, CREATE, json!({})).await;
     let c = &created["data"]["createCommitment"];
-    app.post_as(&editor, PUBLISH, json!({ "id": c["id"], "v": c["version"] }))
-        .await;
+    app.post_as(
+        &editor,
+        PUBLISH,
+        json!({ "id": c["id"], "v": c["version"] }),
+    )
+    .await;
     let q = "query($s: DateTime!) { commitments(filter: { updatedSince: $s }) { nodes { id } } }";
     let fresh = app.data(q, json!({ "s": since })).await;
-    assert_eq!(fresh["commitments"]["nodes"], json!([{ "id": c["id"] }]), "{fresh}");
+    assert_eq!(
+        fresh["commitments"]["nodes"],
+        json!([{ "id": c["id"] }]),
+        "{fresh}"
+    );
 }

@@ -121,7 +121,10 @@ async fn a_copied_binary_serves_the_bundled_data_from_an_empty_directory() {
         .arg("serve")
         .current_dir(&work)
         .env_remove("NORMWATCH_SEED_DIR")
-        .env("DATABASE_URL", format!("sqlite://{}/nw.db", dir.0.display()))
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/nw.db", dir.0.display()),
+        )
         .env("NORMWATCH_ADDR", format!("127.0.0.1:{port}"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -176,8 +179,14 @@ fn the_port_is_bound_before_any_database_work() {
         .expect("the binary runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("cannot listen on NORMWATCH_ADDR"), "{stderr}");
-    assert!(!db.exists(), "the database was created before the port was bound");
+    assert!(
+        stderr.contains("cannot listen on NORMWATCH_ADDR"),
+        "{stderr}"
+    );
+    assert!(
+        !db.exists(),
+        "the database was created before the port was bound"
+    );
 }
 
 #[test]
@@ -204,12 +213,20 @@ fn every_subcommand_help_lists_its_environment_variables() {
         String::from_utf8_lossy(&out.stdout).to_string()
     };
     let serve = help(&["serve", "--help"]);
-    for name in ["DATABASE_URL", "NORMWATCH_ADDR", "NORMWATCH_JWT_SECRET", "NORMWATCH_SEED_DIR"] {
+    for name in [
+        "DATABASE_URL",
+        "NORMWATCH_ADDR",
+        "NORMWATCH_JWT_SECRET",
+        "NORMWATCH_SEED_DIR",
+    ] {
         assert!(serve.contains(name), "serve --help lacks {name}:\n{serve}");
     }
     assert!(serve.contains("[default: 127.0.0.1:8000]"), "{serve}");
     let seed = help(&["seed", "--help"]);
-    assert!(seed.contains("DATABASE_URL") && seed.contains("NORMWATCH_SEED_DIR"), "{seed}");
+    assert!(
+        seed.contains("DATABASE_URL") && seed.contains("NORMWATCH_SEED_DIR"),
+        "{seed}"
+    );
     let top = help(&["--help"]);
     let user_line = top
         .lines()

@@ -13,6 +13,7 @@ mod gaps;
 mod health;
 mod hostile;
 mod limits;
+mod metrics;
 mod migrations;
 mod nodes;
 mod pagination;

@@ -1,9 +1,9 @@
 //! Forums.
 
-use chrono::{DateTime, Utc};
 use super::Readable;
 use crate::auth::Visibility;
 use crate::error::Result;
+use chrono::{DateTime, Utc};
 use entity::forum;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
 

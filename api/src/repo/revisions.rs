@@ -4,10 +4,10 @@
 use super::{paginate, records, Page, PageArgs};
 use crate::auth::Visibility;
 use crate::error::Result;
-use entity::{revision, RecordKind};
 use chrono::{DateTime, Utc};
-use std::collections::{HashMap, HashSet};
+use entity::{revision, RecordKind};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use std::collections::{HashMap, HashSet};
 
 /// One page of the revisions of one record, oldest first; empty when `vis` may not see the
 /// record.

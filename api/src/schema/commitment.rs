@@ -1,6 +1,5 @@
 //! Commitments and the `commitments` query.
 
-use chrono::{DateTime, Utc};
 use super::{by_id, linked};
 use super::{
     connection::{from_page, wants_total, Conn},
@@ -16,6 +15,7 @@ use super::{
 };
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Object, ID};
+use chrono::{DateTime, Utc};
 use entity::{
     commitment, CommitmentAct, CommitmentModality, DatePrecision, PublicationStatus, RecordKind,
 };

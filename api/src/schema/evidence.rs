@@ -1,6 +1,5 @@
 //! Evidence of practice, its assessments, and the `evidence` query.
 
-use chrono::{DateTime, Utc};
 use super::{by_id, children, linked};
 use super::{
     connection::{from_page, wants_total, Conn},
@@ -13,6 +12,7 @@ use super::{
 };
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
 use entity::{
     assessment, evidence, AttributionStatus, Confidence, EvidenceKind, Finding, PublicationStatus,
     RecordKind,

@@ -1,6 +1,5 @@
 //! Instruments and the `instrument` / `instruments` queries.
 
-use chrono::{DateTime, Utc};
 use super::{by_id, children};
 use super::{
     commitment::Commitment,
@@ -15,6 +14,7 @@ use super::{
 };
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Object, ID};
+use chrono::{DateTime, Utc};
 use entity::{instrument, AdoptionMode, Bindingness, InstrumentKind, RecordKind};
 
 /// A text a forum produced: a report, resolution, treaty, declaration, decision or statement.

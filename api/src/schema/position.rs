@@ -1,6 +1,5 @@
 //! Positions and the `positions` query.
 
-use chrono::{DateTime, Utc};
 use super::by_id;
 use super::{
     connection::{from_page, wants_total, Conn},
@@ -16,6 +15,7 @@ use super::{
 };
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Object, ID};
+use chrono::{DateTime, Utc};
 use entity::{position, PositionKind, PublicationStatus, RecordKind, Stance};
 
 /// A stance a state took in a forum: a vote, a statement, a sponsorship, a national position.

@@ -1,7 +1,6 @@
 //! Provisions (an interface over norms, CBMs and human-rights obligations), the crosswalk
 //! between them, and the `provision` / `provisions` queries.
 
-use chrono::{DateTime, Utc};
 use super::{by_id, children};
 use super::{
     connection::{from_page, wants_total, Conn},
@@ -12,6 +11,7 @@ use super::{
 };
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Interface, Object, ID};
+use chrono::{DateTime, Utc};
 use entity::{provision, provision_link, LinkRelation, ProvisionKind, RecordKind};
 
 /// One norm, confidence-building measure or human-rights obligation inside an instrument.

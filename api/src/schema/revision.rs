@@ -6,9 +6,9 @@
 //! before and after is shown only to readers who may see the record in that state (a draft's
 //! content only to its author and editors), and without the author's user id.
 
+use super::connection::{from_page, wants_total, Conn};
 use super::ids;
 use crate::auth::Visibility;
-use super::connection::{from_page, wants_total, Conn};
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, Json, Object, ID};
 use chrono::{DateTime, Utc};

@@ -1,6 +1,5 @@
 //! States and the `state` / `states` queries.
 
-use chrono::{DateTime, Utc};
 use super::{children, linked};
 use super::{
     commitment::Commitment,
@@ -16,6 +15,7 @@ use super::{
 };
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Object, ID};
+use chrono::{DateTime, Utc};
 use entity::{state, RecordKind};
 
 /// A country: one of the 193 UN member states or the two observer states.
