@@ -149,10 +149,25 @@ impl ChangeQuery {
     async fn changes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Changes made at or after this instant (RFC 3339, e.g. `2026-01-01T00:00:00Z`): the `createdAt` of the last entry you read, or your last sync. Not a date-time: BAD_USER_INPUT."
+        )]
         since: DateTime<Utc>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items before `before`, 0 to 100. Negative or over 100 is a BAD_USER_INPUT naming `last`; not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Revision>> {
         let args = PageArgs::new(first, after, last, before)?;
