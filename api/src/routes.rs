@@ -1,7 +1,10 @@
 //! HTTP routes and middleware.
 //!
 //! - `POST /graphql`: GraphQL (single or batched requests).
-//! - `GET /graphql`: GraphiQL in a browser; with a `query` parameter, a read-only query.
+//! - `GET /graphql`: GraphiQL in a browser (served from the binary, see [`crate::assets`]);
+//!   with a `query` parameter, a read-only query.
+//! - `GET /`: the reference dashboard; `GET /assets/...`: the files of both pages
+//!   ([`crate::assets`]: embedded, no CDN, sent with a strict Content-Security-Policy).
 //! - `GET /schema.graphql`: the SDL.
 //! - `GET /healthz`: the process is up. `GET /readyz`: the database answers.
 //!
@@ -12,13 +15,13 @@ use crate::auth::{self, TokenKeys, Viewer};
 use crate::config::Config;
 use crate::limits::ClientKey;
 use crate::schema::{self, LoaderSettings, NormwatchSchema};
-use async_graphql::{http::GraphiQLSource, BatchRequest, BatchResponse, ErrorExtensions};
+use async_graphql::{BatchRequest, BatchResponse, ErrorExtensions};
 use async_graphql_poem::{GraphQLBatchRequest, GraphQLBatchResponse};
 use poem::{
     get, handler,
     http::{HeaderValue, StatusCode},
     middleware::{Cors, SizeLimit},
-    web::{Data, Html, Json},
+    web::{Data, Json},
     Endpoint, EndpointExt, IntoResponse, Request, Response, Route,
 };
 use sea_orm::DatabaseConnection;
@@ -238,13 +241,7 @@ async fn graphql_get(
     Data(db): Data<&DatabaseConnection>,
 ) -> Response {
     let Some(qs) = req.uri().query().filter(|q| q.contains("query=")) else {
-        return Html(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("Normwatch")
-                .finish(),
-        )
-        .into_response();
+        return crate::assets::graphiql(req);
     };
     let gql = match async_graphql::http::parse_query_string(qs) {
         Ok(r) => r,
@@ -406,6 +403,8 @@ pub fn build(
     config: &Config,
 ) -> impl Endpoint {
     Route::new()
+        .at("/", get(crate::assets::dashboard))
+        .at("/assets/*path", get(crate::assets::asset))
         .at(
             "/graphql",
             get(graphql_get).post(graphql_post.with(SizeLimit::new(config.max_body_bytes))),
