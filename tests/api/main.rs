@@ -6,6 +6,7 @@ mod helpers;
 mod auth;
 mod batching;
 mod config;
+mod dashboard;
 mod datasets;
 mod fuzz;
 mod gaps;

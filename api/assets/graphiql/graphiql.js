@@ -7,9 +7,10 @@
 
   var EXAMPLE = [
     '# Normwatch: cited cyber norms and state practice.',
-    '# Run this (Ctrl-Enter): the gap between Mexico\'s commitment to ICCPR Art. 17 (privacy)',
-    '# and its documented practice, the evidence and sources behind it, and its scorecard.',
-    '# The schema is in the Docs panel; the dashboard at / uses the same queries.',
+    '# Run it (Ctrl-Enter): Mexico\'s commitment to ICCPR',
+    '# Art. 17 (privacy) against its documented practice,',
+    '# with the evidence and sources, and its scorecard.',
+    '# The schema is in the Docs panel.',
     '{',
     '  gaps(filter: { states: ["MEX"], provisions: ["iccpr-17"] }) {',
     '    nodes {',
