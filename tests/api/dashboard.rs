@@ -5,8 +5,9 @@
 //! over the Chrome DevTools Protocol with the small client below (a websocket, JSON messages),
 //! against the real server with the bundled data: the heatmap shows as many cells as the API's
 //! `gapMatrix` returns, a click on Mexico x ICCPR Art. 17 shows the Pegasus evidence with its
-//! sources, GraphiQL renders and runs its example, no page breaks its Content-Security-Policy or
-//! throws, and no request leaves the server's origin.
+//! sources, the state page and the positions-across-forums view show what the API answers, a
+//! refused request shows its code, GraphiQL renders and runs its example, no page breaks its
+//! Content-Security-Policy or throws, and no request leaves the server's origin.
 //!
 //! Without `/usr/bin/chromium` the browser test prints one line and passes, unless
 //! `NORMWATCH_REQUIRE_BROWSER=1` (as in `.ci/run`), when it fails.
@@ -624,6 +625,86 @@ async fn the_dashboard_and_graphiql_work_in_a_real_browser() {
     std::fs::write(&path, &png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
 
     assert_eq!(page.csp_violations().await, json!("[]"), "dashboard");
+
+    // The state page shows the API's scorecard and a block per forum.
+    let mex = app
+        .data(
+            r#"{ scorecard(state: "MEX") { committed contradicted }
+                 positionsAcrossForums(state: "MEX", provision: "gge-2015-13e") { forum { slug } } }"#,
+            json!({}),
+        )
+        .await;
+    page.navigate(&format!("{}/#/state?code=MEX", app.address))
+        .await;
+    page.wait_for(
+        "Mexico's state page",
+        "document.querySelector('#state-page')?.dataset.loaded === 'MEX'",
+    )
+    .await;
+    let committed = page
+        .eval("document.querySelector('#state-page .scorecard').dataset.committed")
+        .await;
+    assert_eq!(
+        committed,
+        json!(mex["scorecard"]["committed"].to_string()),
+        "{mex}"
+    );
+    let forums = page
+        .eval("document.querySelectorAll('#state-page .forum').length")
+        .await;
+    assert!(forums.as_u64() > Some(1), "forum blocks: {forums}");
+
+    // Positions across forums: one block per forum the API answers.
+    page.navigate(&format!(
+        "{}/#/forums?state=MEX&provision=gge-2015-13e",
+        app.address
+    ))
+    .await;
+    page.wait_for(
+        "positions across forums",
+        "document.querySelector('#forums-view')?.dataset.loaded === 'MEX:gge-2015-13e'",
+    )
+    .await;
+    let blocks = page
+        .eval("document.querySelectorAll('#forums-view .forum').length")
+        .await;
+    let groups = mex["positionsAcrossForums"]
+        .as_array()
+        .expect("a list")
+        .len();
+    assert!(groups > 0, "{mex}");
+    assert_eq!(blocks, json!(groups), "{mex}");
+
+    // A refused request shows its code and field in the status line.
+    page.navigate(&format!("{}/#/heatmap?asOf=2024-13-45", app.address))
+        .await;
+    let status = page
+        .wait_for(
+            "the error of a bad date",
+            "document.querySelector('#status.error')?.textContent",
+        )
+        .await;
+    assert!(
+        status.as_str().unwrap_or("").starts_with("BAD_USER_INPUT"),
+        "{status}"
+    );
+
+    // Data reaches the page as text, and only http(s) URLs become links.
+    let safe = page
+        .eval(
+            "import('/assets/dashboard/dom.js').then((dom) => { \
+               const bad = dom.externalLink('javascript:alert(1)', 'x'); \
+               const good = dom.externalLink('https://example.org/r', 'r'); \
+               const text = dom.el('p', {}, '<img src=x onerror=alert(1)>'); \
+               return [bad.tagName, good.tagName, text.children.length, text.textContent]; })",
+        )
+        .await;
+    assert_eq!(
+        safe,
+        json!(["SPAN", "A", 0, "<img src=x onerror=alert(1)>"]),
+        "{safe}"
+    );
+    assert_eq!(page.csp_violations().await, json!("[]"), "dashboard views");
 
     // GraphiQL: its editor appears with the Normwatch example, and running it answers.
     page.navigate(&format!("{}/graphql", app.address)).await;
