@@ -1,7 +1,7 @@
 //! The `normwatch` binary: parses the command line and hands over to the `api` crate.
 
 use api::{app::BoxError, config::Config, db, telemetry, App};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -74,9 +74,27 @@ fn read_password() -> std::io::Result<String> {
     }
 }
 
+/// The command line, with the environment variables each command reads at the end of its
+/// `--help` (the configuration is read from the environment, not from flags).
+fn command() -> clap::Command {
+    let mut cmd = Cli::command().after_help(api::config::variables_help(true));
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        let help = api::config::variables_help(name == "serve");
+        cmd = cmd.mut_subcommand(name, |s| s.after_help(help));
+    }
+    cmd
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     // A `.env` file in the working directory fills in the variables that are not set (the
     // environment wins); a malformed one stops start-up like a bad variable does.
     if let Err(e) = dotenvy::dotenv() {
@@ -142,12 +160,18 @@ async fn run(command: Command, config: Config) -> Result<(), BoxError> {
             report,
             update_readme,
         } => {
-            let dir = path.unwrap_or(config.seed_dir);
-            let dataset = seed::read_dataset(&dir)?;
+            let files = match path.or(config.seed_dir) {
+                Some(dir) => seed::DataFiles::disk(dir),
+                None => seed::DataFiles::Bundled,
+            };
+            let dataset = seed::read_files(&files)?;
             if report {
                 let table = seed::report::markdown(&seed::report::lists(&dataset));
                 print!("{table}");
                 if update_readme {
+                    let dir = files.dir().ok_or(
+                        "--update-readme writes into a data directory: give it with --path",
+                    )?;
                     let path = dir.join("README.md");
                     let readme = std::fs::read_to_string(&path)?;
                     let updated = seed::report::with_table(&readme, &table).ok_or_else(|| {
@@ -163,13 +187,13 @@ async fn run(command: Command, config: Config) -> Result<(), BoxError> {
                 return Ok(());
             }
             if check {
-                println!("{}: valid", dir.display());
+                println!("{files}: valid");
                 return Ok(());
             }
             let (conn, _) = db::connect(&config.database_url).await?;
             db::migrate(&conn).await?;
             let report = seed::load(&conn, &dataset).await?;
-            println!("{}: {report}", dir.display());
+            println!("{files}: {report}");
         }
     }
     Ok(())

@@ -28,10 +28,18 @@ pub struct App {
 }
 
 impl App {
-    /// Connects, migrates, loads the bundled data into an empty database, binds the address.
+    /// Binds the address, then connects, migrates and loads the bundled data into an empty
+    /// database.
     pub async fn build(config: Config) -> Result<App, BoxError> {
         // Keys first: a bad key file should stop start-up before anything else happens.
         let keys = TokenKeys::from_config(&config)?;
+        // Then the port, before any database work: a port already taken should not cost a
+        // migration and a seed load first. Connections that arrive meanwhile wait in the
+        // listen backlog until the server runs.
+        let acceptor = TcpListener::bind(config.addr)
+            .into_acceptor()
+            .await
+            .map_err(|e| format!("cannot listen on NORMWATCH_ADDR {}: {e}", config.addr))?;
         let (db, statements) = db::connect(&config.database_url)
             .await
             .map_err(|e| format!("cannot open the database at DATABASE_URL: {e}"))?;
@@ -39,9 +47,10 @@ impl App {
             .await
             .map_err(|e| format!("migration failed: {e}"))?;
         if config.seed_on_start && db::is_empty(&db).await? {
-            let dataset = seed::read_dataset(&config.seed_dir)?;
+            let files = config.seed_files();
+            let dataset = seed::read_files(&files)?;
             let report = seed::load(&db, &dataset).await?;
-            tracing::info!(%report, dir = %config.seed_dir.display(), "loaded the bundled seed data into an empty database");
+            tracing::info!(%report, from = %files, "loaded the seed data into an empty database");
         }
         let pools = db::pools(db.clone(), &config.database_url, &statements)
             .await
@@ -50,10 +59,6 @@ impl App {
             .await
             .map_err(|e| format!("cannot measure the registry: {}", e.message()))?;
         let shape = Arc::new(ShapeCache::new(shape));
-        let acceptor = TcpListener::bind(config.addr)
-            .into_acceptor()
-            .await
-            .map_err(|e| format!("cannot listen on NORMWATCH_ADDR {}: {e}", config.addr))?;
         let port = acceptor
             .local_addr()
             .first()
@@ -106,11 +111,16 @@ impl App {
             timeout: self.config.request_timeout,
             max_batch: self.config.max_batch,
         };
+        let metrics = Arc::new(
+            crate::metrics::Metrics::new()
+                .map_err(|e| std::io::Error::other(format!("cannot register metrics: {e}")))?,
+        );
         let app = routes::build(
             schema,
             self.pools.read.clone(),
             db::Writer(self.pools.write.clone()),
             gate,
+            metrics,
             &self.config,
         );
         Server::new_with_acceptor(self.acceptor)

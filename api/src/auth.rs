@@ -37,6 +37,22 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// [`hash_password`] on tokio's blocking pool: argon2 is meant to be slow (tens of
+/// milliseconds of CPU), and on an async worker a burst of sign-ins would stall every request
+/// that worker serves.
+pub async fn hash_password_off_thread(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| Error::Internal(format!("the hashing task failed: {e}")))?
+}
+
+/// [`verify_password`] on tokio's blocking pool (see [`hash_password_off_thread`]).
+pub async fn verify_password_off_thread(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
 /// A hash to compare against when the account does not exist, so that an unknown e-mail costs
 /// the same time as a wrong password and does not reveal which accounts exist.
 pub fn dummy_hash() -> &'static str {

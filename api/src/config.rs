@@ -93,8 +93,19 @@ pub struct Config {
     pub introspection: bool,
     /// `NORMWATCH_SEED_ON_START`: load the bundled data when the database is empty.
     pub seed_on_start: bool,
-    /// `NORMWATCH_SEED_DIR`: where the bundled data lives.
-    pub seed_dir: PathBuf,
+    /// `NORMWATCH_SEED_DIR`: a data directory to load instead of the bundled data compiled
+    /// into the binary (`None`: the bundled data).
+    pub seed_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// The dataset to load into an empty database: `NORMWATCH_SEED_DIR`, else the bundled data.
+    pub fn seed_files(&self) -> seed::DataFiles {
+        match &self.seed_dir {
+            Some(dir) => seed::DataFiles::disk(dir),
+            None => seed::DataFiles::Bundled,
+        }
+    }
 }
 
 /// A configuration value that cannot be used.
@@ -111,6 +122,176 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+/// One environment variable, as `--help` lists it.
+pub struct Variable {
+    pub name: &'static str,
+    /// The default, as text (`-` when unset means "off" or "none").
+    pub default: &'static str,
+    pub meaning: &'static str,
+    /// Whether only `serve` reads it (the other subcommands read the database and seed ones).
+    pub serve_only: bool,
+}
+
+const fn v(name: &'static str, default: &'static str, meaning: &'static str) -> Variable {
+    Variable {
+        name,
+        default,
+        meaning,
+        serve_only: true,
+    }
+}
+
+/// Every variable [`Config::from_lookup`] reads (a test checks the list against the code and
+/// `.env.example`), for `--help`.
+pub const VARIABLES: &[Variable] = &[
+    Variable {
+        serve_only: false,
+        ..v(
+            "DATABASE_URL",
+            DEFAULT_DATABASE_URL,
+            "sqlite://FILE or postgres://USER@HOST:PORT/DB",
+        )
+    },
+    v(
+        "NORMWATCH_ADDR",
+        DEFAULT_ADDR,
+        "where the server listens (host:port)",
+    ),
+    Variable {
+        serve_only: false,
+        ..v(
+            "NORMWATCH_LOG_FORMAT",
+            "text",
+            "log lines as `text` or `json`",
+        )
+    },
+    v(
+        "NORMWATCH_CORS_ORIGINS",
+        "*",
+        "browser origins allowed, comma-separated",
+    ),
+    v(
+        "NORMWATCH_JWT_SECRET",
+        "-",
+        "HS256 secret (32+ bytes); unset: read-only API",
+    ),
+    v("NORMWATCH_JWT_ALGORITHM", "HS256", "HS256, RS256 or EdDSA"),
+    v(
+        "NORMWATCH_JWT_PRIVATE_KEY_FILE",
+        "-",
+        "PEM private key for RS256/EdDSA",
+    ),
+    v(
+        "NORMWATCH_JWT_PUBLIC_KEY_FILE",
+        "-",
+        "PEM public key for RS256/EdDSA",
+    ),
+    v(
+        "NORMWATCH_JWT_ISSUER",
+        "normwatch",
+        "issuer pinned in tokens",
+    ),
+    v(
+        "NORMWATCH_JWT_AUDIENCE",
+        "normwatch-api",
+        "audience pinned in tokens",
+    ),
+    v(
+        "NORMWATCH_TOKEN_TTL_MINUTES",
+        "60",
+        "how long a token lives",
+    ),
+    v(
+        "NORMWATCH_JWT_LEEWAY_SECS",
+        "1",
+        "clock skew allowed on exp/nbf",
+    ),
+    v(
+        "NORMWATCH_WRITES",
+        "on when a key is set",
+        "serve mutations",
+    ),
+    v(
+        "NORMWATCH_RATE_LIMIT_CAPACITY",
+        "100000",
+        "query-cost budget per client",
+    ),
+    v(
+        "NORMWATCH_RATE_LIMIT_PER_MINUTE",
+        "100000",
+        "budget refill per minute",
+    ),
+    v(
+        "NORMWATCH_LOGIN_ATTEMPTS",
+        "5",
+        "failed sign-ins allowed per 15 minutes",
+    ),
+    v(
+        "NORMWATCH_REQUEST_TIMEOUT_SECS",
+        "30",
+        "longest a request may run",
+    ),
+    v(
+        "NORMWATCH_MAX_BATCH",
+        "10",
+        "most operations in one batched request",
+    ),
+    v("NORMWATCH_MAX_DEPTH", "15", "deepest query accepted"),
+    v(
+        "NORMWATCH_MAX_COMPLEXITY",
+        "50000",
+        "highest query cost accepted",
+    ),
+    v(
+        "NORMWATCH_MAX_BODY_BYTES",
+        "1048576",
+        "largest request body",
+    ),
+    v(
+        "NORMWATCH_BATCH_DELAY_MS",
+        "2",
+        "how long relation loaders collect keys",
+    ),
+    v(
+        "NORMWATCH_INTROSPECTION",
+        "true",
+        "allow schema introspection",
+    ),
+    v(
+        "NORMWATCH_SEED_ON_START",
+        "true",
+        "load the seed data into an empty database",
+    ),
+    Variable {
+        serve_only: false,
+        ..v(
+            "NORMWATCH_SEED_DIR",
+            "the bundled data",
+            "a data directory to load instead of the bundled data",
+        )
+    },
+];
+
+/// The environment-variable section of `--help`: all of them for `serve`, the shared ones
+/// for the other subcommands.
+pub fn variables_help(serve: bool) -> String {
+    let shown: Vec<&Variable> = VARIABLES
+        .iter()
+        .filter(|v| serve || !v.serve_only)
+        .collect();
+    let width = shown.iter().map(|v| v.name.len()).max().unwrap_or(0);
+    let mut out =
+        String::from("Environment variables (also read from a .env file; the environment wins):\n");
+    for v in shown {
+        out.push_str(&format!(
+            "  {:width$}  {} [default: {}]\n",
+            v.name, v.meaning, v.default
+        ));
+    }
+    out.push_str("  RUST_LOG  log filter, e.g. info or api=debug [default: info]\n");
+    out
+}
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://normwatch.db?mode=rwc";
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8000";
@@ -270,9 +451,7 @@ impl Config {
             batch_delay_ms: number("NORMWATCH_BATCH_DELAY_MS", 2, 0)? as u64,
             introspection: flag("NORMWATCH_INTROSPECTION", true)?,
             seed_on_start: flag("NORMWATCH_SEED_ON_START", true)?,
-            seed_dir: var("NORMWATCH_SEED_DIR")
-                .map(PathBuf::from)
-                .unwrap_or_else(seed::bundled_data_dir),
+            seed_dir: var("NORMWATCH_SEED_DIR").map(PathBuf::from),
         })
     }
 }
@@ -288,6 +467,29 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn help_and_env_example_list_exactly_the_variables_the_code_reads() {
+        let read = std::cell::RefCell::new(std::collections::BTreeSet::new());
+        let _ = Config::from_lookup(|k| {
+            read.borrow_mut().insert(k.to_string());
+            None
+        });
+        let listed: std::collections::BTreeSet<String> =
+            VARIABLES.iter().map(|v| v.name.to_string()).collect();
+        assert_eq!(read.into_inner(), listed, "VARIABLES is out of date");
+        let example = include_str!("../../.env.example");
+        for v in VARIABLES {
+            assert!(
+                example.contains(&format!("{}=", v.name)),
+                ".env.example does not document {}",
+                v.name
+            );
+            assert!(variables_help(true).contains(v.name));
+        }
+        assert!(!variables_help(false).contains("NORMWATCH_JWT_SECRET"));
+        assert!(variables_help(false).contains("DATABASE_URL"));
     }
 
     #[test]

@@ -38,10 +38,50 @@ impl From<sea_orm::DbErr> for Error {
     fn from(e: sea_orm::DbErr) -> Self {
         if is_unavailable(&e) {
             Error::Unavailable(e)
+        } else if let Some(taken) = unique_violation(&e) {
+            taken
         } else {
             Error::Database(e)
         }
     }
+}
+
+/// The unique keys of the schema (as the migrations name them, `ux_<table>_<columns>`), with
+/// the input field a client sets and what the clash means to them.
+const UNIQUE_KEYS: &[(&str, &[&str], &str, &str)] = &[
+    ("users", &["email"], "email", "an account with this e-mail exists already"),
+    ("sources", &["key"], "key", "a source with this key exists already; cite it, or correct that record"),
+    ("states", &["code"], "code", "a state with this code exists already; correct that record instead"),
+    ("states", &["alpha2"], "alpha2", "a state with this alpha-2 code exists already"),
+    ("forums", &["slug"], "slug", "a forum with this slug exists already; correct that record instead"),
+    ("instruments", &["slug"], "slug", "an instrument with this slug exists already; correct that record instead"),
+    ("provisions", &["code"], "code", "a provision with this code exists already; correct that record instead"),
+    ("evidence", &["slug"], "slug", "evidence with this slug exists already; correct that record instead"),
+    ("provision_links", &["from_id", "to_id", "relation"], "relation", "these provisions are linked by this relation already"),
+    ("commitments", &["state_id", "instrument_id", "act"], "act", "this state has this act on this instrument already; correct that record instead"),
+    ("assessments", &["evidence_id", "state_id", "provision_id"], "provision", "this evidence is assessed against this provision for this state already; correct that assessment instead"),
+];
+
+/// A unique-key clash as a client error naming the field: the database decides (no
+/// select-then-insert race), and two writers racing for one key get BAD_USER_INPUT, not an
+/// internal error. PostgreSQL names the index; SQLite names `table.column`s.
+fn unique_violation(e: &sea_orm::DbErr) -> Option<Error> {
+    let sea_orm::SqlErr::UniqueConstraintViolation(message) = e.sql_err()? else {
+        return None;
+    };
+    let known = UNIQUE_KEYS.iter().find(|(table, columns, _, _)| {
+        let index = format!("ux_{table}_{}", columns.join("_"));
+        let sqlite = columns
+            .iter()
+            .map(|c| format!("{table}.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        message.contains(&index) || message.ends_with(&sqlite)
+    });
+    Some(match known {
+        Some((_, _, field, what)) => Error::bad_input(*field, *what),
+        None => Error::bad_input("input", "a record with the same key exists already"),
+    })
 }
 
 /// Whether a database error means "cannot reach the database" rather than "this statement

@@ -7,6 +7,7 @@
 //! - [`app`]: [`app::App`] builds everything and serves; tests reuse it on port 0.
 //! - [`routes`]: HTTP routes and middleware (GraphQL, GraphiQL, SDL, health, request ids, CORS).
 //! - [`assets`]: the dashboard, the GraphiQL page and their files, embedded in the binary.
+//! - [`metrics`]: Prometheus metrics at `/metrics` (requests, latency, cost, pools).
 //! - [`error`]: the one error type and its mapping to `extensions.code`.
 //! - [`repo`]: database functions (filters, pagination); resolvers call these.
 //! - [`screen`]: refusing hostile documents (deep nesting, NUL characters) before parsing.
@@ -26,6 +27,7 @@ pub mod error;
 pub mod gap;
 pub mod limits;
 pub mod loaders;
+pub mod metrics;
 pub mod repo;
 pub mod routes;
 pub mod schema;

@@ -7,6 +7,7 @@
 //!   ([`crate::assets`]: embedded, no CDN, sent with a strict Content-Security-Policy).
 //! - `GET /schema.graphql`: the SDL.
 //! - `GET /healthz`: the process is up. `GET /readyz`: the database answers.
+//! - `GET /metrics`: Prometheus metrics ([`crate::metrics`]).
 //!
 //! Every response carries an `x-request-id` (the caller's, if it sent a sane one) and every
 //! request is logged in a span with that id.
@@ -14,6 +15,7 @@
 use crate::auth::{self, TokenKeys, Viewer};
 use crate::config::Config;
 use crate::limits::ClientKey;
+use crate::metrics::Metrics;
 use crate::schema::{self, LoaderSettings, NormwatchSchema};
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensions};
 use async_graphql_poem::{GraphQLBatchRequest, GraphQLBatchResponse};
@@ -25,6 +27,7 @@ use poem::{
     Endpoint, EndpointExt, IntoResponse, Request, Response, Route,
 };
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 use std::time::Duration;
 use std::time::Instant;
 use tracing::Instrument;
@@ -109,6 +112,22 @@ async fn graphql_post(
     Data(schema): Data<&NormwatchSchema>,
     Data(gate): Data<&Gate>,
     Data(db): Data<&DatabaseConnection>,
+    Data(metrics): Data<&Arc<Metrics>>,
+    http: &Request,
+    req: GraphQLBatchRequest,
+) -> Response {
+    let started = Instant::now();
+    let resp = answer_post(schema, gate, db, metrics, http, req).await;
+    metrics.latency("POST", started.elapsed());
+    resp
+}
+
+/// The body of `POST /graphql`; [`graphql_post`] times it.
+async fn answer_post(
+    schema: &NormwatchSchema,
+    gate: &Gate,
+    db: &DatabaseConnection,
+    metrics: &Metrics,
     http: &Request,
     req: GraphQLBatchRequest,
 ) -> Response {
@@ -144,6 +163,13 @@ async fn graphql_post(
                 .collect(),
         ),
     };
+    let names: Vec<Option<String>> = batch
+        .iter()
+        .map(|r| {
+            crate::metrics::operation_name(r.operation_name.as_deref(), &r.query)
+                .map(str::to_string)
+        })
+        .collect();
     let resp = match tokio::time::timeout(gate.timeout, schema.execute_batch(batch)).await {
         Ok(BatchResponse::Single(r)) => BatchResponse::Single(with_codes(r)),
         Ok(BatchResponse::Batch(rs)) => {
@@ -151,6 +177,16 @@ async fn graphql_post(
         }
         Err(_) => BatchResponse::Single(timed_out(gate.timeout)),
     };
+    match &resp {
+        BatchResponse::Single(r) => {
+            metrics.operation(names.first().cloned().flatten().as_deref(), r)
+        }
+        BatchResponse::Batch(rs) => {
+            for (r, name) in rs.iter().zip(&names) {
+                metrics.operation(name.as_deref(), r);
+            }
+        }
+    }
     let status = match &resp {
         BatchResponse::Single(r) => refusal_status(r),
         BatchResponse::Batch(rs) => {
@@ -239,6 +275,23 @@ async fn graphql_get(
     Data(schema): Data<&NormwatchSchema>,
     Data(gate): Data<&Gate>,
     Data(db): Data<&DatabaseConnection>,
+    Data(metrics): Data<&Arc<Metrics>>,
+) -> Response {
+    let started = Instant::now();
+    let resp = answer_get(req, schema, gate, db, metrics).await;
+    if req.uri().query().is_some_and(|q| q.contains("query=")) {
+        metrics.latency("GET", started.elapsed());
+    }
+    resp
+}
+
+/// The body of `GET /graphql` (GraphiQL, or a read-only query); [`graphql_get`] times it.
+async fn answer_get(
+    req: &Request,
+    schema: &NormwatchSchema,
+    gate: &Gate,
+    db: &DatabaseConnection,
+    metrics: &Metrics,
 ) -> Response {
     let Some(qs) = req.uri().query().filter(|q| q.contains("query=")) else {
         return crate::assets::graphiql(req);
@@ -282,11 +335,14 @@ async fn graphql_get(
             return not_modified(tag);
         }
     }
+    let name = crate::metrics::operation_name(gql.operation_name.as_deref(), &gql.query)
+        .map(str::to_string);
     let gql = with_request_data(gate, db, &viewer, &key, gql);
     let resp = match tokio::time::timeout(gate.timeout, schema.execute(gql)).await {
         Ok(resp) => with_codes(resp),
         Err(_) => timed_out(gate.timeout),
     };
+    metrics.operation(name.as_deref(), &resp);
     let (status, retry) = (refusal_status(&resp), retry_after(&resp));
     let cacheable = resp.errors.is_empty();
     let mut out = finish(Json(resp).into_response(), status, retry);
@@ -345,6 +401,18 @@ fn sdl() -> Response {
         .into_response()
 }
 
+/// Prometheus metrics (text exposition format).
+#[handler]
+fn metrics_text(
+    Data(metrics): Data<&Arc<Metrics>>,
+    Data(pools): Data<&Arc<crate::metrics::Pools>>,
+) -> Response {
+    metrics
+        .render(pools)
+        .with_content_type("text/plain; version=0.0.4; charset=utf-8")
+        .into_response()
+}
+
 #[handler]
 fn healthz() -> &'static str {
     "ok"
@@ -400,8 +468,13 @@ pub fn build(
     db: DatabaseConnection,
     writer: crate::db::Writer,
     gate: Gate,
+    metrics: Arc<Metrics>,
     config: &Config,
 ) -> impl Endpoint {
+    let pools = Arc::new(crate::metrics::Pools {
+        read: db.clone(),
+        write: writer.0.clone(),
+    });
     Route::new()
         .at("/", get(crate::assets::dashboard))
         .at("/assets/*path", get(crate::assets::asset))
@@ -412,7 +485,10 @@ pub fn build(
         .at("/schema.graphql", get(sdl))
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
+        .at("/metrics", get(metrics_text))
         .data(schema)
+        .data(metrics)
+        .data(pools)
         .data(gate)
         .data(db)
         .data(writer)

@@ -43,7 +43,8 @@ pub async fn log(
     after: Option<Value>,
     reason: Option<String>,
 ) -> Result<()> {
-    if entity::registry::touches_public(before.as_ref(), after.as_ref()) {
+    let public = entity::registry::touches_public(before.as_ref(), after.as_ref());
+    if public {
         entity::registry::advance(txn).await?;
     }
     revision::ActiveModel {
@@ -58,6 +59,7 @@ pub async fn log(
         after: sea_orm::Set(after),
         reason: sea_orm::Set(reason),
         created_at: sea_orm::Set(Utc::now()),
+        is_public: sea_orm::Set(public),
     }
     .insert(txn)
     .await?;

@@ -21,6 +21,9 @@ pub struct Model {
     pub after: Option<Json>,
     pub reason: Option<String>,
     pub created_at: DateTimeUtc,
+    /// Whether the write changed what the public sees (the record was PUBLISHED before or
+    /// after it): such revisions make the public change feed.
+    pub is_public: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

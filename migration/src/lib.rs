@@ -27,6 +27,7 @@ mod m20261127_000018_add_revision_actor_role;
 mod m20261128_000019_add_source_tier;
 mod m20261128_000020_create_datasets;
 mod m20261128_000021_create_registry;
+mod m20261128_000022_add_revision_is_public;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000019_add_source_tier::Migration),
             Box::new(m20261128_000020_create_datasets::Migration),
             Box::new(m20261128_000021_create_registry::Migration),
+            Box::new(m20261128_000022_add_revision_is_public::Migration),
         ]
     }
 }

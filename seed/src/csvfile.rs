@@ -2,8 +2,9 @@
 //! collect errors instead of stopping at the first one.
 
 use crate::error::SeedError;
+use crate::files::DataFiles;
 use entity::{partial_date::PartialDate, DatePrecision};
-use std::{collections::HashMap, path::Path, str::FromStr};
+use std::{collections::HashMap, str::FromStr};
 
 /// Where a record came from, for error messages.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -187,87 +188,65 @@ impl Row<'_> {
     }
 }
 
-/// Reads every `*.csv` file of `dir/folder` (in file-name order) and calls `each` per record.
+/// Reads every `*.csv` file of `folder` (in file-name order) and calls `each` per record.
 pub fn read_folder(
-    dir: &Path,
+    files: &DataFiles,
     folder: &str,
     columns: Columns,
     errors: &mut Vec<SeedError>,
     mut each: impl FnMut(&Row<'_>, &mut Vec<SeedError>),
 ) {
-    let path = dir.join(folder);
-    let mut files: Vec<_> = match std::fs::read_dir(&path) {
-        Ok(entries) => entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "csv"))
-            .collect(),
-        Err(_) => return, // a missing folder is an empty one
-    };
-    files.sort();
-    for file in files {
-        let name = format!(
-            "{folder}/{}",
-            file.file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default()
-        );
-        read_csv(&file, &name, columns, errors, &mut each);
+    for name in csv_names(files, folder, errors) {
+        read_file(files, &name, columns, errors, &mut each);
     }
 }
 
-/// Reads the single file `dir/name` when it exists (a missing file is an empty one) and calls
+/// Reads the single file `name` when it exists (a missing file is an empty one) and calls
 /// `each` per record.
 pub fn read_file(
-    dir: &Path,
+    files: &DataFiles,
     name: &str,
     columns: Columns,
     errors: &mut Vec<SeedError>,
     mut each: impl FnMut(&Row<'_>, &mut Vec<SeedError>),
 ) {
-    let file = dir.join(name);
-    if file.is_file() {
-        read_csv(&file, name, columns, errors, &mut each);
+    match files.read(name) {
+        Ok(Some(bytes)) => read_csv(&bytes, name, columns, errors, &mut each),
+        Ok(None) => {}
+        Err(message) => errors.push(whole_file(name, message)),
     }
 }
 
-/// The CSV files of `dir/folder`, as `folder/file.csv` names in file-name order.
-pub fn csv_names(dir: &Path, folder: &str) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir.join(folder))
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "csv"))
-                .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-                .map(|n| format!("{folder}/{n}"))
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
+/// The CSV files of `folder`, as `folder/file.csv` names in file-name order; a folder that
+/// exists but cannot be read is reported.
+pub fn csv_names(files: &DataFiles, folder: &str, errors: &mut Vec<SeedError>) -> Vec<String> {
+    files.csv_names(folder).unwrap_or_else(|message| {
+        errors.push(whole_file(&format!("{folder}/"), message));
+        Vec::new()
+    })
+}
+
+/// An error about a whole file (or folder), not one of its records.
+fn whole_file(name: &str, message: impl Into<String>) -> SeedError {
+    SeedError {
+        file: name.to_string(),
+        line: 0,
+        field: String::new(),
+        message: message.into(),
+    }
 }
 
 /// Reads one CSV file, named `name` in errors: checks its header against `columns`, then calls
 /// `each` per record.
 fn read_csv(
-    file: &Path,
+    bytes: &[u8],
     name: &str,
     columns: Columns,
     errors: &mut Vec<SeedError>,
     each: &mut impl FnMut(&Row<'_>, &mut Vec<SeedError>),
 ) {
-    let whole = |message: String| SeedError {
-        file: name.to_string(),
-        line: 0,
-        field: String::new(),
-        message,
-    };
-    let mut reader = match csv::ReaderBuilder::new().flexible(false).from_path(file) {
-        Ok(r) => r,
-        Err(e) => {
-            errors.push(whole(format!("cannot be read: {e}")));
-            return;
-        }
-    };
+    let whole = |message: String| whole_file(name, message);
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
         Err(e) => {

@@ -3,10 +3,10 @@
 //! The column lists below are the file format (documented in `seed/data/FORMAT.md`); a row with
 //! any bad field is reported and skipped, and [`crate::read_dataset`] then refuses the dataset.
 
-use crate::csvfile::{csv_names, read_file, read_folder, Columns, Origin, Row};
+use crate::csvfile::{read_file, read_folder, Columns, Origin, Row};
 use crate::error::SeedError;
+use crate::files::DataFiles;
 use entity::*;
-use std::path::Path;
 
 /// Everything in a data directory, parsed.
 #[derive(Debug, Default)]
@@ -387,14 +387,14 @@ fn url(row: &Row<'_>, field: &str, errors: &mut Vec<SeedError>) -> Option<String
 }
 
 /// Reads every folder of `dir`. Rows with a bad field are reported in `errors` and left out.
-pub fn read(dir: &Path, errors: &mut Vec<SeedError>) -> Dataset {
+pub fn read(dir: &DataFiles, errors: &mut Vec<SeedError>) -> Dataset {
     let mut ds = Dataset::default();
-    if !dir.is_dir() {
+    if let Err(message) = dir.check_root() {
         errors.push(SeedError {
-            file: dir.display().to_string(),
+            file: dir.describe(),
             line: 0,
             field: String::new(),
-            message: "is not a directory".into(),
+            message,
         });
         return ds;
     }
@@ -779,8 +779,24 @@ pub fn read(dir: &Path, errors: &mut Vec<SeedError>) -> Dataset {
     });
     ds.files = RECORD_FOLDERS
         .iter()
-        .flat_map(|(folder, _)| csv_names(dir, folder))
+        .filter_map(|(folder, _)| dir.csv_names(folder).ok())
+        .flatten()
         .collect();
+    if errors.is_empty() && ds.files.is_empty() {
+        errors.push(SeedError {
+            file: dir.describe(),
+            line: 0,
+            field: String::new(),
+            message: format!(
+                "holds no data: expected CSV files in the folders {}",
+                RECORD_FOLDERS
+                    .iter()
+                    .map(|(f, _)| format!("{f}/"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
 
     ds
 }

@@ -8,6 +8,7 @@
 pub mod csvfile;
 pub mod dataset;
 pub mod error;
+pub mod files;
 pub mod load;
 pub mod report;
 mod validate;
@@ -16,17 +17,29 @@ use std::path::{Path, PathBuf};
 
 pub use dataset::Dataset;
 pub use error::{SeedError, SeedErrors};
+pub use files::DataFiles;
 pub use load::{load, LoadReport};
 
-/// The dataset shipped in this repository (`seed/data`).
+/// The dataset's directory in this source tree (`seed/data`); tests and `--update-readme` use
+/// it. A built binary reads its compiled-in copy instead: [`DataFiles::Bundled`].
 pub fn bundled_data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
 }
 
-/// Reads and validates every file under `dir`; returns all problems at once.
+/// Reads and validates every file under the directory `dir`; returns all problems at once.
 pub fn read_dataset(dir: &Path) -> Result<Dataset, SeedErrors> {
+    read_files(&DataFiles::disk(dir))
+}
+
+/// Reads and validates the dataset compiled into the binary.
+pub fn read_bundled() -> Result<Dataset, SeedErrors> {
+    read_files(&DataFiles::Bundled)
+}
+
+/// Reads and validates every file of `files`; returns all problems at once.
+pub fn read_files(files: &DataFiles) -> Result<Dataset, SeedErrors> {
     let mut errors = Vec::new();
-    let dataset = dataset::read(dir, &mut errors);
+    let dataset = dataset::read(files, &mut errors);
     if errors.is_empty() {
         validate::check(&dataset, &mut errors);
     }

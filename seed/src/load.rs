@@ -189,6 +189,7 @@ impl Writer<'_> {
         before: Option<Value>,
         after: Option<Value>,
     ) {
+        let public = entity::registry::touches_public(before.as_ref(), after.as_ref());
         self.revisions.push(revision::ActiveModel {
             id: sea_orm::NotSet,
             actor_id: sea_orm::Set(None),
@@ -201,6 +202,7 @@ impl Writer<'_> {
             after: sea_orm::Set(after),
             reason: sea_orm::Set(Some("seed data load".into())),
             created_at: sea_orm::Set(self.now),
+            is_public: sea_orm::Set(public),
         });
     }
 
@@ -213,12 +215,9 @@ impl Writer<'_> {
                 .await?;
         }
         let revisions = std::mem::take(&mut self.revisions);
-        let public = revisions.iter().any(|r| match (&r.before, &r.after) {
-            (sea_orm::ActiveValue::Set(before), sea_orm::ActiveValue::Set(after)) => {
-                entity::registry::touches_public(before.as_ref(), after.as_ref())
-            }
-            _ => false,
-        });
+        let public = revisions
+            .iter()
+            .any(|r| matches!(r.is_public, sea_orm::ActiveValue::Set(true)));
         if public {
             entity::registry::advance(self.txn).await?;
         }

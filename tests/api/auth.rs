@@ -549,3 +549,24 @@ async fn eddsa_tokens_from_key_files_work_and_the_algorithm_is_pinned() {
         "UNAUTHENTICATED"
     );
 }
+
+#[tokio::test]
+async fn two_admins_racing_for_one_e_mail_get_one_account_and_a_field_error() {
+    let app = spawn_writable_app().await;
+    let admin = app.user_token("admin@example.org", UserRole::Admin).await;
+    let q = r#"mutation { createUser(input: { email: "race@example.org", password: "another-password-1", role: VIEWER }) { id } }"#;
+    // The database's unique index decides (no select-then-insert), so the duplicate is caught
+    // however the requests interleave, and reported like any bad input.
+    let attempts = (0..6).map(|_| app.post_as(&admin, q, json!({})));
+    let answers = futures_util::future::join_all(attempts).await;
+    let created = answers
+        .iter()
+        .filter(|a| a["data"]["createUser"]["id"].is_string())
+        .count();
+    assert_eq!(created, 1, "{answers:?}");
+    for a in answers.iter().filter(|a| a["errors"].is_array()) {
+        let err = &a["errors"][0];
+        assert_eq!(code(err), "BAD_USER_INPUT", "{a}");
+        assert_eq!(err["extensions"]["field"], "email", "{a}");
+    }
+}

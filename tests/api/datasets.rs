@@ -111,6 +111,6 @@ fn the_readme_table_is_the_generated_one() {
     assert!(
         readme == expected,
         "the table in seed/data/README.md is out of date: run \
-         `cargo run -- seed --report --update-readme`"
+         `cargo run -- seed --path seed/data --report --update-readme`"
     );
 }

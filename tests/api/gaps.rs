@@ -231,7 +231,7 @@ nnn-spy,NNN,t-1,CONTRADICTS,LOW,Targeting activists.,true,src\n",
 async fn fixture_app() -> (crate::helpers::TestApp, Fixture) {
     let f = gap_fixture();
     let dir = f.0.clone();
-    (spawn_app_with(move |c| c.seed_dir = dir).await, f)
+    (spawn_app_with(move |c| c.seed_dir = Some(dir)).await, f)
 }
 
 const GAP: &str = r#"query($s: [String!], $p: [String!], $d: Date) {
@@ -436,7 +436,7 @@ fn state_reasons(d: &Value) -> Vec<(String, String)> {
 async fn inconsistencies_do_not_read_a_no_vote_on_a_whole_text_as_a_no_on_each_norm_it_reaffirms() {
     let f = whole_text_fixture();
     let dir = f.0.clone();
-    let app = spawn_app_with(move |c| c.seed_dir = dir).await;
+    let app = spawn_app_with(move |c| c.seed_dir = Some(dir)).await;
     let pair = |s: &str, r: &str| (s.to_string(), r.to_string());
 
     // By default: the vote against the norm set itself and the objection to the reaffirming

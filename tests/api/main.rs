@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod batching;
+mod changes;
 mod config;
 mod dashboard;
 mod datasets;
@@ -13,6 +14,7 @@ mod gaps;
 mod health;
 mod hostile;
 mod limits;
+mod metrics;
 mod migrations;
 mod nodes;
 mod pagination;

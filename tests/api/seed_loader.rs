@@ -271,7 +271,7 @@ async fn a_reservation_excludes_its_provision_through_the_api() {
     let f = fixture();
     let test_db = TestDb::new().await;
     let mut c = config(&test_db.url, true);
-    c.seed_dir = f.0.clone();
+    c.seed_dir = Some(f.0.clone());
     let app = api::App::build(c).await.expect("builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());

@@ -231,6 +231,7 @@ fn samples() -> Samples {
         "\"gge-2015-13e\"",
     );
     add("Query", "inconsistencies", "state", "\"MEX\"");
+    add("Query", "changes", "since", "\"1900-01-01T00:00:00Z\"");
     add(
         "Query",
         "gapMatrix",
@@ -719,7 +720,12 @@ async fn no_read_path_shows_the_public_a_draft_a_retraction_or_a_person() {
                 "{who}: {} shows an e-mail address:\n{text}",
                 p.covers
             );
-            assert_eq!(&r, before, "{who}: {} changed:\n{}", p.covers, p.query);
+            // The change feed is the one path that grows with public writes by design (the
+            // publications and retractions above are its entries); the marker and e-mail
+            // checks above hold for it like for every other path.
+            if p.covers != "QueryRoot.changes" {
+                assert_eq!(&r, before, "{who}: {} changed:\n{}", p.covers, p.query);
+            }
         }
         for (kind, id, _) in &hidden {
             let q = format!("{{ node(id: \"{id}\") {{ id }} nodes(ids: [\"{id}\"]) {{ id }} }}");

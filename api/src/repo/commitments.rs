@@ -18,6 +18,8 @@ pub struct CommitmentFilter {
     pub modalities: Option<Vec<CommitmentModality>>,
     pub valid_from_after: Option<NaiveDate>,
     pub valid_from_before: Option<NaiveDate>,
+    /// Only records changed (created, corrected, published) at or after this instant.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The commitments matching `filter`.
@@ -75,5 +77,5 @@ pub fn select(vis: Visibility, filter: &CommitmentFilter) -> Select<commitment::
     if let Some(d) = filter.valid_from_before {
         q = q.filter(commitment::Column::ValidFrom.lte(d));
     }
-    q
+    super::changed_since(q, commitment::Column::UpdatedAt, filter.updated_since)
 }

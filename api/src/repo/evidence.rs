@@ -21,6 +21,8 @@ pub struct EvidenceFilter {
     pub occurred_from: Option<NaiveDate>,
     pub occurred_to: Option<NaiveDate>,
     pub search: Option<String>,
+    /// Only records changed (created, corrected, published) at or after this instant.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Evidence by slug.
@@ -101,5 +103,5 @@ pub fn select(vis: Visibility, filter: &EvidenceFilter) -> Select<evidence::Enti
             s,
         ));
     }
-    q
+    super::changed_since(q, evidence::Column::UpdatedAt, filter.updated_since)
 }

@@ -3,6 +3,7 @@
 use super::Readable;
 use crate::auth::Visibility;
 use crate::error::Result;
+use chrono::{DateTime, Utc};
 use entity::forum;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Select};
 
@@ -20,6 +21,7 @@ pub async fn by_slug(
 }
 
 /// Every forum the reader may see.
-pub fn select(vis: Visibility) -> Select<forum::Entity> {
-    forum::Entity::find().filter(forum::Entity::visible(vis))
+pub fn select(vis: Visibility, updated_since: Option<DateTime<Utc>>) -> Select<forum::Entity> {
+    let q = forum::Entity::find().filter(forum::Entity::visible(vis));
+    super::changed_since(q, forum::Column::UpdatedAt, updated_since)
 }

@@ -16,6 +16,8 @@ pub struct InstrumentFilter {
     pub adopted_from: Option<NaiveDate>,
     pub adopted_to: Option<NaiveDate>,
     pub search: Option<String>,
+    /// Only records changed (created, corrected, published) at or after this instant.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// An instrument by slug, case-insensitive.
@@ -64,5 +66,5 @@ pub fn select(vis: Visibility, filter: &InstrumentFilter) -> Select<instrument::
             s,
         ));
     }
-    q
+    super::changed_since(q, instrument::Column::UpdatedAt, filter.updated_since)
 }

@@ -197,6 +197,20 @@ where
 }
 
 /// Upper-cased state codes (ISO alpha-3 lookups are case-insensitive).
+/// Narrows `q` to records whose `updated_at` is at or after `since` (every list's
+/// `updatedSince`): what a mirror re-reads after its last sync. Retractions leave the lists, so a
+/// mirror learns of them from the change feed ([`revisions::changes`]).
+pub fn changed_since<E: EntityTrait>(
+    q: Select<E>,
+    column: impl ColumnTrait,
+    since: Option<chrono::DateTime<chrono::Utc>>,
+) -> Select<E> {
+    match since {
+        Some(since) => q.filter(column.gte(since)),
+        None => q,
+    }
+}
+
 pub fn upper(codes: &[String]) -> Vec<String> {
     codes.iter().map(|c| c.trim().to_uppercase()).collect()
 }

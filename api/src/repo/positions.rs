@@ -18,6 +18,8 @@ pub struct PositionFilter {
     pub date_from: Option<NaiveDate>,
     pub date_to: Option<NaiveDate>,
     pub search: Option<String>,
+    /// Only records changed (created, corrected, published) at or after this instant.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// The positions matching `filter`.
@@ -70,5 +72,5 @@ pub fn select(vis: Visibility, filter: &PositionFilter) -> Select<position::Enti
     if let Some(s) = &filter.search {
         q = q.filter(search(&[position::Column::Summary], s));
     }
-    q
+    super::changed_since(q, position::Column::UpdatedAt, filter.updated_since)
 }

@@ -13,6 +13,8 @@ pub struct ProvisionFilter {
     pub codes: Option<Vec<String>>,
     pub instrument: Option<String>,
     pub search: Option<String>,
+    /// Only records changed (created, corrected, published) at or after this instant.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A provision by code, case-insensitive.
@@ -55,5 +57,5 @@ pub fn select(vis: Visibility, filter: &ProvisionFilter) -> Select<provision::En
             s,
         ));
     }
-    q
+    super::changed_since(q, provision::Column::UpdatedAt, filter.updated_since)
 }

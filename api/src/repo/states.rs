@@ -18,6 +18,8 @@ pub struct StateFilter {
     /// Forum slug: states with a (visible) membership in it.
     pub forum: Option<String>,
     pub search: Option<String>,
+    /// Only records changed (created, corrected, published) at or after this instant.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A state by ISO alpha-3 code, case-insensitive.
@@ -70,5 +72,5 @@ pub fn select(vis: Visibility, filter: &StateFilter) -> Select<state::Entity> {
     if let Some(s) = &filter.search {
         q = q.filter(search(&[state::Column::Name, state::Column::Code], s));
     }
-    q
+    super::changed_since(q, state::Column::UpdatedAt, filter.updated_since)
 }

@@ -15,6 +15,7 @@ use super::{
 };
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Object, ID};
+use chrono::{DateTime, Utc};
 use entity::{
     commitment, CommitmentAct, CommitmentModality, DatePrecision, PublicationStatus, RecordKind,
 };
@@ -125,6 +126,9 @@ pub struct CommitmentFilter {
     pub valid_from_after: Option<Date>,
     /// `validFrom` on or before this day.
     pub valid_from_before: Option<Date>,
+    /// Only records created or changed at or after this instant (e.g. the `updatedAt` of your
+    /// last sync). Retracted records leave the list: the `changes` feed reports them.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl From<CommitmentFilter> for repo::commitments::CommitmentFilter {
@@ -138,6 +142,7 @@ impl From<CommitmentFilter> for repo::commitments::CommitmentFilter {
             modalities: f.modalities,
             valid_from_after: f.valid_from_after.map(|d| d.0),
             valid_from_before: f.valid_from_before.map(|d| d.0),
+            updated_since: f.updated_since,
         }
     }
 }

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
+use chrono::{DateTime, Utc};
 use entity::{
     assessment, evidence, AttributionStatus, Confidence, EvidenceKind, Finding, PublicationStatus,
     RecordKind,
@@ -196,6 +197,9 @@ pub struct EvidenceFilter {
     pub occurred_to: Option<Date>,
     /// Case-insensitive text in the title, summary or slug.
     pub search: Option<String>,
+    /// Only records created or changed at or after this instant (e.g. the `updatedAt` of your
+    /// last sync). Retracted records leave the list: the `changes` feed reports them.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl From<EvidenceFilter> for repo::evidence::EvidenceFilter {
@@ -208,6 +212,7 @@ impl From<EvidenceFilter> for repo::evidence::EvidenceFilter {
             search: f.search,
             occurred_from: f.occurred_from.map(|d| d.0),
             occurred_to: f.occurred_to.map(|d| d.0),
+            updated_since: f.updated_since,
         }
     }
 }

@@ -11,7 +11,7 @@ use super::{
     state::State,
 };
 use crate::repo::{self, PageArgs};
-use async_graphql::{Context, Object, ID};
+use async_graphql::{Context, InputObject, Object, ID};
 use entity::{forum, membership, ForumKind, MembershipRole, RecordKind};
 
 /// Where states act: the UN General Assembly, the OSCE, the Freedom Online Coalition ...
@@ -165,6 +165,14 @@ impl Membership {
     }
 }
 
+/// Which forums to list.
+#[derive(InputObject, Default)]
+pub struct ForumFilter {
+    /// Only forums created or changed at or after this instant (e.g. the `updatedAt` of your
+    /// last sync). Retracted forums leave the list: the `changes` feed reports them.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 #[derive(Default)]
 pub struct ForumQuery;
 
@@ -185,9 +193,11 @@ impl ForumQuery {
         after: Option<String>,
         last: Option<i32>,
         before: Option<String>,
+        filter: Option<ForumFilter>,
     ) -> async_graphql::Result<Conn<Forum>> {
         let args = PageArgs::new(first, after, last, before)?;
-        let select = repo::forums::select(super::vis(ctx));
+        let since = filter.and_then(|f| f.updated_since);
+        let select = repo::forums::select(super::vis(ctx), since);
         let page =
             repo::paginate(db(ctx), select, forum::Column::Id, args, wants_total(ctx)).await?;
         Ok(from_page(page, |m| m.id, Forum))

@@ -14,6 +14,7 @@ use super::{
 };
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Object, ID};
+use chrono::{DateTime, Utc};
 use entity::{instrument, AdoptionMode, Bindingness, InstrumentKind, RecordKind};
 
 /// A text a forum produced: a report, resolution, treaty, declaration, decision or statement.
@@ -119,6 +120,9 @@ pub struct InstrumentFilter {
     pub adopted_to: Option<Date>,
     /// Case-insensitive text in the title, symbol or slug.
     pub search: Option<String>,
+    /// Only records created or changed at or after this instant (e.g. the `updatedAt` of your
+    /// last sync). Retracted records leave the list: the `changes` feed reports them.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl From<InstrumentFilter> for repo::instruments::InstrumentFilter {
@@ -130,6 +134,7 @@ impl From<InstrumentFilter> for repo::instruments::InstrumentFilter {
             search: f.search,
             adopted_from: f.adopted_from.map(|d| d.0),
             adopted_to: f.adopted_to.map(|d| d.0),
+            updated_since: f.updated_since,
         }
     }
 }

@@ -47,6 +47,7 @@ pub struct QueryRoot(
     user::UserQuery,
     dataset::DatasetQuery,
     registry::RegistryQuery,
+    revision::ChangeQuery,
 );
 
 /// Directives one field may carry (`@skip`, `@include`): a few are useful, thousands are not.

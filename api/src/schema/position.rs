@@ -15,6 +15,7 @@ use super::{
 };
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Object, ID};
+use chrono::{DateTime, Utc};
 use entity::{position, PositionKind, PublicationStatus, RecordKind, Stance};
 
 /// A stance a state took in a forum: a vote, a statement, a sponsorship, a national position.
@@ -117,6 +118,9 @@ pub struct PositionFilter {
     pub date_to: Option<Date>,
     /// Case-insensitive text in the summary.
     pub search: Option<String>,
+    /// Only records created or changed at or after this instant (e.g. the `updatedAt` of your
+    /// last sync). Retracted records leave the list: the `changes` feed reports them.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl From<PositionFilter> for repo::positions::PositionFilter {
@@ -131,6 +135,7 @@ impl From<PositionFilter> for repo::positions::PositionFilter {
             search: f.search,
             date_from: f.date_from.map(|d| d.0),
             date_to: f.date_to.map(|d| d.0),
+            updated_since: f.updated_since,
         }
     }
 }

@@ -11,6 +11,7 @@ use super::{
 };
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Interface, Object, ID};
+use chrono::{DateTime, Utc};
 use entity::{provision, provision_link, LinkRelation, ProvisionKind, RecordKind};
 
 /// One norm, confidence-building measure or human-rights obligation inside an instrument.
@@ -262,6 +263,9 @@ pub struct ProvisionFilter {
     pub instrument: Option<String>,
     /// Case-insensitive text in the title, summary or code.
     pub search: Option<String>,
+    /// Only records created or changed at or after this instant (e.g. the `updatedAt` of your
+    /// last sync). Retracted records leave the list: the `changes` feed reports them.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl From<ProvisionFilter> for repo::provisions::ProvisionFilter {
@@ -271,6 +275,7 @@ impl From<ProvisionFilter> for repo::provisions::ProvisionFilter {
             codes: f.codes,
             instrument: f.instrument,
             search: f.search,
+            updated_since: f.updated_since,
         }
     }
 }

@@ -6,9 +6,11 @@
 //! before and after is shown only to readers who may see the record in that state (a draft's
 //! content only to its author and editors), and without the author's user id.
 
+use super::connection::{from_page, wants_total, Conn};
 use super::ids;
 use crate::auth::Visibility;
-use async_graphql::{Json, Object, ID};
+use crate::repo::{self, PageArgs};
+use async_graphql::{Context, Json, Object, ID};
 use chrono::{DateTime, Utc};
 use entity::{revision, PublicationStatus, RecordKind, RevisionAction, UserRole};
 use serde_json::Value;
@@ -18,18 +20,37 @@ use serde_json::Value;
 pub struct Revision {
     model: revision::Model,
     vis: Visibility,
+    /// Whether the reader may see the record now (always, for a record's own `history`).
+    record_visible: bool,
 }
 
 impl Revision {
     /// A revision as `vis` may see it.
     pub fn new(model: revision::Model, vis: Visibility) -> Self {
-        Revision { model, vis }
+        Revision {
+            model,
+            vis,
+            record_visible: true,
+        }
+    }
+
+    /// A change-feed entry: its snapshots are shown only while the reader may see the record,
+    /// so a retraction also withdraws the retracted content from the feed.
+    pub fn in_feed(change: repo::revisions::Change, vis: Visibility) -> Self {
+        Revision {
+            model: change.revision,
+            vis,
+            record_visible: change.record_visible,
+        }
     }
 
     /// A snapshot, if the reader may see the record in the state it shows; the author's user id
     /// is left out for everyone but editors.
     fn snapshot(&self, v: &Option<Value>) -> Option<Json<Value>> {
         let v = v.as_ref()?;
+        if !self.record_visible {
+            return None;
+        }
         if self.vis == Visibility::All {
             return Some(Json(v.clone()));
         }
@@ -103,5 +124,37 @@ impl Revision {
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.model.created_at
+    }
+}
+
+#[derive(Default)]
+pub struct ChangeQuery;
+
+#[Object]
+impl ChangeQuery {
+    /// The change feed: every change to what the public sees (a record published, corrected
+    /// while published, or retracted) made at or after `since`, oldest first, with the record's
+    /// kind and global id. A mirror or dashboard keeps the last `createdAt` (or cursor) it read
+    /// and asks again from there; a RETRACT tells it to drop the record, which has left every
+    /// list, and its entries stop showing the record's content (`before`/`after`). `first`
+    /// defaults to 20, at most 100.
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        since: DateTime<Utc>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> async_graphql::Result<Conn<Revision>> {
+        let args = PageArgs::new(first, after, last, before)?;
+        let vis = super::vis(ctx);
+        let page =
+            repo::revisions::changes(super::db(ctx), vis, since, args, wants_total(ctx)).await?;
+        Ok(from_page(
+            page,
+            |c| c.revision.id,
+            |c| Revision::in_feed(c, vis),
+        ))
     }
 }

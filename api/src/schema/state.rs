@@ -15,6 +15,7 @@ use super::{
 };
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Object, ID};
+use chrono::{DateTime, Utc};
 use entity::{state, RecordKind};
 
 /// A country: one of the 193 UN member states or the two observer states.
@@ -148,6 +149,9 @@ pub struct StateFilter {
     pub forum: Option<String>,
     /// Case-insensitive text in the name or code.
     pub search: Option<String>,
+    /// Only records created or changed at or after this instant (e.g. the `updatedAt` of your
+    /// last sync). Retracted records leave the list: the `changes` feed reports them.
+    pub updated_since: Option<DateTime<Utc>>,
 }
 
 impl From<StateFilter> for repo::states::StateFilter {
@@ -159,6 +163,7 @@ impl From<StateFilter> for repo::states::StateFilter {
             un_member: f.un_member,
             forum: f.forum,
             search: f.search,
+            updated_since: f.updated_since,
         }
     }
 }

@@ -90,18 +90,9 @@ pub async fn create_user(
             "must be at least 12 characters long",
         ));
     }
-    if user::Entity::find()
-        .filter(user::Column::Email.eq(email.clone()))
-        .one(db)
-        .await?
-        .is_some()
-    {
-        return Err(Error::bad_input(
-            "email",
-            format!("an account for `{email}` exists already"),
-        ));
-    }
-    let hash = auth::hash_password(password)?;
+    // No select-then-insert: the unique index decides, and a clash (even between two admins
+    // racing) is a BAD_USER_INPUT on `email` (see `error::unique_violation`).
+    let hash = auth::hash_password_off_thread(password.to_string()).await?;
     let now = Utc::now();
     let txn = sea_orm::TransactionTrait::begin(db).await?;
     let saved = user::ActiveModel {
@@ -166,9 +157,9 @@ impl UserMutation {
             .map_err(Error::from)?;
         let hash = found
             .as_ref()
-            .map(|u| u.password_hash.as_str())
-            .unwrap_or_else(|| auth::dummy_hash());
-        let ok = auth::verify_password(&password, hash);
+            .map(|u| u.password_hash.clone())
+            .unwrap_or_else(|| auth::dummy_hash().to_string());
+        let ok = auth::verify_password_off_thread(password, hash).await;
         match found {
             Some(u) if ok && u.active => {
                 throttle.record_success(&email, &address);
