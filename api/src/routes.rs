@@ -394,9 +394,14 @@ fn not_modified(tag: &str) -> Response {
     resp
 }
 
+/// The schema as SDL, for code generators and review. It does not depend on the request, so it
+/// is computed once per process.
 #[handler]
-fn sdl() -> Response {
-    schema::sdl()
+async fn sdl() -> Response {
+    static SDL: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    SDL.get_or_init(schema::sdl)
+        .await
+        .clone()
         .with_content_type("text/plain; charset=utf-8")
         .into_response()
 }

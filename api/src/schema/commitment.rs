@@ -25,16 +25,23 @@ use entity::{
 #[derive(Clone)]
 pub struct Commitment(pub commitment::Model);
 
+/// A state's act that binds or aligns it to an instrument: a ratification, an endorsement, a
+/// consensus adoption, membership of the adopting body ...
 #[Object]
 impl Commitment {
+    /// Opaque global id of this record: fetch it again with `node(id:)`, name it in mutations. Treat it as an uninterpreted string.
     pub async fn id(&self) -> async_graphql::Result<ID> {
         Ok(ids::encode(RecordKind::Commitment, self.0.id))
     }
+    /// The state that committed. Null only when the reader may not see that state (never for the
+    /// public, who sees a commitment only with its state).
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
         Ok(by_id::<entity::state::Entity>(ctx, self.0.state_id)
             .await?
             .map(State))
     }
+    /// The instrument the state committed to; the commitment covers every provision of it except
+    /// `reservations`.
     async fn instrument(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Instrument>> {
         Ok(
             by_id::<entity::instrument::Entity>(ctx, self.0.instrument_id)
@@ -49,9 +56,13 @@ impl Commitment {
             None => Ok(None),
         }
     }
+    /// What the state did: ratified, signed, voted in favour ... WITHDREW ends the state's earlier
+    /// commitments to the instrument.
     async fn act(&self) -> CommitmentAct {
         self.0.act
     }
+    /// Whether the state acted itself (EXPLICIT), joined a consensus, or is counted through
+    /// membership of the adopting body; BY_MEMBERSHIP is the weakest strength in the gap method.
     async fn modality(&self) -> CommitmentModality {
         self.0.modality
     }
@@ -75,15 +86,20 @@ impl Commitment {
             .map(Provision::from)
             .collect())
     }
+    /// Curators' remark, e.g. why the source gives no date or what a declaration says; null when
+    /// there is none.
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
     }
+    /// Where the record is in review. The public sees PUBLISHED records only; a DRAFT shows to its author and to editors, a RETRACTED record to editors.
     async fn status(&self) -> PublicationStatus {
         self.0.status
     }
+    /// The public sources this record cites, in citation order: the first is the one it rests on most (see `Source.tier`).
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(sources_of(ctx, RecordKind::Commitment, self.0.id).await?)
     }
+    /// Revision counter of this record: 1 when created, raised by every write. Send the version you read with `update...`, `publish` or `retract`; if it moved meanwhile the write is refused with CONFLICT.
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -91,9 +107,21 @@ impl Commitment {
     async fn history(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items before `before`, 0 to 100. Negative or over 100 is a BAD_USER_INPUT naming `last`; not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Revision>> {
         Ok(history(
@@ -120,7 +148,9 @@ pub struct CommitmentFilter {
     pub forums: Option<Vec<String>>,
     /// Commitments to the instrument containing this provision (code).
     pub provision: Option<String>,
+    /// Only these acts, e.g. `[RATIFIED, ACCEDED]` (default: all).
     pub acts: Option<Vec<CommitmentAct>>,
+    /// Only these modalities (default: all).
     pub modalities: Option<Vec<CommitmentModality>>,
     /// `validFrom` on or after this day (a year-precision date counts from its 1 January).
     pub valid_from_after: Option<Date>,
@@ -156,10 +186,25 @@ impl CommitmentQuery {
     async fn commitments(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items before `before`, 0 to 100. Negative or over 100 is a BAD_USER_INPUT naming `last`; not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
+        )]
         before: Option<String>,
+        #[graphql(
+            desc = "Which commitments to list; every condition given must hold (default: all). Codes and slugs that match nothing give an empty list, not an error."
+        )]
         filter: Option<CommitmentFilter>,
     ) -> async_graphql::Result<Conn<Commitment>> {
         let args = PageArgs::new(first, after, last, before)?;

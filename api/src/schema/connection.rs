@@ -4,7 +4,7 @@ use crate::repo::Page;
 use crate::schema::ids;
 use async_graphql::{
     connection::{Connection, Edge, EmptyFields},
-    Context, OutputType, SimpleObject,
+    Context, OutputType, SchemaBuilder, SimpleObject,
 };
 
 /// Fields every connection has besides edges, nodes and pageInfo.
@@ -41,4 +41,50 @@ pub fn from_page<M, N: OutputType>(
             .map(|m| Edge::new(ids::cursor(id_of(&m)), wrap(m))),
     );
     conn
+}
+
+/// Describes the connection types, which async-graphql generates without a description (their
+/// fields and edge types it describes itself). Applied to the served schema and to the SDL alike.
+pub fn describe<Q, M, S>(builder: SchemaBuilder<Q, M, S>) -> SchemaBuilder<Q, M, S> {
+    use super::{
+        commitment::Commitment, evidence::Evidence, forum::Forum, gap::Gap, instrument::Instrument,
+        position::Position, provision::Provision, revision::Revision, state::State,
+    };
+    builder
+        .override_output_type_description::<Conn<State>>(
+            "A page of states (Relay connection): `nodes`, or `edges` with a cursor each, \
+             `pageInfo` to ask for the next or previous page, `totalCount` across all pages.",
+        )
+        .override_output_type_description::<Conn<Forum>>(
+            "A page of forums (Relay connection): `nodes`, or `edges` with a cursor each, \
+             `pageInfo` to ask for the next or previous page, `totalCount` across all pages.",
+        )
+        .override_output_type_description::<Conn<Instrument>>(
+            "A page of instruments (Relay connection): `nodes`, or `edges` with a cursor each, \
+             `pageInfo` to ask for the next or previous page, `totalCount` across all pages.",
+        )
+        .override_output_type_description::<Conn<Provision>>(
+            "A page of provisions (Relay connection): `nodes`, or `edges` with a cursor each, \
+             `pageInfo` to ask for the next or previous page, `totalCount` across all pages.",
+        )
+        .override_output_type_description::<Conn<Commitment>>(
+            "A page of commitments (Relay connection): `nodes`, or `edges` with a cursor each, \
+             `pageInfo` to ask for the next or previous page, `totalCount` across all pages.",
+        )
+        .override_output_type_description::<Conn<Position>>(
+            "A page of positions (Relay connection): `nodes`, or `edges` with a cursor each, \
+             `pageInfo` to ask for the next or previous page, `totalCount` across all pages.",
+        )
+        .override_output_type_description::<Conn<Evidence>>(
+            "A page of evidence (Relay connection): `nodes`, or `edges` with a cursor each, \
+             `pageInfo` to ask for the next or previous page, `totalCount` across all pages.",
+        )
+        .override_output_type_description::<Conn<Gap>>(
+            "A page of gaps (Relay connection, forward only): `nodes`, or `edges` with a cursor \
+             each, `pageInfo` to ask for the next page, `totalCount` across all pages.",
+        )
+        .override_output_type_description::<Conn<Revision>>(
+            "A page of a record's revisions, oldest first (Relay connection): `nodes`, or `edges` \
+             with a cursor each, `pageInfo` to page on, `totalCount` across all pages.",
+        )
 }

@@ -10,6 +10,9 @@ use async_graphql::{Context, Object};
 /// computed from the published records at query time.
 pub struct Dataset(ListFigures);
 
+/// One bundled list: a CSV file of `seed/data`, e.g. `commitments/iccpr.csv`. The as-of date,
+/// completeness and note are the curators' (`seed/data/DATASETS.csv`); the counts and shares are
+/// computed from the published records at query time.
 #[Object]
 impl Dataset {
     /// The file, e.g. `commitments/iccpr.csv`.

@@ -30,11 +30,16 @@ pub struct Attribution {
     pub attributed_by: Option<String>,
     /// What it rests on: technical analysis, an official statement, the state's own act.
     pub basis: Option<String>,
+    /// How firmly: ACKNOWLEDGED by the state itself, SETTLED, or CONTESTED. `minConfidence` and
+    /// `attribution` on the gap queries can leave contested findings out.
     pub status: AttributionStatus,
 }
 
+/// Documented practice of one or more states: a spyware campaign, a law, a shutdown, an
+/// operation, a policy.
 #[Object]
 impl Evidence {
+    /// Opaque global id of this record: fetch it again with `node(id:)`, name it in mutations. Treat it as an uninterpreted string.
     pub async fn id(&self) -> async_graphql::Result<ID> {
         Ok(ids::encode(RecordKind::Evidence, self.0.id))
     }
@@ -42,6 +47,7 @@ impl Evidence {
     async fn slug(&self) -> &str {
         &self.0.slug
     }
+    /// Short title, e.g. `Pegasus spyware used against Mexican journalists`.
     async fn title(&self) -> &str {
         &self.0.title
     }
@@ -49,15 +55,20 @@ impl Evidence {
     async fn summary(&self) -> &str {
         &self.0.summary
     }
+    /// What kind of practice: a cyber operation, surveillance, a law, a shutdown ...
     async fn kind(&self) -> EvidenceKind {
         self.0.kind
     }
+    /// When the practice began, at the precision its source gives (`2017`, `2017-06`,
+    /// `2017-06-19`).
     async fn occurred_from(&self) -> PartialDate {
         PartialDate(entity::PartialDate {
             date: self.0.occurred_from,
             precision: self.0.occurred_from_precision,
         })
     }
+    /// When it ended, at the precision its source gives; null while it continues or when the end is
+    /// not known.
     async fn occurred_to(&self) -> Option<PartialDate> {
         partial(self.0.occurred_to, self.0.occurred_to_precision)
     }
@@ -69,6 +80,7 @@ impl Evidence {
             .map(State)
             .collect())
     }
+    /// Who attributed the practice to the responsible states, on what basis, and how firmly.
     async fn attribution(&self) -> Attribution {
         Attribution {
             attributed_by: self.0.attributed_by.clone(),
@@ -86,12 +98,15 @@ impl Evidence {
                 .collect(),
         )
     }
+    /// Where the record is in review. The public sees PUBLISHED records only; a DRAFT shows to its author and to editors, a RETRACTED record to editors.
     async fn status(&self) -> PublicationStatus {
         self.0.status
     }
+    /// The public sources this record cites, in citation order: the first is the one it rests on most (see `Source.tier`).
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(sources_of(ctx, RecordKind::Evidence, self.0.id).await?)
     }
+    /// Revision counter of this record: 1 when created, raised by every write. Send the version you read with `update...`, `publish` or `retract`; if it moved meanwhile the write is refused with CONFLICT.
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -99,9 +114,21 @@ impl Evidence {
     async fn history(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items before `before`, 0 to 100. Negative or over 100 is a BAD_USER_INPUT naming `last`; not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Revision>> {
         Ok(history(
@@ -121,29 +148,39 @@ impl Evidence {
 #[derive(Clone)]
 pub struct Assessment(pub assessment::Model);
 
+/// Evidence about one state weighed against one provision: the heart of a gap.
 #[Object]
 impl Assessment {
+    /// Opaque global id of this record: fetch it again with `node(id:)`, name it in mutations. Treat it as an uninterpreted string.
     pub async fn id(&self) -> async_graphql::Result<ID> {
         Ok(ids::encode(RecordKind::Assessment, self.0.id))
     }
+    /// The evidence assessed. Null only when the reader may not see it (never for the public).
     async fn evidence(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Evidence>> {
         Ok(by_id::<entity::evidence::Entity>(ctx, self.0.evidence_id)
             .await?
             .map(Evidence))
     }
+    /// The responsible state whose practice is assessed. Null only when the reader may not see it.
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
         Ok(by_id::<entity::state::Entity>(ctx, self.0.state_id)
             .await?
             .map(State))
     }
+    /// The norm, CBM or obligation the practice is weighed against. Null only when the reader may
+    /// not see it.
     async fn provision(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
         Ok(by_id::<entity::provision::Entity>(ctx, self.0.provision_id)
             .await?
             .map(Provision::from))
     }
+    /// What the practice means for the provision: it contradicts it, partially contradicts it, or
+    /// supports its implementation. Decides the gap's status (docs/gap-method.md).
     async fn finding(&self) -> Finding {
         self.0.finding
     }
+    /// How sure the finding is, by the sources read (LOW, MEDIUM, HIGH; see
+    /// docs/assessment-standard.md).
     async fn confidence(&self) -> Confidence {
         self.0.confidence
     }
@@ -151,12 +188,15 @@ impl Assessment {
     async fn rationale(&self) -> &str {
         &self.0.rationale
     }
+    /// Where the record is in review. The public sees PUBLISHED records only; a DRAFT shows to its author and to editors, a RETRACTED record to editors.
     async fn status(&self) -> PublicationStatus {
         self.0.status
     }
+    /// The public sources this record cites, in citation order: the first is the one it rests on most (see `Source.tier`).
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(sources_of(ctx, RecordKind::Assessment, self.0.id).await?)
     }
+    /// Revision counter of this record: 1 when created, raised by every write. Send the version you read with `update...`, `publish` or `retract`; if it moved meanwhile the write is refused with CONFLICT.
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -164,9 +204,21 @@ impl Assessment {
     async fn history(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items before `before`, 0 to 100. Negative or over 100 is a BAD_USER_INPUT naming `last`; not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Revision>> {
         Ok(history(
@@ -189,7 +241,9 @@ pub struct EvidenceFilter {
     pub states: Option<Vec<String>>,
     /// Evidence assessed against these provisions (codes).
     pub provisions: Option<Vec<String>>,
+    /// Only these kinds of practice (default: all).
     pub kinds: Option<Vec<EvidenceKind>>,
+    /// Only evidence with one of these attribution statuses (default: all).
     pub attribution: Option<Vec<AttributionStatus>>,
     /// Still occurring on or after this day.
     pub occurred_from: Option<Date>,
@@ -226,10 +280,25 @@ impl EvidenceQuery {
     async fn evidence(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items before `before`, 0 to 100. Negative or over 100 is a BAD_USER_INPUT naming `last`; not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
+        )]
         before: Option<String>,
+        #[graphql(
+            desc = "Which evidence to list; every condition given must hold (default: all)."
+        )]
         filter: Option<EvidenceFilter>,
     ) -> async_graphql::Result<Conn<Evidence>> {
         let args = PageArgs::new(first, after, last, before)?;
@@ -250,6 +319,7 @@ impl EvidenceQuery {
     async fn evidence_item(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The evidence's stable key, e.g. `mex-pegasus-2017`. Exact match.")]
         slug: String,
     ) -> async_graphql::Result<Option<Evidence>> {
         Ok(repo::evidence::by_slug(db(ctx), super::vis(ctx), &slug)

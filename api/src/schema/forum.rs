@@ -18,8 +18,10 @@ use entity::{forum, membership, ForumKind, MembershipRole, RecordKind};
 #[derive(Clone)]
 pub struct Forum(pub forum::Model);
 
+/// Where states act: the UN General Assembly, the OSCE, the Freedom Online Coalition ...
 #[Object]
 impl Forum {
+    /// Opaque global id of this record: fetch it again with `node(id:)`, name it in mutations. Treat it as an uninterpreted string.
     pub async fn id(&self) -> async_graphql::Result<ID> {
         Ok(ids::encode(RecordKind::Forum, self.0.id))
     }
@@ -27,18 +29,23 @@ impl Forum {
     async fn slug(&self) -> &str {
         &self.0.slug
     }
+    /// Full English name, e.g. `UN General Assembly`.
     async fn name(&self) -> &str {
         &self.0.name
     }
+    /// What kind of forum it is: intergovernmental, regional, a coalition ...
     async fn kind(&self) -> ForumKind {
         self.0.kind
     }
+    /// The forum's own web page; null when none is recorded.
     async fn url(&self) -> Option<&str> {
         self.0.url.as_deref()
     }
+    /// When the forum was set up, at the precision its source gives; null when not recorded.
     async fn established_on(&self) -> Option<PartialDate> {
         partial(self.0.established_on, self.0.established_on_precision)
     }
+    /// What the forum is and does in cyber matters, in our own words; null when not written yet.
     async fn summary(&self) -> Option<&str> {
         self.0.summary.as_deref()
     }
@@ -49,6 +56,7 @@ impl Forum {
             None => Ok(None),
         }
     }
+    /// Forums under this one, e.g. the GGE and the OEWG under the General Assembly.
     async fn children(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Forum>> {
         Ok(children::<crate::loaders::ChildForums>(ctx, self.0.id)
             .await?
@@ -76,9 +84,11 @@ impl Forum {
                 .collect(),
         )
     }
+    /// The public sources this record cites, in citation order: the first is the one it rests on most (see `Source.tier`).
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(sources_of(ctx, RecordKind::Forum, self.0.id).await?)
     }
+    /// Revision counter of this record: 1 when created, raised by every write. Send the version you read with `update...`, `publish` or `retract`; if it moved meanwhile the write is refused with CONFLICT.
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -86,9 +96,21 @@ impl Forum {
     async fn history(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items before `before`, 0 to 100. Negative or over 100 is a BAD_USER_INPUT naming `last`; not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Revision>> {
         Ok(history(
@@ -108,21 +130,27 @@ impl Forum {
 #[derive(Clone)]
 pub struct Membership(pub membership::Model);
 
+/// A state in a forum over a period.
 #[Object]
 impl Membership {
+    /// Opaque global id of this record: fetch it again with `node(id:)`, name it in mutations. Treat it as an uninterpreted string.
     pub async fn id(&self) -> async_graphql::Result<ID> {
         Ok(ids::encode(RecordKind::Membership, self.0.id))
     }
+    /// The state. Null only when the reader may not see it (the public never sees a record without
+    /// its state).
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
         Ok(by_id::<entity::state::Entity>(ctx, self.0.state_id)
             .await?
             .map(State))
     }
+    /// The forum. Null only when the reader may not see it.
     async fn forum(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forum>> {
         Ok(by_id::<entity::forum::Entity>(ctx, self.0.forum_id)
             .await?
             .map(Forum))
     }
+    /// Member, observer or participant.
     async fn role(&self) -> MembershipRole {
         self.0.role
     }
@@ -134,12 +162,15 @@ impl Membership {
     async fn valid_to(&self) -> Option<PartialDate> {
         partial(self.0.valid_to, self.0.valid_to_precision)
     }
+    /// Curators' remark, e.g. why the source gives no date; null when there is none.
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
     }
+    /// The public sources this record cites, in citation order: the first is the one it rests on most (see `Source.tier`).
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(sources_of(ctx, RecordKind::Membership, self.0.id).await?)
     }
+    /// Revision counter of this record: 1 when created, raised by every write. Send the version you read with `update...`, `publish` or `retract`; if it moved meanwhile the write is refused with CONFLICT.
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -147,9 +178,21 @@ impl Membership {
     async fn history(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items before `before`, 0 to 100. Negative or over 100 is a BAD_USER_INPUT naming `last`; not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Revision>> {
         Ok(history(
@@ -179,7 +222,11 @@ pub struct ForumQuery;
 #[Object]
 impl ForumQuery {
     /// A forum by slug (`unga`, `osce` ...); null when there is none.
-    async fn forum(&self, ctx: &Context<'_>, slug: String) -> async_graphql::Result<Option<Forum>> {
+    async fn forum(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The forum's stable key, e.g. `unga`, `osce`, `foc`. Exact match.")] slug: String,
+    ) -> async_graphql::Result<Option<Forum>> {
         Ok(repo::forums::by_slug(db(ctx), super::vis(ctx), &slug)
             .await?
             .map(Forum))
@@ -189,9 +236,21 @@ impl ForumQuery {
     async fn forums(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items before `before`, 0 to 100. Negative or over 100 is a BAD_USER_INPUT naming `last`; not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
+        )]
         before: Option<String>,
         filter: Option<ForumFilter>,
     ) -> async_graphql::Result<Conn<Forum>> {

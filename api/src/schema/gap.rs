@@ -89,22 +89,28 @@ async fn assessments(ctx: &Context<'_>, ids: &[i32]) -> Result<Vec<Assessment>> 
     .collect())
 }
 
+/// One state's gap on one provision, with the chain that justifies it.
 #[Object]
 impl Gap {
     /// Stable for the same state, provision and `asOf` (not a record: `node` does not take it).
     async fn id(&self) -> async_graphql::ID {
         super::ids::encode_gap(self.state_id, self.provision_id, self.as_of, &self.view)
     }
+    /// The state. Null only when the reader may not see it (gaps are computed from published
+    /// records).
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
         Ok(by_id::<entity::state::Entity>(ctx, self.state_id)
             .await?
             .map(State))
     }
+    /// The norm, CBM or obligation.
     async fn provision(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
         Ok(by_id::<entity::provision::Entity>(ctx, self.provision_id)
             .await?
             .map(Provision::from))
     }
+    /// The verdict: CONTRADICTED, PARTIAL, IMPLEMENTED, UNVERIFIED or NOT_COMMITTED
+    /// (docs/gap-method.md).
     async fn status(&self) -> GapStatus {
         self.outcome.status.into()
     }
@@ -150,12 +156,15 @@ impl Gap {
     async fn contradicting(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Assessment>> {
         Ok(assessments(ctx, &self.outcome.contradicting).await?)
     }
+    /// Assessments of practice since the commitment that find it partially contradicts the
+    /// provision.
     async fn partially_contradicting(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Vec<Assessment>> {
         Ok(assessments(ctx, &self.outcome.partially_contradicting).await?)
     }
+    /// Assessments of practice since the commitment that find it supports implementation.
     async fn supporting(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Assessment>> {
         Ok(assessments(ctx, &self.outcome.supporting).await?)
     }
@@ -184,9 +193,12 @@ impl Gap {
     async fn explanation(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         Ok(explain(ctx, self).await?)
     }
+    /// The day the verdict is for (the `asOf` asked, or today).
     async fn as_of(&self) -> Date {
         Date(self.as_of)
     }
+    /// Version of the gap method that produced this answer, e.g. `1.2`; cite it with the finding
+    /// (docs/gap-method.md).
     async fn methodology_version(&self) -> &'static str {
         rules::METHODOLOGY_VERSION
     }
@@ -310,9 +322,11 @@ pub struct GapFilter {
     /// Provisions by code. Asked-for provisions are listed for every state in scope, committed
     /// or not; otherwise only pairs with a commitment or an assessment are listed.
     pub provisions: Option<Vec<String>>,
+    /// Only provisions of these kinds (default: all).
     pub kinds: Option<Vec<ProvisionKind>>,
     /// Provisions of instruments adopted in these forums (slugs).
     pub forums: Option<Vec<String>>,
+    /// Only gaps with these statuses, e.g. `[CONTRADICTED, PARTIAL]` (default: all).
     pub statuses: Option<Vec<GapStatus>>,
     /// Only gaps with counting evidence that began on or after this day.
     pub evidence_from: Option<Date>,
@@ -426,6 +440,7 @@ pub struct GapCell {
     pub state: String,
     /// Provision code.
     pub provision: String,
+    /// The verdict for this state and provision (see `Gap.status`).
     pub status: GapStatus,
     /// Number of counting CONTRADICTS assessments.
     pub contradicting: i32,
@@ -448,23 +463,29 @@ pub struct GapMatrix {
     pub provisions: Vec<String>,
     /// One cell per state and provision, row by row.
     pub cells: Vec<GapCell>,
+    /// The day the matrix is for (the `asOf` asked, or today).
     pub as_of: Date,
+    /// Version of the gap method that produced this answer (see `Gap.methodologyVersion`).
     pub methodology_version: &'static str,
 }
 
 /// How many gaps have a status.
 #[derive(SimpleObject, Clone, Copy)]
 pub struct StatusCount {
+    /// A gap status.
     pub status: GapStatus,
+    /// How many gaps have it.
     pub count: i32,
 }
 
 /// A state's gaps for one kind of provision.
 #[derive(SimpleObject, Clone)]
 pub struct KindCounts {
+    /// The kind of provision counted.
     pub kind: ProvisionKind,
     /// Provisions of this kind the state is committed to at the date.
     pub committed: i32,
+    /// Gaps per status for provisions of this kind.
     pub counts: Vec<StatusCount>,
 }
 
@@ -475,13 +496,16 @@ pub struct ProvisionContradictions {
     contradicting: i32,
 }
 
+/// A provision and how many counting assessments contradict it.
 #[Object]
 impl ProvisionContradictions {
+    /// The provision. Null only when the reader may not see it.
     async fn provision(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
         Ok(by_id::<entity::provision::Entity>(ctx, self.provision_id)
             .await?
             .map(Provision::from))
     }
+    /// How many counting assessments find the state's practice contradicts it.
     async fn contradicting(&self) -> i32 {
         self.contradicting
     }
@@ -511,23 +535,28 @@ pub struct StrengthCount {
     pub confidence: Confidence,
     /// The strongest attribution of their evidence.
     pub attribution: AttributionStatus,
+    /// How many gaps.
     pub count: i32,
 }
 
+/// One state's record at a glance.
 #[Object]
 impl Scorecard {
     /// Stable for the same state and `asOf` (not a record: `node` does not take it).
     async fn id(&self) -> async_graphql::ID {
         super::ids::encode_scorecard(self.state_id, self.as_of, &self.view)
     }
+    /// The state. Null only when the reader may not see it.
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
         Ok(by_id::<entity::state::Entity>(ctx, self.state_id)
             .await?
             .map(State))
     }
+    /// The day the scorecard is for (the `asOf` asked, or today).
     async fn as_of(&self) -> Date {
         Date(self.as_of)
     }
+    /// Version of the gap method that produced this answer (see `Gap.methodologyVersion`).
     async fn methodology_version(&self) -> &'static str {
         rules::METHODOLOGY_VERSION
     }
@@ -743,6 +772,7 @@ pub struct ForumPositions {
     positions: Vec<position::Model>,
 }
 
+/// A state's commitments and positions in one forum.
 #[Object]
 impl ForumPositions {
     /// The forum; null for acts outside any forum (e.g. deposited with a treaty depositary).
@@ -752,9 +782,13 @@ impl ForumPositions {
             None => Ok(None),
         }
     }
+    /// The state's published commitments made in this forum to the provision's instrument or to the
+    /// linked provisions' instruments.
     async fn commitments(&self) -> Vec<Commitment> {
         self.commitments.iter().cloned().map(Commitment).collect()
     }
+    /// The state's published positions taken in this forum on the provision, the linked provisions
+    /// or their instruments.
     async fn positions(&self) -> Vec<Position> {
         self.positions.iter().cloned().map(Position).collect()
     }
@@ -767,6 +801,7 @@ pub enum StanceRecord {
     Commitment(Commitment),
 }
 
+/// Why two stances of a state are set against each other (docs/gap-method.md).
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "rules::InconsistencyReason")]
 pub enum InconsistencyReason {
@@ -800,19 +835,25 @@ async fn stance_record(ctx: &Context<'_>, f: &rules::StanceFact) -> Result<Optio
     })
 }
 
+/// Two opposite stances of one state, in different forums or instruments.
 #[Object]
 impl Inconsistency {
+    /// The state whose stances disagree. Null only when the reader may not see it.
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
         Ok(by_id::<entity::state::Entity>(ctx, self.state_id)
             .await?
             .map(State))
     }
+    /// One stance: a position or a commitment.
     async fn a(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<StanceRecord>> {
         Ok(stance_record(ctx, &self.a).await?)
     }
+    /// The opposite stance, in another forum or instrument.
     async fn b(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<StanceRecord>> {
         Ok(stance_record(ctx, &self.b).await?)
     }
+    /// Why the two are compared: the same subject, linked provisions, or a link through a whole
+    /// text.
     async fn reason(&self) -> InconsistencyReason {
         self.reason.into()
     }
@@ -838,9 +879,21 @@ impl GapQuery {
     async fn gaps(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Which gaps to list; every condition given must hold (default: every state and provision with a record)."
+        )]
         filter: Option<GapFilter>,
+        #[graphql(
+            desc = "The day the answer is for, `YYYY-MM-DD` (default: today, UTC): only commitments valid and practice begun by then count."
+        )]
         as_of: Option<Date>,
     ) -> async_graphql::Result<Conn<Gap>> {
         let first = first.unwrap_or(repo::DEFAULT_PAGE_SIZE);
@@ -898,8 +951,16 @@ impl GapQuery {
     async fn gap_matrix(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Rows: states by ISO alpha-3 code, case-insensitive (default: all). Unknown codes are left out."
+        )]
         states: Option<Vec<String>>,
-        kinds: Option<Vec<ProvisionKind>>,
+        #[graphql(desc = "Columns: provisions of these kinds (default: all).")] kinds: Option<
+            Vec<ProvisionKind>,
+        >,
+        #[graphql(
+            desc = "The day the answer is for, `YYYY-MM-DD` (default: today, UTC): only commitments valid and practice begun by then count."
+        )]
         as_of: Option<Date>,
         #[graphql(desc = "Only assessments at least this confident decide a status.")]
         min_confidence: Option<Confidence>,
@@ -936,7 +997,13 @@ impl GapQuery {
     async fn scorecard(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "ISO alpha-3 code of the state, case-insensitive, e.g. `MEX`. Unknown is a NOT_FOUND error."
+        )]
         state: String,
+        #[graphql(
+            desc = "The day the answer is for, `YYYY-MM-DD` (default: today, UTC): only commitments valid and practice begun by then count."
+        )]
         as_of: Option<Date>,
         #[graphql(desc = "Only assessments at least this confident decide a status.")]
         min_confidence: Option<Confidence>,
@@ -955,7 +1022,13 @@ impl GapQuery {
     async fn positions_across_forums(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "ISO alpha-3 code of the state, case-insensitive. Unknown is a BAD_USER_INPUT naming `state`."
+        )]
         state: String,
+        #[graphql(
+            desc = "Code of the provision, e.g. `gge-2015-13e`. Unknown is a BAD_USER_INPUT naming `provision`."
+        )]
         provision: String,
     ) -> async_graphql::Result<Vec<ForumPositions>> {
         let db = db(ctx);
@@ -1000,9 +1073,19 @@ impl GapQuery {
     async fn inconsistencies(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "ISO alpha-3 code of one state, case-insensitive (default: every state). Unknown is a BAD_USER_INPUT naming `state`."
+        )]
         state: Option<String>,
+        #[graphql(
+            desc = "The day the answer is for, `YYYY-MM-DD` (default: today, UTC): only commitments valid and practice begun by then count."
+        )]
         as_of: Option<Date>,
-        #[graphql(default_with = "default_reasons()")] reasons: Vec<InconsistencyReason>,
+        #[graphql(
+            default_with = "default_reasons()",
+            desc = "Which kinds of pair to list (default: SAME_SUBJECT and LINKED_PROVISIONS; add WHOLE_TEXT_LINK for the weak pairs)."
+        )]
+        reasons: Vec<InconsistencyReason>,
     ) -> async_graphql::Result<Vec<Inconsistency>> {
         let db = db(ctx);
         let as_of = as_of_or_today(as_of);

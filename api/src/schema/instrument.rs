@@ -21,8 +21,10 @@ use entity::{instrument, AdoptionMode, Bindingness, InstrumentKind, RecordKind};
 #[derive(Clone)]
 pub struct Instrument(pub instrument::Model);
 
+/// A text a forum produced: a report, resolution, treaty, declaration, decision or statement.
 #[Object]
 impl Instrument {
+    /// Opaque global id of this record: fetch it again with `node(id:)`, name it in mutations. Treat it as an uninterpreted string.
     pub async fn id(&self) -> async_graphql::Result<ID> {
         Ok(ids::encode(RecordKind::Instrument, self.0.id))
     }
@@ -34,21 +36,28 @@ impl Instrument {
     async fn symbol(&self) -> Option<&str> {
         self.0.symbol.as_deref()
     }
+    /// Official title, e.g. `International Covenant on Civil and Political Rights`.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// What kind of text it is: treaty, resolution, report ...
     async fn kind(&self) -> InstrumentKind {
         self.0.kind
     }
+    /// Whether it binds in law (a treaty) or is a political or voluntary commitment.
     async fn bindingness(&self) -> Bindingness {
         self.0.bindingness
     }
+    /// When it was adopted or opened for signature, at the precision its source gives; null when
+    /// not recorded.
     async fn adopted_on(&self) -> Option<PartialDate> {
         partial(self.0.adopted_on, self.0.adopted_on_precision)
     }
+    /// By vote, by consensus or by signature; null when not recorded.
     async fn adoption_mode(&self) -> Option<AdoptionMode> {
         self.0.adoption_mode
     }
+    /// The official text online; null when none is recorded.
     async fn url(&self) -> Option<&str> {
         self.0.url.as_deref()
     }
@@ -79,9 +88,11 @@ impl Instrument {
                 .collect(),
         )
     }
+    /// The public sources this record cites, in citation order: the first is the one it rests on most (see `Source.tier`).
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(sources_of(ctx, RecordKind::Instrument, self.0.id).await?)
     }
+    /// Revision counter of this record: 1 when created, raised by every write. Send the version you read with `update...`, `publish` or `retract`; if it moved meanwhile the write is refused with CONFLICT.
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -89,9 +100,21 @@ impl Instrument {
     async fn history(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items before `before`, 0 to 100. Negative or over 100 is a BAD_USER_INPUT naming `last`; not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Revision>> {
         Ok(history(
@@ -110,7 +133,9 @@ impl Instrument {
 /// Which instruments to list.
 #[derive(InputObject, Default)]
 pub struct InstrumentFilter {
+    /// Only these kinds of text (default: all).
     pub kinds: Option<Vec<InstrumentKind>>,
+    /// Only these kinds of bindingness (default: all).
     pub bindingness: Option<Vec<Bindingness>>,
     /// The adopting forum's slug.
     pub forum: Option<String>,
@@ -148,6 +173,7 @@ impl InstrumentQuery {
     async fn instrument(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The instrument's stable key, e.g. `gge-2015`, `iccpr`. Exact match.")]
         slug: String,
     ) -> async_graphql::Result<Option<Instrument>> {
         Ok(repo::instruments::by_slug(db(ctx), super::vis(ctx), &slug)
@@ -159,10 +185,25 @@ impl InstrumentQuery {
     async fn instruments(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items before `before`, 0 to 100. Negative or over 100 is a BAD_USER_INPUT naming `last`; not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
+        )]
         before: Option<String>,
+        #[graphql(
+            desc = "Which instruments to list; every condition given must hold (default: all)."
+        )]
         filter: Option<InstrumentFilter>,
     ) -> async_graphql::Result<Conn<Instrument>> {
         let args = PageArgs::new(first, after, last, before)?;

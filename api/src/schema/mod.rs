@@ -18,6 +18,7 @@ pub mod provision;
 pub mod registry;
 pub mod revision;
 pub mod scalars;
+pub mod sdl;
 pub mod source;
 pub mod state;
 pub mod user;
@@ -69,11 +70,11 @@ pub fn build(
         delay: std::time::Duration::from_millis(config.batch_delay_ms),
     };
     let loader = settings.loader(db.clone(), crate::auth::Visibility::Public);
-    let mut builder = Schema::build(
+    let mut builder = describe(Schema::build(
         QueryRoot::default(),
         mutations::MutationRoot::default(),
         EmptySubscription,
-    )
+    ))
     .data(db)
     .data(crate::db::Writer(pools.write.clone()))
     .data(std::sync::Arc::clone(&shape))
@@ -119,15 +120,24 @@ impl LoaderSettings {
     }
 }
 
-/// The SDL of the schema (limits do not change it).
-pub fn sdl() -> String {
-    Schema::build(
+/// Descriptions of the types async-graphql generates or brings (connections, `ID`, `DateTime`,
+/// `JSON`), which no doc comment of ours can reach.
+fn describe<Q, M, S>(
+    builder: async_graphql::SchemaBuilder<Q, M, S>,
+) -> async_graphql::SchemaBuilder<Q, M, S> {
+    scalars::describe(connection::describe(builder))
+}
+
+/// The SDL of the schema (limits do not change it), completed by [`sdl::complete`] so that it
+/// declares every directive introspection reports.
+pub async fn sdl() -> String {
+    let schema = describe(Schema::build(
         QueryRoot::default(),
         mutations::MutationRoot::default(),
         EmptySubscription,
-    )
-    .finish()
-    .sdl()
+    ))
+    .finish();
+    sdl::complete(&schema).await
 }
 
 /// Who the request runs as (anonymous when the route put nothing in).

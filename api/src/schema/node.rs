@@ -23,7 +23,11 @@ use std::collections::HashMap;
 
 /// Any record with a global id. Ids are opaque: pass them back to `node` or `nodes` unchanged.
 #[derive(Interface, Clone)]
-#[graphql(field(name = "id", ty = "ID"))]
+#[graphql(field(
+    name = "id",
+    ty = "ID",
+    desc = "Opaque global id of the record: pass it to `node(id:)` or `nodes(ids:)` unchanged."
+))]
 pub enum Node {
     State(State),
     Forum(Forum),
@@ -141,7 +145,14 @@ pub struct NodeQuery;
 impl NodeQuery {
     /// Any record by its global id; null when there is no such (public) record. A malformed id
     /// is a BAD_USER_INPUT error.
-    async fn node(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "A record's global id, as its `id` field gives it. A malformed id is a BAD_USER_INPUT naming `id`."
+        )]
+        id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
         Ok(resolve(db(ctx), super::vis(ctx), &[id])
             .await?
             .into_iter()
@@ -153,6 +164,9 @@ impl NodeQuery {
     async fn nodes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Global ids, as records' `id` fields give them; at most 100. A malformed id is a BAD_USER_INPUT naming `ids`."
+        )]
         ids: Vec<ID>,
     ) -> async_graphql::Result<Vec<Option<Node>>> {
         if ids.len() > crate::repo::MAX_PAGE_SIZE as usize {

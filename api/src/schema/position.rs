@@ -22,16 +22,20 @@ use entity::{position, PositionKind, PublicationStatus, RecordKind, Stance};
 #[derive(Clone)]
 pub struct Position(pub position::Model);
 
+/// A stance a state took in a forum: a vote, a statement, a sponsorship, a national position.
 #[Object]
 impl Position {
+    /// Opaque global id of this record: fetch it again with `node(id:)`, name it in mutations. Treat it as an uninterpreted string.
     pub async fn id(&self) -> async_graphql::Result<ID> {
         Ok(ids::encode(RecordKind::Position, self.0.id))
     }
+    /// The state that took the position. Null only when the reader may not see it.
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
         Ok(by_id::<entity::state::Entity>(ctx, self.0.state_id)
             .await?
             .map(State))
     }
+    /// The forum where it was taken. Null only when the reader may not see it.
     async fn forum(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forum>> {
         Ok(by_id::<entity::forum::Entity>(ctx, self.0.forum_id)
             .await?
@@ -55,12 +59,16 @@ impl Position {
             None => Ok(None),
         }
     }
+    /// A vote, a statement, a sponsorship, a national position or a survey response.
     async fn kind(&self) -> PositionKind {
         self.0.kind
     }
+    /// Which way it goes: supports, opposes, abstains or qualifies.
     async fn stance(&self) -> Stance {
         self.0.stance
     }
+    /// When the position was taken (the vote's day, the paper's publication), at the precision its
+    /// source gives; null when not recorded.
     async fn date(&self) -> Option<PartialDate> {
         partial(self.0.date, self.0.date_precision)
     }
@@ -68,12 +76,15 @@ impl Position {
     async fn summary(&self) -> &str {
         &self.0.summary
     }
+    /// Where the record is in review. The public sees PUBLISHED records only; a DRAFT shows to its author and to editors, a RETRACTED record to editors.
     async fn status(&self) -> PublicationStatus {
         self.0.status
     }
+    /// The public sources this record cites, in citation order: the first is the one it rests on most (see `Source.tier`).
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(sources_of(ctx, RecordKind::Position, self.0.id).await?)
     }
+    /// Revision counter of this record: 1 when created, raised by every write. Send the version you read with `update...`, `publish` or `retract`; if it moved meanwhile the write is refused with CONFLICT.
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -81,9 +92,21 @@ impl Position {
     async fn history(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items before `before`, 0 to 100. Negative or over 100 is a BAD_USER_INPUT naming `last`; not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Revision>> {
         Ok(history(
@@ -110,7 +133,9 @@ pub struct PositionFilter {
     pub instruments: Option<Vec<String>>,
     /// Provisions by code.
     pub provisions: Option<Vec<String>>,
+    /// Only these kinds of position (default: all).
     pub kinds: Option<Vec<PositionKind>>,
+    /// Only these stances, e.g. `[OPPOSES, ABSTAINS]` (default: all).
     pub stances: Option<Vec<Stance>>,
     /// Taken on or after this day.
     pub date_from: Option<Date>,
@@ -149,10 +174,25 @@ impl PositionQuery {
     async fn positions(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items before `before`, 0 to 100. Negative or over 100 is a BAD_USER_INPUT naming `last`; not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
+        )]
         before: Option<String>,
+        #[graphql(
+            desc = "Which positions to list; every condition given must hold (default: all)."
+        )]
         filter: Option<PositionFilter>,
     ) -> async_graphql::Result<Conn<Position>> {
         let args = PageArgs::new(first, after, last, before)?;

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 /// The registry as a whole.
 pub struct Registry(entity::registry::Model);
 
+/// The registry as a whole.
 #[Object]
 impl Registry {
     /// A number that advances with every write that changes what the public sees (a record

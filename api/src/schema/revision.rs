@@ -77,14 +77,19 @@ impl Revision {
     }
 }
 
+/// One change to one record: what, when, why, by whom (as the reader may know it).
 #[Object]
 impl Revision {
+    /// Global id of this revision. `node(id:)` returns revisions to editors and admins only;
+    /// everyone else reads them through a record's `history`.
     pub async fn id(&self) -> async_graphql::Result<ID> {
         Ok(ids::encode_revision(self.model.id))
     }
+    /// What the write did: create, update, publish or retract.
     async fn action(&self) -> RevisionAction {
         self.model.action
     }
+    /// The kind of record changed, e.g. COMMITMENT.
     async fn record_kind(&self) -> RecordKind {
         self.model.record_kind
     }
@@ -110,6 +115,8 @@ impl Revision {
     async fn actor_role(&self) -> Option<UserRole> {
         self.model.actor_role
     }
+    /// Why the change was made, as its author wrote it (always given for a retraction); null when
+    /// none was given.
     async fn reason(&self) -> Option<&str> {
         self.model.reason.as_deref()
     }
@@ -122,6 +129,7 @@ impl Revision {
     async fn after(&self) -> Option<Json<Value>> {
         self.snapshot(&self.model.after)
     }
+    /// When the change was made (UTC).
     async fn created_at(&self) -> DateTime<Utc> {
         self.model.created_at
     }

@@ -10,8 +10,10 @@ use entity::{source, RecordKind, SourceKind, SourceTier};
 #[derive(Clone)]
 pub struct Source(pub source::Model);
 
+/// A public document a record rests on: a UN document, a treaty depositary's page, a report.
 #[Object]
 impl Source {
+    /// Opaque global id of this record: fetch it again with `node(id:)`, name it in mutations. Treat it as an uninterpreted string.
     pub async fn id(&self) -> async_graphql::Result<ID> {
         Ok(ids::encode(RecordKind::Source, self.0.id))
     }
@@ -19,6 +21,8 @@ impl Source {
     async fn key(&self) -> &str {
         &self.0.key
     }
+    /// What kind of document it is: a UN document, a depositary's record, a government's
+    /// publication, an NGO report ...
     async fn kind(&self) -> SourceKind {
         self.0.kind
     }
@@ -28,12 +32,15 @@ impl Source {
     async fn tier(&self) -> SourceTier {
         self.0.tier
     }
+    /// The document's own title.
     async fn title(&self) -> &str {
         &self.0.title
     }
+    /// Who published it, e.g. `United Nations`, `Citizen Lab`.
     async fn publisher(&self) -> &str {
         &self.0.publisher
     }
+    /// Where to read it; null for documents not online.
     async fn url(&self) -> Option<&str> {
         self.0.url.as_deref()
     }
@@ -41,6 +48,7 @@ impl Source {
     async fn document_symbol(&self) -> Option<&str> {
         self.0.document_symbol.as_deref()
     }
+    /// When it was published, at the precision it gives; null when it carries no date.
     async fn published_on(&self) -> Option<super::scalars::PartialDate> {
         partial(self.0.published_on, self.0.published_on_precision)
     }
@@ -52,9 +60,12 @@ impl Source {
     async fn date_precision(&self) -> entity::DatePrecision {
         self.0.date_precision
     }
+    /// Curators' remark on the source, e.g. which page or table backs the record; null when there
+    /// is none.
     async fn note(&self) -> Option<&str> {
         self.0.note.as_deref()
     }
+    /// Revision counter of this record: 1 when created, raised by every write. Send the version you read with `update...`, `publish` or `retract`; if it moved meanwhile the write is refused with CONFLICT.
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -62,9 +73,21 @@ impl Source {
     async fn history(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items before `before`, 0 to 100. Negative or over 100 is a BAD_USER_INPUT naming `last`; not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Revision>> {
         Ok(history(

@@ -22,8 +22,10 @@ use entity::{state, RecordKind};
 #[derive(Clone)]
 pub struct State(pub state::Model);
 
+/// A country: one of the 193 UN member states or the two observer states.
 #[Object]
 impl State {
+    /// Opaque global id of this record: fetch it again with `node(id:)`, name it in mutations. Treat it as an uninterpreted string.
     pub async fn id(&self) -> async_graphql::Result<ID> {
         Ok(ids::encode(RecordKind::State, self.0.id))
     }
@@ -35,6 +37,7 @@ impl State {
     async fn alpha2(&self) -> &str {
         &self.0.alpha2
     }
+    /// Short English name, e.g. `Mexico`, as the UN lists it.
     async fn name(&self) -> &str {
         &self.0.name
     }
@@ -46,6 +49,7 @@ impl State {
     async fn subregion(&self) -> Option<&str> {
         self.0.subregion.as_deref()
     }
+    /// Whether the state is a member of the United Nations (false for the two observer states).
     async fn un_member(&self) -> bool {
         self.0.un_member
     }
@@ -97,6 +101,9 @@ impl State {
     async fn scorecard(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The day of the verdict, `YYYY-MM-DD` (default: today, UTC). Only commitments and practice known by then count."
+        )]
         as_of: Option<super::scalars::Date>,
         #[graphql(desc = "Only assessments at least this confident decide a status.")]
         min_confidence: Option<entity::Confidence>,
@@ -106,9 +113,11 @@ impl State {
         let admit = super::gap::admissible(min_confidence, attribution)?;
         Ok(super::gap::state_scorecard(ctx, self.0.id, as_of, admit).await?)
     }
+    /// The public sources this record cites, in citation order: the first is the one it rests on most (see `Source.tier`).
     async fn sources(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Source>> {
         Ok(sources_of(ctx, RecordKind::State, self.0.id).await?)
     }
+    /// Revision counter of this record: 1 when created, raised by every write. Send the version you read with `update...`, `publish` or `retract`; if it moved meanwhile the write is refused with CONFLICT.
     async fn version(&self) -> i32 {
         self.0.version
     }
@@ -116,9 +125,21 @@ impl State {
     async fn history(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items before `before`, 0 to 100. Negative or over 100 is a BAD_USER_INPUT naming `last`; not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
+        )]
         before: Option<String>,
     ) -> async_graphql::Result<Conn<Revision>> {
         Ok(history(
@@ -174,7 +195,11 @@ pub struct StateQuery;
 #[Object]
 impl StateQuery {
     /// A state by ISO 3166-1 alpha-3 code, case-insensitive; null when there is none.
-    async fn state(&self, ctx: &Context<'_>, code: String) -> async_graphql::Result<Option<State>> {
+    async fn state(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "ISO 3166-1 alpha-3 code, case-insensitive, e.g. `MEX`.")] code: String,
+    ) -> async_graphql::Result<Option<State>> {
         Ok(repo::states::by_code(db(ctx), super::vis(ctx), &code)
             .await?
             .map(State))
@@ -184,10 +209,23 @@ impl StateQuery {
     async fn states(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "Page forward: at most this many items after `after`, 0 to 100; without `first` and `last`, 20. Negative or over 100 is a BAD_USER_INPUT naming `first`; not together with `last`."
+        )]
         first: Option<i32>,
+        #[graphql(
+            desc = "Start after this cursor (an edge's `cursor` or `pageInfo.endCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `after`."
+        )]
         after: Option<String>,
+        #[graphql(
+            desc = "Page backward: at most this many items before `before`, 0 to 100. Negative or over 100 is a BAD_USER_INPUT naming `last`; not together with `first`."
+        )]
         last: Option<i32>,
+        #[graphql(
+            desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
+        )]
         before: Option<String>,
+        #[graphql(desc = "Which states to list; every condition given must hold (default: all).")]
         filter: Option<StateFilter>,
     ) -> async_graphql::Result<Conn<State>> {
         let args = PageArgs::new(first, after, last, before)?;

@@ -14,14 +14,20 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
 #[derive(Clone)]
 pub struct User(pub user::Model);
 
+/// An account. E-mails are shown to the account itself and to admins only.
 #[Object]
 impl User {
+    /// Global id of the account, for `updateUserRole` and `deactivateUser`. `node(id:)` returns
+    /// accounts to admins only.
     pub async fn id(&self) -> async_graphql::Result<ID> {
         Ok(super::ids::encode(RecordKind::User, self.0.id))
     }
+    /// The account's e-mail address, its sign-in name. Only the account itself and admins can read
+    /// an account; the public never sees one.
     async fn email(&self) -> &str {
         &self.0.email
     }
+    /// What the account may do: VIEWER, CONTRIBUTOR, EDITOR or ADMIN.
     async fn role(&self) -> UserRole {
         self.0.role
     }
@@ -29,9 +35,11 @@ impl User {
     async fn active(&self) -> bool {
         self.0.active
     }
+    /// Revision counter of this record: 1 when created, raised by every write. Send the version you read with `update...`, `publish` or `retract`; if it moved meanwhile the write is refused with CONFLICT.
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When the account was created (UTC).
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
@@ -42,16 +50,21 @@ impl User {
 pub struct AuthPayload {
     /// Send it as `Authorization: Bearer <token>`.
     pub token: String,
+    /// When the token stops working (UTC); sign in again after it (`NORMWATCH_TOKEN_TTL_MINUTES`,
+    /// 60 by default).
     pub expires_at: DateTime<Utc>,
+    /// The account signed in.
     pub user: User,
 }
 
 /// A new account.
 #[derive(InputObject)]
 pub struct CreateUserInput {
+    /// The sign-in e-mail address; must be unique (a taken one is a CONFLICT).
     pub email: String,
     /// At least 12 characters.
     pub password: String,
+    /// What the account may do.
     pub role: UserRole,
 }
 
@@ -133,7 +146,10 @@ impl UserMutation {
     async fn login(
         &self,
         ctx: &Context<'_>,
-        email: String,
+        #[graphql(desc = "The account's e-mail address.")] email: String,
+        #[graphql(
+            desc = "The account's password. A wrong e-mail or password gives the same UNAUTHENTICATED error; too many failures give RATE_LIMITED."
+        )]
         password: String,
     ) -> async_graphql::Result<AuthPayload> {
         let keys = ctx
@@ -184,6 +200,9 @@ impl UserMutation {
     async fn create_user(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The new account: e-mail, password and role. A bad value is a BAD_USER_INPUT naming the field."
+        )]
         input: CreateUserInput,
     ) -> async_graphql::Result<User> {
         let actor = super::mutations::writer(ctx, UserRole::Admin)?;
@@ -204,9 +223,15 @@ impl UserMutation {
     async fn update_user_role(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The global id of the account (`User.id`). Another type of id is a BAD_USER_INPUT naming `id`."
+        )]
         id: ID,
+        #[graphql(
+            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
+        )]
         version: i32,
-        role: UserRole,
+        #[graphql(desc = "The account's new role.")] role: UserRole,
     ) -> async_graphql::Result<User> {
         let actor = super::mutations::writer(ctx, UserRole::Admin)?;
         let uid = super::mutations::user_id(&id)?;
@@ -219,7 +244,13 @@ impl UserMutation {
     async fn deactivate_user(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The global id of the account (`User.id`). Another type of id is a BAD_USER_INPUT naming `id`."
+        )]
         id: ID,
+        #[graphql(
+            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
+        )]
         version: i32,
     ) -> async_graphql::Result<User> {
         let actor = super::mutations::writer(ctx, UserRole::Admin)?;

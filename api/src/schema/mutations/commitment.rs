@@ -19,13 +19,19 @@ pub struct CreateCommitmentInput {
     pub instrument: String,
     /// Slug of the forum where the act took place.
     pub forum: Option<String>,
+    /// What the state did; it must fit the instrument (a treaty is ratified, acceded to, succeeded
+    /// to or signed; a consensus adoption takes no vote in favour), else a BAD_USER_INPUT naming
+    /// `act`.
     pub act: CommitmentAct,
+    /// The state's own act, a consensus it joined, or membership of the adopting body.
     pub modality: CommitmentModality,
     /// As precise as the source: `1981`, `1981-03` or `1981-03-23`.
     pub valid_from: Option<PartialDate>,
+    /// Until when it held (a withdrawal or denunciation); not before `validFrom`.
     pub valid_to: Option<PartialDate>,
     /// Codes of provisions of the instrument that the state excluded.
     pub reservations: Option<Vec<String>>,
+    /// Curators' remark, e.g. why the source gives no date.
     pub note: Option<String>,
     /// Keys of the sources (at least one), primary first.
     pub sources: Vec<String>,
@@ -34,13 +40,28 @@ pub struct CreateCommitmentInput {
 /// Changes to a commitment; absent fields stay as they are, `null` clears an optional one.
 #[derive(InputObject, Default)]
 pub struct UpdateCommitmentInput {
+    /// Slug of the forum where the act took place. Left out, it stays as it is; `null` clears it.
     pub forum: MaybeUndefined<String>,
+    /// What the state did; it must fit the instrument (a treaty is ratified, acceded to, succeeded
+    /// to or signed; a consensus adoption takes no vote in favour), else a BAD_USER_INPUT naming
+    /// `act`. Left out, it stays as it is.
     pub act: Option<CommitmentAct>,
+    /// The state's own act, a consensus it joined, or membership of the adopting body. Left out, it
+    /// stays as it is.
     pub modality: Option<CommitmentModality>,
+    /// As precise as the source: `1981`, `1981-03` or `1981-03-23`. Left out, it stays as it is;
+    /// `null` clears it.
     pub valid_from: MaybeUndefined<PartialDate>,
+    /// Until when it held (a withdrawal or denunciation); not before `validFrom`. Left out, it
+    /// stays as it is; `null` clears it.
     pub valid_to: MaybeUndefined<PartialDate>,
+    /// Codes of provisions of the instrument that the state excluded. Left out, it stays as it is.
     pub reservations: Option<Vec<String>>,
+    /// Curators' remark, e.g. why the source gives no date. Left out, it stays as it is; `null`
+    /// clears it.
     pub note: MaybeUndefined<String>,
+    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
+    /// they are.
     pub sources: Option<Vec<String>>,
 }
 
@@ -115,6 +136,9 @@ impl CommitmentMutation {
     async fn create_commitment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
+        )]
         input: CreateCommitmentInput,
     ) -> async_graphql::Result<Commitment> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -180,8 +204,17 @@ impl CommitmentMutation {
     async fn update_commitment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
+        )]
         id: ID,
+        #[graphql(
+            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
+        )]
         version: i32,
+        #[graphql(
+            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
+        )]
         input: UpdateCommitmentInput,
     ) -> async_graphql::Result<Commitment> {
         let actor = writer(ctx, UserRole::Contributor)?;

@@ -309,7 +309,13 @@ impl ReviewMutation {
     async fn publish(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
+        )]
         id: ID,
+        #[graphql(
+            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
+        )]
         version: i32,
     ) -> async_graphql::Result<Node> {
         Ok(review(ctx, &id, version, PublicationStatus::Published, None).await?)
@@ -320,8 +326,17 @@ impl ReviewMutation {
     async fn retract(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
+        )]
         id: ID,
+        #[graphql(
+            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
+        )]
         version: i32,
+        #[graphql(
+            desc = "Why the record is retracted, 3 to 2,000 characters; shown to everyone in the record's history."
+        )]
         reason: String,
     ) -> async_graphql::Result<Node> {
         // Who may retract is checked first, so a viewer learns nothing about the input.

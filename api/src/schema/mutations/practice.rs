@@ -37,7 +37,9 @@ pub struct CreatePositionInput {
     pub instrument: Option<String>,
     /// Code of the provision the stance is about (give it, an instrument, or both).
     pub provision: Option<String>,
+    /// Vote, statement, sponsorship, national position or survey response.
     pub kind: PositionKind,
+    /// Which way the position goes.
     pub stance: Stance,
     /// As precise as the source: `2018`, `2018-12` or `2018-12-05`.
     pub date: Option<PartialDate>,
@@ -51,13 +53,26 @@ pub struct CreatePositionInput {
 /// The state is fixed.
 #[derive(InputObject, Default)]
 pub struct UpdatePositionInput {
+    /// Slug of the forum where the state took the stance. Left out, it stays as it is.
     pub forum: Option<String>,
+    /// Slug of the instrument the stance is about (give it, a provision, or both). Left out, it
+    /// stays as it is; `null` clears it.
     pub instrument: MaybeUndefined<String>,
+    /// Code of the provision the stance is about (give it, an instrument, or both). Left out, it
+    /// stays as it is; `null` clears it.
     pub provision: MaybeUndefined<String>,
+    /// Vote, statement, sponsorship, national position or survey response. Left out, it stays as it
+    /// is.
     pub kind: Option<PositionKind>,
+    /// Which way the position goes. Left out, it stays as it is.
     pub stance: Option<Stance>,
+    /// As precise as the source: `2018`, `2018-12` or `2018-12-05`. Left out, it stays as it is;
+    /// `null` clears it.
     pub date: MaybeUndefined<PartialDate>,
+    /// What the state said or did, in our own words. Left out, it stays as it is.
     pub summary: Option<String>,
+    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
+    /// they are.
     pub sources: Option<Vec<String>>,
 }
 
@@ -66,9 +81,11 @@ pub struct UpdatePositionInput {
 pub struct CreateEvidenceInput {
     /// Stable key: lowercase letters, digits and `-`, e.g. `mex-pegasus-2017`. Fixed once created.
     pub slug: String,
+    /// Short title; 1 to 500 characters.
     pub title: String,
     /// What happened, to whom, when, in our own words.
     pub summary: String,
+    /// What kind of practice it documents.
     pub kind: EvidenceKind,
     /// When the practice began, as precise as the sources.
     pub occurred_from: PartialDate,
@@ -80,6 +97,8 @@ pub struct CreateEvidenceInput {
     pub attributed_by: Option<String>,
     /// What the attribution rests on, in one line.
     pub attribution_basis: Option<String>,
+    /// How firmly the practice is attributed: ACKNOWLEDGED, SETTLED or CONTESTED (see
+    /// `AttributionStatus`).
     pub attribution_status: AttributionStatus,
     /// Keys of the sources (at least one), primary first.
     pub sources: Vec<String>,
@@ -88,17 +107,29 @@ pub struct CreateEvidenceInput {
 /// Changes to evidence; absent fields stay as they are, `null` clears an optional one.
 #[derive(InputObject, Default)]
 pub struct UpdateEvidenceInput {
+    /// Short title; 1 to 500 characters. Left out, it stays as it is.
     pub title: Option<String>,
+    /// What happened, to whom, when, in our own words. Left out, it stays as it is.
     pub summary: Option<String>,
+    /// What kind of practice it documents. Left out, it stays as it is.
     pub kind: Option<EvidenceKind>,
+    /// When the practice began, as precise as the sources. Left out, it stays as it is.
     pub occurred_from: Option<PartialDate>,
+    /// When it ended, if it did. Left out, it stays as it is; `null` clears it.
     pub occurred_to: MaybeUndefined<PartialDate>,
     /// Replaces the responsible states. A state that has assessments of this evidence cannot
     /// be removed while they stand.
     pub responsible_states: Option<Vec<String>>,
+    /// Who made the attribution, e.g. `Citizen Lab; Government of the United Kingdom`. Left out, it
+    /// stays as it is; `null` clears it.
     pub attributed_by: MaybeUndefined<String>,
+    /// What the attribution rests on, in one line. Left out, it stays as it is; `null` clears it.
     pub attribution_basis: MaybeUndefined<String>,
+    /// How firmly the practice is attributed: ACKNOWLEDGED, SETTLED or CONTESTED (see
+    /// `AttributionStatus`). Left out, it stays as it is.
     pub attribution_status: Option<AttributionStatus>,
+    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
+    /// they are.
     pub sources: Option<Vec<String>>,
 }
 
@@ -111,7 +142,10 @@ pub struct CreateAssessmentInput {
     pub state: String,
     /// Code of the provision.
     pub provision: String,
+    /// Whether the practice contradicts, partially contradicts or supports the provision
+    /// (docs/assessment-standard.md).
     pub finding: Finding,
+    /// How sure the finding is, by the sources read; CONTESTED attribution is never HIGH.
     pub confidence: Confidence,
     /// Why the practice bears on the provision, in our own words.
     pub rationale: String,
@@ -123,9 +157,16 @@ pub struct CreateAssessmentInput {
 /// are fixed.
 #[derive(InputObject, Default)]
 pub struct UpdateAssessmentInput {
+    /// Whether the practice contradicts, partially contradicts or supports the provision
+    /// (docs/assessment-standard.md). Left out, it stays as it is.
     pub finding: Option<Finding>,
+    /// How sure the finding is, by the sources read; CONTESTED attribution is never HIGH. Left out,
+    /// it stays as it is.
     pub confidence: Option<Confidence>,
+    /// Why the practice bears on the provision, in our own words. Left out, it stays as it is.
     pub rationale: Option<String>,
+    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
+    /// they are.
     pub sources: Option<Vec<String>>,
 }
 
@@ -281,6 +322,9 @@ impl PracticeMutation {
     async fn create_position(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
+        )]
         input: CreatePositionInput,
     ) -> async_graphql::Result<Position> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -334,8 +378,17 @@ impl PracticeMutation {
     async fn update_position(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
+        )]
         id: ID,
+        #[graphql(
+            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
+        )]
         version: i32,
+        #[graphql(
+            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
+        )]
         input: UpdatePositionInput,
     ) -> async_graphql::Result<Position> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -409,6 +462,9 @@ impl PracticeMutation {
     async fn create_evidence(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
+        )]
         input: CreateEvidenceInput,
     ) -> async_graphql::Result<Evidence> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -465,8 +521,17 @@ impl PracticeMutation {
     async fn update_evidence(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
+        )]
         id: ID,
+        #[graphql(
+            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
+        )]
         version: i32,
+        #[graphql(
+            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
+        )]
         input: UpdateEvidenceInput,
     ) -> async_graphql::Result<Evidence> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -564,6 +629,9 @@ impl PracticeMutation {
     async fn create_assessment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
+        )]
         input: CreateAssessmentInput,
     ) -> async_graphql::Result<Assessment> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -631,8 +699,17 @@ impl PracticeMutation {
     async fn update_assessment(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
+        )]
         id: ID,
+        #[graphql(
+            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
+        )]
         version: i32,
+        #[graphql(
+            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
+        )]
         input: UpdateAssessmentInput,
     ) -> async_graphql::Result<Assessment> {
         let actor = writer(ctx, UserRole::Contributor)?;

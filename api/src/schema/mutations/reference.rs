@@ -198,6 +198,7 @@ pub struct CreateStateInput {
     pub region: Option<String>,
     /// UN M49 sub-region, e.g. `Latin America and the Caribbean`.
     pub subregion: Option<String>,
+    /// Whether the state is a UN member (true for the 193; false for the two observer states).
     pub un_member: bool,
     /// Date of admission to the United Nations (members only).
     pub un_member_since: Option<PartialDate>,
@@ -211,13 +212,25 @@ pub struct CreateStateInput {
 /// Changes to a state; absent fields stay as they are, `null` clears an optional one.
 #[derive(InputObject, Default)]
 pub struct UpdateStateInput {
+    /// ISO 3166-1 alpha-2 code, e.g. `MX`. Left out, it stays as it is.
     pub alpha2: Option<String>,
+    /// Short English name as ISO and the UN use it. Left out, it stays as it is.
     pub name: Option<String>,
+    /// UN M49 region, e.g. `Americas`. Left out, it stays as it is; `null` clears it.
     pub region: MaybeUndefined<String>,
+    /// UN M49 sub-region, e.g. `Latin America and the Caribbean`. Left out, it stays as it is;
+    /// `null` clears it.
     pub subregion: MaybeUndefined<String>,
+    /// Whether the state is a UN member (true for the 193; false for the two observer states). Left
+    /// out, it stays as it is.
     pub un_member: Option<bool>,
+    /// Date of admission to the United Nations (members only). Left out, it stays as it is; `null`
+    /// clears it.
     pub un_member_since: MaybeUndefined<PartialDate>,
+    /// A non-member observer state. Left out, it stays as it is.
     pub un_observer: Option<bool>,
+    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
+    /// they are.
     pub sources: Option<Vec<String>>,
 }
 
@@ -226,11 +239,16 @@ pub struct UpdateStateInput {
 pub struct CreateForumInput {
     /// Stable key: lowercase letters, digits and `-`, e.g. `un-oewg`. Fixed once created.
     pub slug: String,
+    /// Full English name, e.g. `UN Open-ended Working Group`; 1 to 500 characters.
     pub name: String,
+    /// What kind of forum it is.
     pub kind: ForumKind,
     /// Slug of the forum this one belongs to.
     pub parent: Option<String>,
+    /// The forum's own web page, `http://` or `https://`.
     pub url: Option<String>,
+    /// When it was set up, as precise as the source. Not in the future (BAD_USER_INPUT naming the
+    /// field).
     pub established_on: Option<PartialDate>,
     /// One or two sentences, in our own words.
     pub summary: Option<String>,
@@ -241,12 +259,23 @@ pub struct CreateForumInput {
 /// Changes to a forum; absent fields stay as they are, `null` clears an optional one.
 #[derive(InputObject, Default)]
 pub struct UpdateForumInput {
+    /// Full English name, e.g. `UN Open-ended Working Group`; 1 to 500 characters. Left out, it
+    /// stays as it is.
     pub name: Option<String>,
+    /// What kind of forum it is. Left out, it stays as it is.
     pub kind: Option<ForumKind>,
+    /// Slug of the forum this one belongs to. Left out, it stays as it is; `null` clears it.
     pub parent: MaybeUndefined<String>,
+    /// The forum's own web page, `http://` or `https://`. Left out, it stays as it is; `null`
+    /// clears it.
     pub url: MaybeUndefined<String>,
+    /// When it was set up, as precise as the source. Not in the future (BAD_USER_INPUT naming the
+    /// field). Left out, it stays as it is; `null` clears it.
     pub established_on: MaybeUndefined<PartialDate>,
+    /// One or two sentences, in our own words. Left out, it stays as it is; `null` clears it.
     pub summary: MaybeUndefined<String>,
+    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
+    /// they are.
     pub sources: Option<Vec<String>>,
 }
 
@@ -257,9 +286,11 @@ pub struct CreateMembershipInput {
     pub state: String,
     /// Slug of the forum.
     pub forum: String,
+    /// Member, observer or participant.
     pub role: MembershipRole,
     /// Since when; leave it out only when the source gives no date (then say so in `note`).
     pub valid_from: Option<PartialDate>,
+    /// Until when, if the membership ended; not before `validFrom`.
     pub valid_to: Option<PartialDate>,
     /// E.g. `partial list as of 2017-10-11`.
     pub note: Option<String>,
@@ -270,10 +301,18 @@ pub struct CreateMembershipInput {
 /// Changes to a membership; absent fields stay as they are, `null` clears an optional one.
 #[derive(InputObject, Default)]
 pub struct UpdateMembershipInput {
+    /// Member, observer or participant. Left out, it stays as it is.
     pub role: Option<MembershipRole>,
+    /// Since when; leave it out only when the source gives no date (then say so in `note`). Left
+    /// out, it stays as it is; `null` clears it.
     pub valid_from: MaybeUndefined<PartialDate>,
+    /// Until when, if the membership ended; not before `validFrom`. Left out, it stays as it is;
+    /// `null` clears it.
     pub valid_to: MaybeUndefined<PartialDate>,
+    /// E.g. `partial list as of 2017-10-11`. Left out, it stays as it is; `null` clears it.
     pub note: MaybeUndefined<String>,
+    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
+    /// they are.
     pub sources: Option<Vec<String>>,
 }
 
@@ -284,13 +323,20 @@ pub struct CreateInstrumentInput {
     pub slug: String,
     /// UN document symbol or treaty number, e.g. `A/76/135`, `ETS 185`.
     pub symbol: Option<String>,
+    /// Official title; 1 to 500 characters.
     pub title: String,
+    /// What kind of text it is.
     pub kind: InstrumentKind,
+    /// Whether it binds in law.
     pub bindingness: Bindingness,
     /// Slug of the forum that adopted it.
     pub forum: Option<String>,
+    /// When it was adopted or opened for signature, as precise as the source. Not in the future
+    /// (BAD_USER_INPUT naming the field).
     pub adopted_on: Option<PartialDate>,
+    /// By vote, by consensus or by signature.
     pub adoption_mode: Option<AdoptionMode>,
+    /// The official text online, `http://` or `https://`.
     pub url: Option<String>,
     /// What it does, in our own words.
     pub summary: Option<String>,
@@ -301,15 +347,29 @@ pub struct CreateInstrumentInput {
 /// Changes to an instrument; absent fields stay as they are, `null` clears an optional one.
 #[derive(InputObject, Default)]
 pub struct UpdateInstrumentInput {
+    /// UN document symbol or treaty number, e.g. `A/76/135`, `ETS 185`. Left out, it stays as it
+    /// is; `null` clears it.
     pub symbol: MaybeUndefined<String>,
+    /// Official title; 1 to 500 characters. Left out, it stays as it is.
     pub title: Option<String>,
+    /// What kind of text it is. Left out, it stays as it is.
     pub kind: Option<InstrumentKind>,
+    /// Whether it binds in law. Left out, it stays as it is.
     pub bindingness: Option<Bindingness>,
+    /// Slug of the forum that adopted it. Left out, it stays as it is; `null` clears it.
     pub forum: MaybeUndefined<String>,
+    /// When it was adopted or opened for signature, as precise as the source. Not in the future
+    /// (BAD_USER_INPUT naming the field). Left out, it stays as it is; `null` clears it.
     pub adopted_on: MaybeUndefined<PartialDate>,
+    /// By vote, by consensus or by signature. Left out, it stays as it is; `null` clears it.
     pub adoption_mode: MaybeUndefined<AdoptionMode>,
+    /// The official text online, `http://` or `https://`. Left out, it stays as it is; `null`
+    /// clears it.
     pub url: MaybeUndefined<String>,
+    /// What it does, in our own words. Left out, it stays as it is; `null` clears it.
     pub summary: MaybeUndefined<String>,
+    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
+    /// they are.
     pub sources: Option<Vec<String>>,
 }
 
@@ -318,6 +378,8 @@ pub struct UpdateInstrumentInput {
 pub struct CreateProvisionInput {
     /// Stable code, `<instrument>-<article>`, e.g. `iccpr-17`. Fixed once created.
     pub code: String,
+    /// Norm, confidence-building measure or human-rights obligation; decides the GraphQL type
+    /// (`Norm`, `ConfidenceBuildingMeasure`, `HumanRightsObligation`).
     pub kind: ProvisionKind,
     /// Slug of the instrument it belongs to. Fixed once created.
     pub instrument: String,
@@ -334,10 +396,17 @@ pub struct CreateProvisionInput {
 /// Changes to a provision; absent fields stay as they are.
 #[derive(InputObject, Default)]
 pub struct UpdateProvisionInput {
+    /// Norm, confidence-building measure or human-rights obligation; decides the GraphQL type
+    /// (`Norm`, `ConfidenceBuildingMeasure`, `HumanRightsObligation`). Left out, it stays as it is.
     pub kind: Option<ProvisionKind>,
+    /// Where in the instrument: `para 13(e)`, `Art. 17`, `CBM 3`. Left out, it stays as it is.
     pub reference: Option<String>,
+    /// Short, in our own words. Left out, it stays as it is.
     pub title: Option<String>,
+    /// What it asks, in our own words (never the official text). Left out, it stays as it is.
     pub summary: Option<String>,
+    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
+    /// they are.
     pub sources: Option<Vec<String>>,
 }
 
@@ -348,6 +417,7 @@ pub struct CreateProvisionLinkInput {
     pub from: String,
     /// Code of the provision it points to (for rights relations: the human-rights obligation).
     pub to: String,
+    /// How `from` relates to `to`.
     pub relation: LinkRelation,
     /// Why the two are linked, in one line, in our own words.
     pub rationale: String,
@@ -358,8 +428,12 @@ pub struct CreateProvisionLinkInput {
 /// Changes to a link; absent fields stay as they are. Its two ends are fixed.
 #[derive(InputObject, Default)]
 pub struct UpdateProvisionLinkInput {
+    /// How `from` relates to `to`. Left out, it stays as it is.
     pub relation: Option<LinkRelation>,
+    /// Why the two are linked, in one line, in our own words. Left out, it stays as it is.
     pub rationale: Option<String>,
+    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
+    /// they are.
     pub sources: Option<Vec<String>>,
 }
 
@@ -369,15 +443,21 @@ pub struct CreateSourceInput {
     /// Stable key: lowercase letters, digits and `-`, e.g. `citizenlab-2017-reckless-exploit`.
     /// Fixed once created.
     pub key: String,
+    /// What kind of document it is.
     pub kind: SourceKind,
     /// How close the source is to the fact: PRIMARY (the official record or the depositary),
     /// PUBLISHER (the author's own report), SECONDARY (a compilation), COPY (a mirror).
     pub tier: SourceTier,
+    /// The document's own title; 1 to 500 characters.
     pub title: String,
+    /// Who published it, e.g. `United Nations`; 1 to 500 characters.
     pub publisher: String,
+    /// Where to read it, `http://` or `https://`.
     pub url: Option<String>,
     /// UN document symbol or treaty number, e.g. `A/70/174`, `ETS 185`.
     pub document_symbol: Option<String>,
+    /// When it was published, as precise as the document. Not in the future (BAD_USER_INPUT naming
+    /// the field).
     pub published_on: Option<PartialDate>,
     /// The day the stored copy was read.
     pub accessed_on: Option<Date>,
@@ -391,15 +471,31 @@ pub struct CreateSourceInput {
 /// Changes to a source; absent fields stay as they are, `null` clears an optional one.
 #[derive(InputObject, Default)]
 pub struct UpdateSourceInput {
+    /// What kind of document it is. Left out, it stays as it is.
     pub kind: Option<SourceKind>,
+    /// How close the source is to the fact: PRIMARY (the official record or the depositary),
+    /// PUBLISHER (the author's own report), SECONDARY (a compilation), COPY (a mirror). Left out,
+    /// it stays as it is.
     pub tier: Option<SourceTier>,
+    /// The document's own title; 1 to 500 characters. Left out, it stays as it is.
     pub title: Option<String>,
+    /// Who published it, e.g. `United Nations`; 1 to 500 characters. Left out, it stays as it is.
     pub publisher: Option<String>,
+    /// Where to read it, `http://` or `https://`. Left out, it stays as it is; `null` clears it.
     pub url: MaybeUndefined<String>,
+    /// UN document symbol or treaty number, e.g. `A/70/174`, `ETS 185`. Left out, it stays as it
+    /// is; `null` clears it.
     pub document_symbol: MaybeUndefined<String>,
+    /// When it was published, as precise as the document. Not in the future (BAD_USER_INPUT naming
+    /// the field). Left out, it stays as it is; `null` clears it.
     pub published_on: MaybeUndefined<PartialDate>,
+    /// The day the stored copy was read. Left out, it stays as it is; `null` clears it.
     pub accessed_on: MaybeUndefined<Date>,
+    /// The finest date precision this source gives (default DAY): records citing it may not be more
+    /// precise. Left out, it stays as it is.
     pub date_precision: Option<DatePrecision>,
+    /// Anything a reader should know (partial, secondary, as of ...). Left out, it stays as it is;
+    /// `null` clears it.
     pub note: MaybeUndefined<String>,
 }
 
@@ -588,6 +684,9 @@ impl ReferenceMutation {
     async fn create_state(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
+        )]
         input: CreateStateInput,
     ) -> async_graphql::Result<State> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -637,8 +736,17 @@ impl ReferenceMutation {
     async fn update_state(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
+        )]
         id: ID,
+        #[graphql(
+            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
+        )]
         version: i32,
+        #[graphql(
+            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
+        )]
         input: UpdateStateInput,
     ) -> async_graphql::Result<State> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -701,6 +809,9 @@ impl ReferenceMutation {
     async fn create_forum(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
+        )]
         input: CreateForumInput,
     ) -> async_graphql::Result<Forum> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -754,8 +865,17 @@ impl ReferenceMutation {
     async fn update_forum(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
+        )]
         id: ID,
+        #[graphql(
+            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
+        )]
         version: i32,
+        #[graphql(
+            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
+        )]
         input: UpdateForumInput,
     ) -> async_graphql::Result<Forum> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -821,6 +941,9 @@ impl ReferenceMutation {
     async fn create_membership(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
+        )]
         input: CreateMembershipInput,
     ) -> async_graphql::Result<Membership> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -867,8 +990,17 @@ impl ReferenceMutation {
     async fn update_membership(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
+        )]
         id: ID,
+        #[graphql(
+            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
+        )]
         version: i32,
+        #[graphql(
+            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
+        )]
         input: UpdateMembershipInput,
     ) -> async_graphql::Result<Membership> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -940,6 +1072,9 @@ impl ReferenceMutation {
     async fn create_instrument(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
+        )]
         input: CreateInstrumentInput,
     ) -> async_graphql::Result<Instrument> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -994,8 +1129,17 @@ impl ReferenceMutation {
     async fn update_instrument(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
+        )]
         id: ID,
+        #[graphql(
+            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
+        )]
         version: i32,
+        #[graphql(
+            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
+        )]
         input: UpdateInstrumentInput,
     ) -> async_graphql::Result<Instrument> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -1071,6 +1215,9 @@ impl ReferenceMutation {
     async fn create_provision(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
+        )]
         input: CreateProvisionInput,
     ) -> async_graphql::Result<Provision> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -1112,8 +1259,17 @@ impl ReferenceMutation {
     async fn update_provision(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
+        )]
         id: ID,
+        #[graphql(
+            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
+        )]
         version: i32,
+        #[graphql(
+            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
+        )]
         input: UpdateProvisionInput,
     ) -> async_graphql::Result<Provision> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -1158,6 +1314,9 @@ impl ReferenceMutation {
     async fn create_provision_link(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
+        )]
         input: CreateProvisionLinkInput,
     ) -> async_graphql::Result<ProvisionLink> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -1200,8 +1359,17 @@ impl ReferenceMutation {
     async fn update_provision_link(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
+        )]
         id: ID,
+        #[graphql(
+            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
+        )]
         version: i32,
+        #[graphql(
+            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
+        )]
         input: UpdateProvisionLinkInput,
     ) -> async_graphql::Result<ProvisionLink> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -1242,6 +1410,9 @@ impl ReferenceMutation {
     async fn create_source(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
+        )]
         input: CreateSourceInput,
     ) -> async_graphql::Result<Source> {
         let actor = writer(ctx, UserRole::Contributor)?;
@@ -1296,8 +1467,17 @@ impl ReferenceMutation {
     async fn update_source(
         &self,
         ctx: &Context<'_>,
+        #[graphql(
+            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
+        )]
         id: ID,
+        #[graphql(
+            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
+        )]
         version: i32,
+        #[graphql(
+            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
+        )]
         input: UpdateSourceInput,
     ) -> async_graphql::Result<Source> {
         let actor = writer(ctx, UserRole::Contributor)?;
