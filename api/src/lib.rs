@@ -6,6 +6,7 @@
 //! - [`db`]: connecting, counting statements, migrating and seeding.
 //! - [`app`]: [`app::App`] builds everything and serves; tests reuse it on port 0.
 //! - [`routes`]: HTTP routes and middleware (GraphQL, GraphiQL, SDL, health, request ids, CORS).
+//! - [`assets`]: the dashboard, the GraphiQL page and their files, embedded in the binary.
 //! - [`metrics`]: Prometheus metrics at `/metrics` (requests, latency, cost, pools).
 //! - [`error`]: the one error type and its mapping to `extensions.code`.
 //! - [`repo`]: database functions (filters, pagination); resolvers call these.
@@ -16,6 +17,7 @@
 //! - [`schema`]: the GraphQL types, one file per domain.
 
 pub mod app;
+pub mod assets;
 pub mod auth;
 pub mod batch;
 pub mod config;

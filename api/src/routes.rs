@@ -1,7 +1,10 @@
 //! HTTP routes and middleware.
 //!
 //! - `POST /graphql`: GraphQL (single or batched requests).
-//! - `GET /graphql`: GraphiQL in a browser; with a `query` parameter, a read-only query.
+//! - `GET /graphql`: GraphiQL in a browser (served from the binary, see [`crate::assets`]);
+//!   with a `query` parameter, a read-only query.
+//! - `GET /`: the reference dashboard; `GET /assets/...`: the files of both pages
+//!   ([`crate::assets`]: embedded, no CDN, sent with a strict Content-Security-Policy).
 //! - `GET /schema.graphql`: the SDL.
 //! - `GET /healthz`: the process is up. `GET /readyz`: the database answers.
 //! - `GET /metrics`: Prometheus metrics ([`crate::metrics`]).
@@ -14,13 +17,13 @@ use crate::config::Config;
 use crate::limits::ClientKey;
 use crate::metrics::Metrics;
 use crate::schema::{self, LoaderSettings, NormwatchSchema};
-use async_graphql::{http::GraphiQLSource, BatchRequest, BatchResponse, ErrorExtensions};
+use async_graphql::{BatchRequest, BatchResponse, ErrorExtensions};
 use async_graphql_poem::{GraphQLBatchRequest, GraphQLBatchResponse};
 use poem::{
     get, handler,
     http::{HeaderValue, StatusCode},
     middleware::{Cors, SizeLimit},
-    web::{Data, Html, Json},
+    web::{Data, Json},
     Endpoint, EndpointExt, IntoResponse, Request, Response, Route,
 };
 use sea_orm::DatabaseConnection;
@@ -291,13 +294,7 @@ async fn answer_get(
     metrics: &Metrics,
 ) -> Response {
     let Some(qs) = req.uri().query().filter(|q| q.contains("query=")) else {
-        return Html(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("Normwatch")
-                .finish(),
-        )
-        .into_response();
+        return crate::assets::graphiql(req);
     };
     let gql = match async_graphql::http::parse_query_string(qs) {
         Ok(r) => r,
@@ -484,6 +481,8 @@ pub fn build(
         write: writer.0.clone(),
     });
     Route::new()
+        .at("/", get(crate::assets::dashboard))
+        .at("/assets/*path", get(crate::assets::asset))
         .at(
             "/graphql",
             get(graphql_get).post(graphql_post.with(SizeLimit::new(config.max_body_bytes))),

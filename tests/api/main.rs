@@ -7,6 +7,7 @@ mod auth;
 mod batching;
 mod changes;
 mod config;
+mod dashboard;
 mod datasets;
 mod fuzz;
 mod gaps;
