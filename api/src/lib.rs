@@ -14,6 +14,7 @@
 //! - [`cost`]: what a request costs, computed from its document before it runs.
 //! - [`batch`]: per-page computations (scorecards, a provision's gaps) run once per page.
 //! - [`loaders`]: DataLoaders that batch relation fields, so nested queries stay flat.
+//! - [`shared_limits`]: rate-limit and sign-in throttle state in PostgreSQL, shared by processes.
 //! - [`schema`]: the GraphQL types, one file per domain.
 
 pub mod app;
@@ -32,6 +33,7 @@ pub mod repo;
 pub mod routes;
 pub mod schema;
 pub mod screen;
+pub mod shared_limits;
 pub mod telemetry;
 pub mod write;
 

@@ -21,12 +21,13 @@
 //! else { throttle.record_failure(&email, &client_key.0) }
 //! ```
 //!
-//! # Known limit
+//! # Several processes
 //!
-//! All state lives in the memory of one process. With several API processes each one enforces
-//! its own budgets (a client gets N times the budget behind N processes), and a restart forgets
-//! them. DESIGN says shared state moves to PostgreSQL or Redis once more than one process is
-//! supported; until then, run one API process.
+//! The types here keep their state in the memory of one process. On PostgreSQL the same rules
+//! run on rows shared by every process ([`crate::shared_limits`]): the extension charges
+//! [`crate::shared_limits::SharedBudgets`] and sign-in uses
+//! [`crate::shared_limits::SharedLogins`], so N processes behind a balancer give a client one
+//! budget, not N. SQLite serves one process and uses the in-memory versions.
 
 use async_graphql::{
     async_trait::async_trait,
@@ -314,6 +315,7 @@ impl ClientKey {
 /// its own.
 pub struct CostExtension {
     limiter: Arc<CostLimiter>,
+    shared: Option<Arc<crate::shared_limits::SharedBudgets>>,
     shape: Arc<crate::cost::ShapeCache>,
     max_cost: u64,
     max_depth: usize,
@@ -344,11 +346,19 @@ impl CostExtension {
     ) -> Self {
         Self {
             limiter,
+            shared: None,
             shape,
             max_cost,
             max_depth,
             heavy: Arc::new(tokio::sync::Semaphore::new(heavy_lanes())),
         }
+    }
+
+    /// Charges the budgets in the database instead, shared by every process (PostgreSQL);
+    /// `limiter` stays as the fallback when the database cannot answer.
+    pub fn shared(mut self, budgets: Option<Arc<crate::shared_limits::SharedBudgets>>) -> Self {
+        self.shared = budgets;
+        self
     }
 }
 
@@ -356,6 +366,7 @@ impl ExtensionFactory for CostExtension {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(CostCharge {
             limiter: Arc::clone(&self.limiter),
+            shared: self.shared.clone(),
             shape: Arc::clone(&self.shape),
             max_cost: self.max_cost,
             max_depth: self.max_depth,
@@ -370,6 +381,7 @@ impl ExtensionFactory for CostExtension {
 /// The per-request instance of [`CostExtension`].
 struct CostCharge {
     limiter: Arc<CostLimiter>,
+    shared: Option<Arc<crate::shared_limits::SharedBudgets>>,
     shape: Arc<crate::cost::ShapeCache>,
     max_cost: u64,
     max_depth: usize,
@@ -480,7 +492,16 @@ impl Extension for CostCharge {
         let client = ctx
             .data_opt::<ClientKey>()
             .map_or(ANONYMOUS, |k| k.0.as_str());
-        let outcome = self.limiter.try_spend(client, cost);
+        let outcome = match &self.shared {
+            Some(shared) => match shared.try_spend(client, cost).await {
+                Ok(outcome) => outcome,
+                Err(e) => {
+                    tracing::warn!(error = %e, "the shared budget could not be charged; charging this process's");
+                    self.limiter.try_spend(client, cost)
+                }
+            },
+            None => self.limiter.try_spend(client, cost),
+        };
         *lock(&self.outcome) = Some(outcome);
         if let Err(exhausted) = outcome {
             return Err(vec![exhausted.to_server_error()]);

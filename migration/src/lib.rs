@@ -28,6 +28,7 @@ mod m20261128_000019_add_source_tier;
 mod m20261128_000020_create_datasets;
 mod m20261128_000021_create_registry;
 mod m20261128_000022_add_revision_is_public;
+mod m20261128_000023_create_shared_limits;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000020_create_datasets::Migration),
             Box::new(m20261128_000021_create_registry::Migration),
             Box::new(m20261128_000022_add_revision_is_public::Migration),
+            Box::new(m20261128_000023_create_shared_limits::Migration),
         ]
     }
 }

@@ -18,6 +18,7 @@ mod metrics;
 mod migrations;
 mod nodes;
 mod pagination;
+mod processes;
 mod queries;
 mod readme;
 mod registry;

@@ -252,8 +252,9 @@ impl ForumQuery {
             desc = "End before this cursor (an edge's `cursor` or `pageInfo.startCursor`). A cursor this API did not give is a BAD_USER_INPUT naming `before`."
         )]
         before: Option<String>,
-        #[graphql(desc = "Which forums to list; all published ones when left out.")]
-        filter: Option<ForumFilter>,
+        #[graphql(desc = "Which forums to list; all published ones when left out.")] filter: Option<
+            ForumFilter,
+        >,
     ) -> async_graphql::Result<Conn<Forum>> {
         let args = PageArgs::new(first, after, last, before)?;
         let since = filter.and_then(|f| f.updated_since);

@@ -56,6 +56,9 @@ pub const MAX_DIRECTIVES: usize = 4;
 
 pub type NormwatchSchema = Schema<QueryRoot, mutations::MutationRoot, EmptySubscription>;
 
+/// How long a failed sign-in counts against the account and the address.
+pub const LOGIN_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
 /// Builds the schema with its limits from the configuration.
 pub fn build(
     pools: &crate::db::Pools,
@@ -70,6 +73,23 @@ pub fn build(
         delay: std::time::Duration::from_millis(config.batch_delay_ms),
     };
     let loader = settings.loader(db.clone(), crate::auth::Visibility::Public);
+    let capacity = config.rate_limit_capacity.max(config.max_complexity as u64);
+    // On PostgreSQL the budgets and sign-in failures live in the database, shared by every
+    // process; SQLite serves one process and keeps them in memory.
+    let shared = (pools.write.get_database_backend() == sea_orm::DbBackend::Postgres).then(|| {
+        (
+            std::sync::Arc::new(crate::shared_limits::SharedBudgets::new(
+                pools.write.clone(),
+                capacity,
+                config.rate_limit_per_minute,
+            )),
+            std::sync::Arc::new(crate::shared_limits::SharedLogins::new(
+                pools.write.clone(),
+                config.login_attempts,
+                LOGIN_WINDOW,
+            )),
+        )
+    });
     let mut builder = describe(Schema::build(
         QueryRoot::default(),
         mutations::MutationRoot::default(),
@@ -83,17 +103,25 @@ pub fn build(
     .data(keys)
     .data(crate::limits::LoginThrottle::new(
         config.login_attempts,
-        std::time::Duration::from_secs(15 * 60),
+        LOGIN_WINDOW,
     ))
-    .extension(crate::limits::CostExtension::new(
-        std::sync::Arc::new(crate::limits::CostLimiter::new(
-            config.rate_limit_capacity.max(config.max_complexity as u64),
-            config.rate_limit_per_minute,
-        )),
-        shape,
-        config.max_complexity as u64,
-        config.max_depth,
-    ))
+    .data(
+        shared
+            .as_ref()
+            .map(|(_, logins)| std::sync::Arc::clone(logins)),
+    )
+    .extension(
+        crate::limits::CostExtension::new(
+            std::sync::Arc::new(crate::limits::CostLimiter::new(
+                capacity,
+                config.rate_limit_per_minute,
+            )),
+            shape,
+            config.max_complexity as u64,
+            config.max_depth,
+        )
+        .shared(shared.map(|(budgets, _)| budgets)),
+    )
     .limit_depth(config.max_depth)
     .limit_recursive_depth(crate::screen::MAX_NESTING)
     .limit_directives(MAX_DIRECTIVES);

@@ -160,12 +160,18 @@ impl UserMutation {
                     "this server is read-only: set NORMWATCH_JWT_SECRET to enable sign-in".into(),
                 )
             })?;
-        let throttle = ctx.data_unchecked::<LoginThrottle>();
+        let shared = ctx
+            .data_opt::<Option<std::sync::Arc<crate::shared_limits::SharedLogins>>>()
+            .and_then(Option::as_ref);
+        let throttle = match shared {
+            Some(s) => crate::shared_limits::Logins::Shared(s),
+            None => crate::shared_limits::Logins::Local(ctx.data_unchecked::<LoginThrottle>()),
+        };
         let address = ctx
             .data_opt::<ClientKey>()
             .map(|k| k.0.clone())
             .unwrap_or_default();
-        throttle.check(&email, &address)?;
+        throttle.check(&email, &address).await??;
         let found = user::Entity::find()
             .filter(user::Column::Email.eq(email.trim().to_lowercase()))
             .one(db(ctx))
@@ -178,7 +184,7 @@ impl UserMutation {
         let ok = auth::verify_password_off_thread(password, hash).await;
         match found {
             Some(u) if ok && u.active => {
-                throttle.record_success(&email, &address);
+                throttle.record_success(&email, &address).await?;
                 let (token, expires_at) = keys.issue(&u)?;
                 Ok(AuthPayload {
                     token,
@@ -187,7 +193,7 @@ impl UserMutation {
                 })
             }
             _ => {
-                throttle.record_failure(&email, &address);
+                throttle.record_failure(&email, &address).await?;
                 Err(Error::Unauthenticated(
                     "wrong e-mail or password, or the account is deactivated".into(),
                 )

@@ -1,0 +1,236 @@
+//! Rate-limit state in PostgreSQL, shared by every API process behind a load balancer.
+//!
+//! The in-memory [`CostLimiter`](crate::limits::CostLimiter) and
+//! [`LoginThrottle`](crate::limits::LoginThrottle) give each process its own budgets, so N
+//! processes would give a client N budgets. When the store is PostgreSQL, the same rules run
+//! on rows instead (migration 23): one token bucket per client, refilled and spent by a single
+//! upsert (so two processes charging one client at once serialise on its row), and one row per
+//! failed sign-in, counted over the window. SQLite serves one process and keeps the in-memory
+//! versions.
+
+use crate::limits::{Budget, Exhausted, RetryAfter};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement, Value};
+use std::time::Duration;
+
+/// Token buckets in the `rate_buckets` table.
+pub struct SharedBudgets {
+    db: DatabaseConnection,
+    capacity: u64,
+    refill_per_minute: u64,
+}
+
+/// Refills the bucket for the time since its last use, then spends `$4` tokens if it holds
+/// them; a new client starts full. Every `SET` expression reads the row as it was, so
+/// `granted` and `tokens` agree. `$2` capacity, `$3` refill per second.
+const SPEND: &str = "
+INSERT INTO rate_buckets AS b (client, tokens, last_at, granted)
+VALUES ($1, CASE WHEN $4 <= $2 THEN $2 - $4 ELSE $2 END, now(), $4 <= $2)
+ON CONFLICT (client) DO UPDATE SET
+  granted = LEAST($2, b.tokens + EXTRACT(EPOCH FROM (now() - b.last_at))::float8 * $3) >= $4,
+  tokens = LEAST($2, b.tokens + EXTRACT(EPOCH FROM (now() - b.last_at))::float8 * $3)
+    - CASE WHEN LEAST($2, b.tokens + EXTRACT(EPOCH FROM (now() - b.last_at))::float8 * $3) >= $4
+      THEN $4 ELSE 0 END,
+  last_at = GREATEST(b.last_at, now())
+RETURNING tokens, granted";
+
+impl SharedBudgets {
+    /// Buckets of `capacity` tokens refilling at `refill_per_minute` (both at least 1).
+    pub fn new(db: DatabaseConnection, capacity: u64, refill_per_minute: u64) -> Self {
+        SharedBudgets {
+            db,
+            capacity: capacity.max(1),
+            refill_per_minute: refill_per_minute.max(1),
+        }
+    }
+
+    /// Spends `cost` tokens of `client`'s bucket, as every process sees it.
+    pub async fn try_spend(
+        &self,
+        client: &str,
+        cost: u64,
+    ) -> Result<Result<Budget, Exhausted>, DbErr> {
+        let capacity = self.capacity as f64;
+        let per_second = self.refill_per_minute as f64 / 60.0;
+        let row = self
+            .db
+            .query_one_raw(Statement::from_sql_and_values(
+                self.db.get_database_backend(),
+                SPEND,
+                [
+                    Value::from(client),
+                    Value::from(capacity),
+                    Value::from(per_second),
+                    Value::from(cost as f64),
+                ],
+            ))
+            .await?
+            .ok_or_else(|| DbErr::Custom("the rate-limit upsert returned no row".into()))?;
+        let tokens: f64 = row.try_get("", "tokens")?;
+        let granted: bool = row.try_get("", "granted")?;
+        let remaining = tokens.max(0.0).floor() as u64;
+        if granted {
+            return Ok(Ok(Budget {
+                cost,
+                remaining,
+                limit: self.capacity,
+            }));
+        }
+        let missing = (cost as f64).min(capacity) - tokens;
+        let wait = Duration::from_secs_f64((missing / per_second).max(0.0));
+        Ok(Err(Exhausted {
+            cost,
+            remaining,
+            limit: self.capacity,
+            retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+        }))
+    }
+}
+
+/// Failed sign-ins in the `login_failures` table: the same rules as
+/// [`LoginThrottle`](crate::limits::LoginThrottle) (per account and address, and per address
+/// over all accounts), counted over every process.
+pub struct SharedLogins {
+    db: DatabaseConnection,
+    max_attempts: u32,
+    window: Duration,
+}
+
+fn pair_key(email: &str, address: &str) -> String {
+    format!("pair:{}|{address}", email.trim().to_lowercase())
+}
+
+fn address_key(address: &str) -> String {
+    format!("address:{address}")
+}
+
+impl SharedLogins {
+    /// At most `max_attempts` failures per account and address within `window`, and
+    /// [`crate::limits::ADDRESS_FACTOR`] times that per address.
+    pub fn new(db: DatabaseConnection, max_attempts: u32, window: Duration) -> Self {
+        SharedLogins {
+            db,
+            max_attempts: max_attempts.max(1),
+            window,
+        }
+    }
+
+    fn exec(&self, sql: &str, values: Vec<Value>) -> Statement {
+        Statement::from_sql_and_values(self.db.get_database_backend(), sql, values)
+    }
+
+    /// Seconds until `key` has fewer than `limit` failures in the window, if it is at it.
+    async fn wait(&self, key: String, limit: u32) -> Result<Option<u64>, DbErr> {
+        let row = self
+            .db
+            .query_one_raw(self.exec(
+                "SELECT EXTRACT(EPOCH FROM (at + make_interval(secs => $2) - now()))::float8 AS wait \
+                 FROM login_failures WHERE key = $1 AND at > now() - make_interval(secs => $2) \
+                 ORDER BY at DESC OFFSET $3 LIMIT 1",
+                vec![
+                    Value::from(key),
+                    Value::from(self.window.as_secs_f64()),
+                    Value::from(i64::from(limit) - 1),
+                ],
+            ))
+            .await?;
+        Ok(match row {
+            Some(r) => {
+                let wait: f64 = r.try_get("", "wait")?;
+                Some(wait.max(1.0).ceil() as u64)
+            }
+            None => None,
+        })
+    }
+
+    /// Whether a sign-in for `email` from `address` may be attempted now.
+    pub async fn check(&self, email: &str, address: &str) -> Result<Result<(), RetryAfter>, DbErr> {
+        let pair = self
+            .wait(pair_key(email, address), self.max_attempts)
+            .await?;
+        let by_address = self
+            .wait(
+                address_key(address),
+                self.max_attempts
+                    .saturating_mul(crate::limits::ADDRESS_FACTOR),
+            )
+            .await?;
+        Ok(match pair.max(by_address) {
+            Some(secs) => Err(RetryAfter { secs }),
+            None => Ok(()),
+        })
+    }
+
+    /// Records a failed attempt, and forgets this account's and address's failures that left
+    /// the window.
+    pub async fn record_failure(&self, email: &str, address: &str) -> Result<(), DbErr> {
+        let (pair, addr) = (pair_key(email, address), address_key(address));
+        self.db
+            .execute_raw(self.exec(
+                "DELETE FROM login_failures WHERE key IN ($1, $2) \
+                 AND at <= now() - make_interval(secs => $3)",
+                vec![
+                    Value::from(pair.clone()),
+                    Value::from(addr.clone()),
+                    Value::from(self.window.as_secs_f64()),
+                ],
+            ))
+            .await?;
+        self.db
+            .execute_raw(self.exec(
+                "INSERT INTO login_failures (key, at) VALUES ($1, now()), ($2, now())",
+                vec![Value::from(pair), Value::from(addr)],
+            ))
+            .await?;
+        Ok(())
+    }
+
+    /// Records a successful sign-in: clears this account's failures from this address (the
+    /// address keeps its own, as in memory).
+    pub async fn record_success(&self, email: &str, address: &str) -> Result<(), DbErr> {
+        self.db
+            .execute_raw(self.exec(
+                "DELETE FROM login_failures WHERE key = $1",
+                vec![Value::from(pair_key(email, address))],
+            ))
+            .await?;
+        Ok(())
+    }
+}
+
+/// The sign-in throttle one request uses: the shared one on PostgreSQL, else this process's.
+pub enum Logins<'a> {
+    Shared(&'a SharedLogins),
+    Local(&'a crate::limits::LoginThrottle),
+}
+
+impl Logins<'_> {
+    /// Whether a sign-in for `email` from `address` may be attempted now.
+    pub async fn check(&self, email: &str, address: &str) -> crate::Result<Result<(), RetryAfter>> {
+        match self {
+            Logins::Shared(s) => Ok(s.check(email, address).await?),
+            Logins::Local(l) => Ok(l.check(email, address)),
+        }
+    }
+
+    /// Records a failed attempt.
+    pub async fn record_failure(&self, email: &str, address: &str) -> crate::Result<()> {
+        match self {
+            Logins::Shared(s) => Ok(s.record_failure(email, address).await?),
+            Logins::Local(l) => {
+                l.record_failure(email, address);
+                Ok(())
+            }
+        }
+    }
+
+    /// Records a successful sign-in.
+    pub async fn record_success(&self, email: &str, address: &str) -> crate::Result<()> {
+        match self {
+            Logins::Shared(s) => Ok(s.record_success(email, address).await?),
+            Logins::Local(l) => {
+                l.record_success(email, address);
+                Ok(())
+            }
+        }
+    }
+}
