@@ -6,6 +6,7 @@
 //! - [`db`]: connecting, counting statements, migrating and seeding.
 //! - [`app`]: [`app::App`] builds everything and serves; tests reuse it on port 0.
 //! - [`routes`]: HTTP routes and middleware (GraphQL, GraphiQL, SDL, health, request ids, CORS).
+//! - [`export`]: bulk files (CSV, NDJSON, a Frictionless descriptor) for the CLI and `/export`.
 //! - [`error`]: the one error type and its mapping to `extensions.code`.
 //! - [`repo`]: database functions (filters, pagination); resolvers call these.
 //! - [`screen`]: refusing hostile documents (deep nesting, NUL characters) before parsing.
@@ -21,6 +22,7 @@ pub mod config;
 pub mod cost;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod gap;
 pub mod limits;
 pub mod loaders;

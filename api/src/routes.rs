@@ -4,6 +4,7 @@
 //! - `GET /graphql`: GraphiQL in a browser; with a `query` parameter, a read-only query.
 //! - `GET /schema.graphql`: the SDL.
 //! - `GET /healthz`: the process is up. `GET /readyz`: the database answers.
+//! - `GET /export/<file>`: bulk files, streamed (`crate::export::http`).
 //!
 //! Every response carries an `x-request-id` (the caller's, if it sent a sane one) and every
 //! request is logged in a span with that id.
@@ -51,6 +52,8 @@ pub struct Gate {
     pub loaders: LoaderSettings,
     pub timeout: Duration,
     pub max_batch: usize,
+    /// The query-cost budgets, shared by GraphQL and the `/export` files.
+    pub limiter: std::sync::Arc<crate::limits::CostLimiter>,
 }
 
 /// An error response with a code, for requests refused before they run.
@@ -66,7 +69,7 @@ fn error_response(err: async_graphql::Error) -> async_graphql::Response {
 }
 
 /// The caller's viewer and client key, from the Authorization header and the peer address.
-async fn identify(
+pub(crate) async fn identify(
     gate: &Gate,
     db: &DatabaseConnection,
     req: &Request,
@@ -413,6 +416,7 @@ pub fn build(
         .at("/schema.graphql", get(sdl))
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
+        .at("/export/:file", get(crate::export::http::export_file))
         .data(schema)
         .data(gate)
         .data(db)

@@ -7,6 +7,7 @@ mod auth;
 mod batching;
 mod config;
 mod datasets;
+mod export;
 mod fuzz;
 mod gaps;
 mod health;

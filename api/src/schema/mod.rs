@@ -60,6 +60,7 @@ pub fn build(
     config: &Config,
     keys: Option<crate::auth::TokenKeys>,
     shape: std::sync::Arc<crate::cost::ShapeCache>,
+    limiter: std::sync::Arc<crate::limits::CostLimiter>,
 ) -> NormwatchSchema {
     let db = pools.read.clone();
     // Keys are collected for NORMWATCH_BATCH_DELAY_MS (2 ms by default) before a batch runs,
@@ -84,10 +85,7 @@ pub fn build(
         std::time::Duration::from_secs(15 * 60),
     ))
     .extension(crate::limits::CostExtension::new(
-        std::sync::Arc::new(crate::limits::CostLimiter::new(
-            config.rate_limit_capacity.max(config.max_complexity as u64),
-            config.rate_limit_per_minute,
-        )),
+        limiter,
         shape,
         config.max_complexity as u64,
         config.max_depth,
