@@ -54,7 +54,8 @@ pub const MAX_DIRECTIVES: usize = 4;
 
 pub type NormwatchSchema = Schema<QueryRoot, mutations::MutationRoot, EmptySubscription>;
 
-/// Builds the schema with its limits from the configuration.
+/// Builds the schema with its limits from the configuration. `limiter` holds the query-cost
+/// budgets; `app.rs` shares it with the `/export` routes, so files and queries spend one budget.
 pub fn build(
     pools: &crate::db::Pools,
     config: &Config,
