@@ -42,6 +42,32 @@ enum Command {
         #[arg(long, requires = "report")]
         update_readme: bool,
     },
+    /// Write every public list (PUBLISHED records, as anonymous API readers see them), the gap
+    /// engine's verdicts and a Frictionless datapackage.json to a directory. Loads the bundled
+    /// data into an empty database first, like `serve`.
+    Export(ExportArgs),
+}
+
+/// The options of `normwatch export`.
+#[derive(clap::Args)]
+struct ExportArgs {
+    /// csv or ndjson.
+    #[arg(long, default_value = "csv")]
+    format: String,
+    /// The directory to write to (created if missing); existing files of the same names are
+    /// replaced.
+    #[arg(long)]
+    out: PathBuf,
+    /// The day of the gaps file's verdicts, YYYY-MM-DD (default: today).
+    #[arg(long)]
+    as_of: Option<String>,
+    /// States of the gaps file: ISO alpha-3 codes, comma-separated (default: all).
+    #[arg(long)]
+    states: Option<String>,
+    /// Provision kinds of the gaps file, comma-separated, e.g. HUMAN_RIGHTS_OBLIGATION
+    /// (default: all).
+    #[arg(long)]
+    kinds: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -160,9 +186,9 @@ async fn run(command: Command, config: Config) -> Result<(), BoxError> {
             report,
             update_readme,
         } => {
-            let files = match path.or(config.seed_dir) {
+            let files = match path {
                 Some(dir) => seed::DataFiles::disk(dir),
-                None => seed::DataFiles::Bundled,
+                None => config.seed_files(),
             };
             let dataset = seed::read_files(&files)?;
             if report {
@@ -195,6 +221,75 @@ async fn run(command: Command, config: Config) -> Result<(), BoxError> {
             let report = seed::load(&conn, &dataset).await?;
             println!("{files}: {report}");
         }
+        Command::Export(args) => export(args, config).await?,
     }
+    Ok(())
+}
+
+/// The gaps scope and date of `normwatch export`, checked like the HTTP parameters (errors name
+/// the option).
+fn gap_params(args: &ExportArgs) -> Result<api::export::gaps::Params, BoxError> {
+    use api::export::gaps;
+    let mut params = gaps::Params::today();
+    let named = |e: api::Error| -> BoxError { format!("--{}", e.message()).into() };
+    if let Some(d) = &args.as_of {
+        params.as_of = gaps::parse_as_of("as-of", d).map_err(named)?;
+    }
+    if let Some(s) = &args.states {
+        params.states = Some(gaps::parse_states("states", s).map_err(named)?);
+    }
+    if let Some(k) = &args.kinds {
+        params.kinds = Some(gaps::parse_kinds("kinds", k).map_err(named)?);
+    }
+    Ok(params)
+}
+
+/// `normwatch export`: a progress bar per file on standard error when it is a terminal (none
+/// otherwise, so logs and CI stay clean), then one line per file on standard output.
+async fn export(args: ExportArgs, config: Config) -> Result<(), BoxError> {
+    use api::export::directory::{self, Progress};
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    use std::io::IsTerminal;
+    let format: api::export::Format = args
+        .format
+        .parse()
+        .map_err(|e: String| format!("--format: {e}"))?;
+    let params = gap_params(&args)?;
+    let (conn, _) = db::connect(&config.database_url).await?;
+    db::migrate(&conn).await?;
+    if config.seed_on_start && db::is_empty(&conn).await? {
+        let dataset = seed::read_files(&config.seed_files())?;
+        seed::load(&conn, &dataset).await?;
+    }
+    let draw = std::io::stderr().is_terminal();
+    let style = ProgressStyle::with_template("{msg:>22} [{bar:30}] {pos}/{len} rows")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+    let mut bar = ProgressBar::hidden();
+    let summary = directory::export(&conn, &args.out, format, &params, |p| match p {
+        Progress::Begin { file, rows } => {
+            bar.finish_and_clear();
+            bar = match rows {
+                Some(n) => ProgressBar::new(n).with_style(style.clone()),
+                None => ProgressBar::new_spinner(),
+            };
+            if !draw {
+                bar.set_draw_target(ProgressDrawTarget::hidden());
+            }
+            bar.set_message(file);
+        }
+        Progress::Rows(n) => bar.inc(n),
+        Progress::Done { .. } => bar.finish_and_clear(),
+    })
+    .await
+    .map_err(|e| e.message())?;
+    for (path, rows) in &summary.files {
+        println!("{}: {rows} rows", path.display());
+    }
+    println!(
+        "{}: data version {}",
+        args.out.join("datapackage.json").display(),
+        summary.data_version
+    );
     Ok(())
 }

@@ -102,7 +102,22 @@ impl App {
             "serving GraphQL at /graphql (GraphiQL in a browser)"
         );
         tokio::spawn(Arc::clone(&self.shape).refresh_forever(self.pools.read.clone()));
-        let schema = schema::build(&self.pools, &self.config, self.keys.clone(), self.shape);
+        // One set of budgets for GraphQL and the export files: a client cannot double its
+        // budget by switching between them.
+        let limiter = Arc::new(crate::shared_limits::Budgets::new(
+            &self.pools.write,
+            self.config
+                .rate_limit_capacity
+                .max(self.config.max_complexity as u64),
+            self.config.rate_limit_per_minute,
+        ));
+        let schema = schema::build(
+            &self.pools,
+            &self.config,
+            self.keys.clone(),
+            self.shape,
+            Arc::clone(&limiter),
+        );
         let gate = routes::Gate {
             keys: self.keys.clone(),
             loaders: schema::LoaderSettings {
@@ -110,6 +125,7 @@ impl App {
             },
             timeout: self.config.request_timeout,
             max_batch: self.config.max_batch,
+            limiter,
         };
         let metrics = Arc::new(
             crate::metrics::Metrics::new()

@@ -8,6 +8,7 @@
 //! - [`routes`]: HTTP routes and middleware (GraphQL, GraphiQL, SDL, health, request ids, CORS).
 //! - [`assets`]: the dashboard, the GraphiQL page and their files, embedded in the binary.
 //! - [`metrics`]: Prometheus metrics at `/metrics` (requests, latency, cost, pools).
+//! - [`export`]: bulk files (CSV, NDJSON, a Frictionless descriptor) for the CLI and `/export`.
 //! - [`error`]: the one error type and its mapping to `extensions.code`.
 //! - [`repo`]: database functions (filters, pagination); resolvers call these.
 //! - [`screen`]: refusing hostile documents (deep nesting, NUL characters) before parsing.
@@ -25,6 +26,7 @@ pub mod config;
 pub mod cost;
 pub mod db;
 pub mod error;
+pub mod export;
 pub mod gap;
 pub mod limits;
 pub mod loaders;

@@ -314,8 +314,7 @@ impl ClientKey {
 /// `extensions.cost = { requested, remaining, limit }`. Each request of a batch is charged on
 /// its own.
 pub struct CostExtension {
-    limiter: Arc<CostLimiter>,
-    shared: Option<Arc<crate::shared_limits::SharedBudgets>>,
+    limiter: Arc<crate::shared_limits::Budgets>,
     shape: Arc<crate::cost::ShapeCache>,
     max_cost: u64,
     max_depth: usize,
@@ -339,26 +338,18 @@ impl CostExtension {
     /// Charges `limiter`; refuses documents nested deeper than `max_depth` or costing more
     /// than `max_cost`, measured against `shape`.
     pub fn new(
-        limiter: Arc<CostLimiter>,
+        limiter: Arc<crate::shared_limits::Budgets>,
         shape: Arc<crate::cost::ShapeCache>,
         max_cost: u64,
         max_depth: usize,
     ) -> Self {
         Self {
             limiter,
-            shared: None,
             shape,
             max_cost,
             max_depth,
             heavy: Arc::new(tokio::sync::Semaphore::new(heavy_lanes())),
         }
-    }
-
-    /// Charges the budgets in the database instead, shared by every process (PostgreSQL);
-    /// `limiter` stays as the fallback when the database cannot answer.
-    pub fn shared(mut self, budgets: Option<Arc<crate::shared_limits::SharedBudgets>>) -> Self {
-        self.shared = budgets;
-        self
     }
 }
 
@@ -366,7 +357,6 @@ impl ExtensionFactory for CostExtension {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(CostCharge {
             limiter: Arc::clone(&self.limiter),
-            shared: self.shared.clone(),
             shape: Arc::clone(&self.shape),
             max_cost: self.max_cost,
             max_depth: self.max_depth,
@@ -380,8 +370,7 @@ impl ExtensionFactory for CostExtension {
 
 /// The per-request instance of [`CostExtension`].
 struct CostCharge {
-    limiter: Arc<CostLimiter>,
-    shared: Option<Arc<crate::shared_limits::SharedBudgets>>,
+    limiter: Arc<crate::shared_limits::Budgets>,
     shape: Arc<crate::cost::ShapeCache>,
     max_cost: u64,
     max_depth: usize,
@@ -492,16 +481,7 @@ impl Extension for CostCharge {
         let client = ctx
             .data_opt::<ClientKey>()
             .map_or(ANONYMOUS, |k| k.0.as_str());
-        let outcome = match &self.shared {
-            Some(shared) => match shared.try_spend(client, cost).await {
-                Ok(outcome) => outcome,
-                Err(e) => {
-                    tracing::warn!(error = %e, "the shared budget could not be charged; charging this process's");
-                    self.limiter.try_spend(client, cost)
-                }
-            },
-            None => self.limiter.try_spend(client, cost),
-        };
+        let outcome = self.limiter.try_spend(client, cost).await;
         *lock(&self.outcome) = Some(outcome);
         if let Err(exhausted) = outcome {
             return Err(vec![exhausted.to_server_error()]);
@@ -843,7 +823,7 @@ mod tests {
         let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
             .data(Arc::clone(&runs))
             .extension(CostExtension::new(
-                Arc::new(limiter),
+                Arc::new(crate::shared_limits::Budgets::local(limiter)),
                 Arc::new(crate::cost::ShapeCache::default()),
                 1000,
                 10,

@@ -8,6 +8,7 @@
 //! - `GET /schema.graphql`: the SDL.
 //! - `GET /healthz`: the process is up. `GET /readyz`: the database answers.
 //! - `GET /metrics`: Prometheus metrics ([`crate::metrics`]).
+//! - `GET /export/<file>`: bulk files, streamed (`crate::export::http`).
 //!
 //! Every response carries an `x-request-id` (the caller's, if it sent a sane one) and every
 //! request is logged in a span with that id.
@@ -57,6 +58,8 @@ pub struct Gate {
     pub loaders: LoaderSettings,
     pub timeout: Duration,
     pub max_batch: usize,
+    /// The query-cost budgets, shared by GraphQL and the `/export` files.
+    pub limiter: std::sync::Arc<crate::shared_limits::Budgets>,
 }
 
 /// An error response with a code, for requests refused before they run.
@@ -72,7 +75,7 @@ fn error_response(err: async_graphql::Error) -> async_graphql::Response {
 }
 
 /// The caller's viewer and client key, from the Authorization header and the peer address.
-async fn identify(
+pub(crate) async fn identify(
     gate: &Gate,
     db: &DatabaseConnection,
     req: &Request,
@@ -491,6 +494,7 @@ pub fn build(
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
         .at("/metrics", get(metrics_text))
+        .at("/export/:file", get(crate::export::http::export_file))
         .data(schema)
         .data(metrics)
         .data(pools)

@@ -8,9 +8,52 @@
 //! failed sign-in, counted over the window. SQLite serves one process and keeps the in-memory
 //! versions.
 
-use crate::limits::{Budget, Exhausted, RetryAfter};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement, Value};
+use crate::limits::{Budget, CostLimiter, Exhausted, RetryAfter};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, Value};
 use std::time::Duration;
+
+/// The query-cost budgets of this deployment, which GraphQL and the export files both charge:
+/// in the database on PostgreSQL (shared by every process), in this process's memory on
+/// SQLite, or when the database cannot answer a charge.
+pub struct Budgets {
+    local: CostLimiter,
+    shared: Option<SharedBudgets>,
+}
+
+impl Budgets {
+    /// Budgets of `capacity` tokens refilling at `refill_per_minute`, kept in the database
+    /// `db` writes to when it is PostgreSQL.
+    pub fn new(db: &DatabaseConnection, capacity: u64, refill_per_minute: u64) -> Self {
+        let shared = (db.get_database_backend() == DbBackend::Postgres)
+            .then(|| SharedBudgets::new(db.clone(), capacity, refill_per_minute));
+        Budgets {
+            local: CostLimiter::new(capacity, refill_per_minute),
+            shared,
+        }
+    }
+
+    /// Budgets in this process's memory only (one process, or tests).
+    pub fn local(limiter: CostLimiter) -> Self {
+        Budgets {
+            local: limiter,
+            shared: None,
+        }
+    }
+
+    /// Spends `cost` tokens of `client`'s budget.
+    pub async fn try_spend(&self, client: &str, cost: u64) -> Result<Budget, Exhausted> {
+        if let Some(shared) = &self.shared {
+            match shared.try_spend(client, cost).await {
+                Ok(outcome) => return outcome,
+                Err(e) => tracing::warn!(
+                    error = %e,
+                    "the shared budget could not be charged; charging this process's"
+                ),
+            }
+        }
+        self.local.try_spend(client, cost)
+    }
+}
 
 /// Token buckets in the `rate_buckets` table.
 pub struct SharedBudgets {

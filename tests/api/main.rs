@@ -9,6 +9,7 @@ mod changes;
 mod config;
 mod dashboard;
 mod datasets;
+mod export;
 mod fuzz;
 mod gaps;
 mod health;

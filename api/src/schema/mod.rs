@@ -59,12 +59,15 @@ pub type NormwatchSchema = Schema<QueryRoot, mutations::MutationRoot, EmptySubsc
 /// How long a failed sign-in counts against the account and the address.
 pub const LOGIN_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
-/// Builds the schema with its limits from the configuration.
+/// Builds the schema with its limits from the configuration. `budgets` holds the query-cost
+/// budgets; `app.rs` shares them with the `/export` routes, so files and queries spend one
+/// budget (in the database on PostgreSQL, so every process spends the same one too).
 pub fn build(
     pools: &crate::db::Pools,
     config: &Config,
     keys: Option<crate::auth::TokenKeys>,
     shape: std::sync::Arc<crate::cost::ShapeCache>,
+    budgets: std::sync::Arc<crate::shared_limits::Budgets>,
 ) -> NormwatchSchema {
     let db = pools.read.clone();
     // Keys are collected for NORMWATCH_BATCH_DELAY_MS (2 ms by default) before a batch runs,
@@ -73,23 +76,16 @@ pub fn build(
         delay: std::time::Duration::from_millis(config.batch_delay_ms),
     };
     let loader = settings.loader(db.clone(), crate::auth::Visibility::Public);
-    let capacity = config.rate_limit_capacity.max(config.max_complexity as u64);
-    // On PostgreSQL the budgets and sign-in failures live in the database, shared by every
-    // process; SQLite serves one process and keeps them in memory.
-    let shared = (pools.write.get_database_backend() == sea_orm::DbBackend::Postgres).then(|| {
-        (
-            std::sync::Arc::new(crate::shared_limits::SharedBudgets::new(
-                pools.write.clone(),
-                capacity,
-                config.rate_limit_per_minute,
-            )),
+    // On PostgreSQL failed sign-ins are counted in the database, shared by every process;
+    // SQLite serves one process and counts them in memory.
+    let shared_logins =
+        (pools.write.get_database_backend() == sea_orm::DbBackend::Postgres).then(|| {
             std::sync::Arc::new(crate::shared_limits::SharedLogins::new(
                 pools.write.clone(),
                 config.login_attempts,
                 LOGIN_WINDOW,
-            )),
-        )
-    });
+            ))
+        });
     let mut builder = describe(Schema::build(
         QueryRoot::default(),
         mutations::MutationRoot::default(),
@@ -105,23 +101,13 @@ pub fn build(
         config.login_attempts,
         LOGIN_WINDOW,
     ))
-    .data(
-        shared
-            .as_ref()
-            .map(|(_, logins)| std::sync::Arc::clone(logins)),
-    )
-    .extension(
-        crate::limits::CostExtension::new(
-            std::sync::Arc::new(crate::limits::CostLimiter::new(
-                capacity,
-                config.rate_limit_per_minute,
-            )),
-            shape,
-            config.max_complexity as u64,
-            config.max_depth,
-        )
-        .shared(shared.map(|(budgets, _)| budgets)),
-    )
+    .data(shared_logins)
+    .extension(crate::limits::CostExtension::new(
+        budgets,
+        shape,
+        config.max_complexity as u64,
+        config.max_depth,
+    ))
     .limit_depth(config.max_depth)
     .limit_recursive_depth(crate::screen::MAX_NESTING)
     .limit_directives(MAX_DIRECTIVES);
