@@ -41,6 +41,10 @@ enum Command {
         /// its marker comments.
         #[arg(long, requires = "report")]
         update_readme: bool,
+        /// Overwrite records that people changed in the registry since the seed last wrote them
+        /// (by default they are kept and reported); every overwrite still leaves a revision.
+        #[arg(long)]
+        force: bool,
     },
     /// Write every public list (PUBLISHED records, as anonymous API readers see them), the gap
     /// engine's verdicts and a Frictionless datapackage.json to a directory. Loads the bundled
@@ -185,6 +189,7 @@ async fn run(command: Command, config: Config) -> Result<(), BoxError> {
             check,
             report,
             update_readme,
+            force,
         } => {
             let files = match path {
                 Some(dir) => seed::DataFiles::disk(dir),
@@ -218,7 +223,10 @@ async fn run(command: Command, config: Config) -> Result<(), BoxError> {
             }
             let (conn, _) = db::connect(&config.database_url).await?;
             db::migrate(&conn).await?;
-            let report = seed::load(&conn, &dataset).await?;
+            let report = seed::load_with(&conn, &dataset, seed::LoadOptions { force }).await?;
+            for line in &report.kept {
+                println!("{line}");
+            }
             println!("{files}: {report}");
         }
         Command::Export(args) => export(args, config).await?,

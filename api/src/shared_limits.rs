@@ -60,7 +60,14 @@ pub struct SharedBudgets {
     db: DatabaseConnection,
     capacity: u64,
     refill_per_minute: u64,
+    /// Charges so far, to sweep full buckets every [`SWEEP_EVERY`] charges.
+    charges: std::sync::atomic::AtomicU64,
 }
+
+/// How often (in charges) a process deletes the buckets left untouched long enough to be full
+/// again: deleting them loses nothing (a returning client starts full) and keeps the table as
+/// small as the set of recent clients.
+pub const SWEEP_EVERY: u64 = 1000;
 
 /// Refills the bucket for the time since its last use, then spends `$4` tokens if it holds
 /// them; a new client starts full. Every `SET` expression reads the row as it was, so
@@ -83,7 +90,21 @@ impl SharedBudgets {
             db,
             capacity: capacity.max(1),
             refill_per_minute: refill_per_minute.max(1),
+            charges: std::sync::atomic::AtomicU64::new(0),
         }
+    }
+
+    /// Deletes the buckets unused for as long as an empty one takes to refill.
+    async fn sweep(&self) -> Result<(), DbErr> {
+        let full_after = self.capacity as f64 * 60.0 / self.refill_per_minute as f64;
+        self.db
+            .execute_raw(Statement::from_sql_and_values(
+                self.db.get_database_backend(),
+                "DELETE FROM rate_buckets WHERE last_at < now() - make_interval(secs => $1)",
+                [Value::from(full_after)],
+            ))
+            .await?;
+        Ok(())
     }
 
     /// Spends `cost` tokens of `client`'s bucket, as every process sees it.
@@ -92,6 +113,12 @@ impl SharedBudgets {
         client: &str,
         cost: u64,
     ) -> Result<Result<Budget, Exhausted>, DbErr> {
+        let n = self
+            .charges
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if n % SWEEP_EVERY == SWEEP_EVERY - 1 {
+            self.sweep().await?;
+        }
         let capacity = self.capacity as f64;
         let per_second = self.refill_per_minute as f64 / 60.0;
         let row = self

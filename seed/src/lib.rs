@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 pub use dataset::Dataset;
 pub use error::{SeedError, SeedErrors};
 pub use files::DataFiles;
-pub use load::{load, LoadReport};
+pub use load::{load, load_with, LoadOptions, LoadReport};
 
 /// The dataset's directory in this source tree (`seed/data`); tests and `--update-readme` use
 /// it. A built binary reads its compiled-in copy instead: [`DataFiles::Bundled`].

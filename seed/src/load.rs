@@ -19,11 +19,14 @@ use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 
 /// What a load did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct LoadReport {
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Records a person changed (fields or status) after the seed last wrote them, whose row in
+    /// the files now differs: left as the person made them, one line each.
+    pub kept: Vec<String>,
 }
 
 impl std::fmt::Display for LoadReport {
@@ -32,8 +35,23 @@ impl std::fmt::Display for LoadReport {
             f,
             "{} created, {} updated, {} unchanged",
             self.created, self.updated, self.unchanged
-        )
+        )?;
+        if !self.kept.is_empty() {
+            write!(
+                f,
+                ", {} kept as an editor changed them (--force overwrites)",
+                self.kept.len()
+            )?;
+        }
+        Ok(())
     }
+}
+
+/// How a load treats records that people changed in the registry.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Overwrite them with the files anyway (still leaving a revision for each).
+    pub force: bool,
 }
 
 /// The content of a record as compared and logged: its fields without bookkeeping, plus
@@ -73,6 +91,10 @@ struct Writer<'a> {
     revisions: Vec<revision::ActiveModel>,
     /// The list (file) each loaded record comes from.
     placed: HashMap<(RecordKind, i32), String>,
+    /// Records whose latest revision a person wrote (through the API): the seed's data is an
+    /// upstream source, and corrections made in the registry must survive its reloads.
+    edited: HashSet<(RecordKind, i32)>,
+    options: LoadOptions,
 }
 
 impl Writer<'_> {
@@ -124,6 +146,14 @@ impl Writer<'_> {
                 self.place(file, M::KIND, old.id());
                 if before == after {
                     self.report.unchanged += 1;
+                    return Ok((old.clone(), Change::Unchanged));
+                }
+                if !self.options.force && self.edited.contains(&(M::KIND, old.id())) {
+                    self.report.kept.push(format!(
+                        "kept an editor's change to {} #{} (its row in {file} differs)",
+                        M::KIND.as_str().to_lowercase(),
+                        old.id()
+                    ));
                     return Ok((old.clone(), Change::Unchanged));
                 }
                 desired.stamp(old.id(), old.created_at(), self.now, old.version() + 1);
@@ -234,16 +264,52 @@ fn split(d: Option<PartialDate>) -> (Option<chrono::NaiveDate>, Option<DatePreci
     PartialDate::to_parts(d)
 }
 
-/// Loads `ds` into `db` in one transaction. `ds` must come from [`crate::read_dataset`].
+/// Loads `ds` into `db` in one transaction, keeping what people changed since the seed last
+/// wrote it. `ds` must come from [`crate::read_dataset`].
 pub async fn load(db: &DatabaseConnection, ds: &Dataset) -> Result<LoadReport, DbErr> {
+    load_with(db, ds, LoadOptions::default()).await
+}
+
+/// [`load`] with options (`force`: overwrite people's changes too).
+pub async fn load_with(
+    db: &DatabaseConnection,
+    ds: &Dataset,
+    options: LoadOptions,
+) -> Result<LoadReport, DbErr> {
     let txn = db.begin().await?;
-    let report = write_all(&txn, ds).await?;
+    let report = write_all(&txn, ds, options).await?;
     txn.commit().await?;
     refresh_statistics(db).await?;
     Ok(report)
 }
 
-async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport, DbErr> {
+/// The records whose latest revision a person wrote (an actor id; the seed writes none).
+async fn edited_by_people(txn: &DatabaseTransaction) -> Result<HashSet<(RecordKind, i32)>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let rows: Vec<(RecordKind, i32, Option<i32>)> = revision::Entity::find()
+        .select_only()
+        .column(revision::Column::RecordKind)
+        .column(revision::Column::RecordId)
+        .column(revision::Column::ActorId)
+        .order_by_asc(revision::Column::Id)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let mut latest: HashMap<(RecordKind, i32), bool> = HashMap::new();
+    for (kind, id, actor) in rows {
+        latest.insert((kind, id), actor.is_some());
+    }
+    Ok(latest
+        .into_iter()
+        .filter_map(|(k, by_person)| by_person.then_some(k))
+        .collect())
+}
+
+async fn write_all(
+    txn: &DatabaseTransaction,
+    ds: &Dataset,
+    options: LoadOptions,
+) -> Result<LoadReport, DbErr> {
     let mut cited: HashMap<(RecordKind, i32), Vec<(i32, i32)>> = HashMap::new();
     for rs in record_source::Entity::find().all(txn).await? {
         cited
@@ -268,6 +334,8 @@ async fn write_all(txn: &DatabaseTransaction, ds: &Dataset) -> Result<LoadReport
         new_citations: Vec::new(),
         revisions: Vec::new(),
         placed: HashMap::new(),
+        edited: edited_by_people(txn).await?,
+        options,
     };
     let empty = || json!({});
 

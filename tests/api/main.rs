@@ -26,6 +26,7 @@ mod registry;
 mod schema;
 mod seed_data;
 mod seed_loader;
+mod seed_respects_editors;
 mod visibility;
 mod walkthrough;
 mod writes;

@@ -201,3 +201,37 @@ async fn two_processes_share_budgets_throttles_and_data() {
         "granted {granted} queries of 27 from a budget of 100"
     );
 }
+
+#[tokio::test]
+async fn full_buckets_are_swept_from_the_shared_table() {
+    use sea_orm::ConnectionTrait;
+    let db = TestDb::new().await;
+    if !db.is_postgres() {
+        return; // SQLite keeps budgets in memory (see the test above)
+    }
+    let conn = db.connect().await;
+    api::db::migrate(&conn).await.expect("migrate");
+    conn.execute_unprepared(
+        "INSERT INTO rate_buckets (client, tokens, last_at, granted) \
+         VALUES ('ip:stale', 3, now() - interval '2 days', true)",
+    )
+    .await
+    .expect("a stale bucket");
+    // 1,000 tokens refilling at 1,000 a minute: a bucket unused for a minute is full again.
+    let budgets = api::shared_limits::SharedBudgets::new(conn.clone(), 1_000, 1_000);
+    for _ in 0..api::shared_limits::SWEEP_EVERY {
+        let spent = budgets.try_spend("ip:busy", 0).await.expect("charged");
+        assert!(spent.is_ok());
+    }
+    let clients: Vec<String> = conn
+        .query_all_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT client FROM rate_buckets ORDER BY client",
+        ))
+        .await
+        .expect("rows")
+        .iter()
+        .map(|r| r.try_get::<String>("", "client").expect("client"))
+        .collect();
+    assert_eq!(clients, ["ip:busy"], "the full, stale bucket was kept");
+}
