@@ -13,11 +13,13 @@
 //! - [`repo`]: database functions (filters, pagination); resolvers call these.
 //! - [`screen`]: refusing hostile documents (deep nesting, NUL characters) before parsing.
 //! - [`cost`]: what a request costs, computed from its document before it runs.
+//! - [`answers`]: evaluated gap matrices kept while the data version stands.
 //! - [`batch`]: per-page computations (scorecards, a provision's gaps) run once per page.
 //! - [`loaders`]: DataLoaders that batch relation fields, so nested queries stay flat.
 //! - [`shared_limits`]: rate-limit and sign-in throttle state in PostgreSQL, shared by processes.
 //! - [`schema`]: the GraphQL types, one file per domain.
 
+pub mod answers;
 pub mod app;
 pub mod assets;
 pub mod auth;

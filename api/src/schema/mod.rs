@@ -102,6 +102,9 @@ pub fn build(
         LOGIN_WINDOW,
     ))
     .data(shared_logins)
+    .data(std::sync::Arc::new(
+        crate::answers::Answers::<gap::GapMatrix>::default(),
+    ))
     .extension(crate::limits::CostExtension::new(
         budgets,
         shape,
