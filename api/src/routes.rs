@@ -462,7 +462,16 @@ fn cors(config: &Config) -> Cors {
     let cors = Cors::new()
         .allow_methods(["GET", "POST", "OPTIONS"])
         .allow_headers(["content-type", "authorization", "x-request-id"])
-        .expose_headers(["x-request-id"]);
+        // A dashboard in another origin reads these too: its request id, its remaining budget
+        // after an export, when to retry, and the tag to revalidate a GET with.
+        .expose_headers([
+            "x-request-id",
+            "x-cost-requested",
+            "x-cost-remaining",
+            "x-cost-limit",
+            "retry-after",
+            "etag",
+        ]);
     if config.cors_origins.iter().any(|o| o == "*") {
         cors
     } else {

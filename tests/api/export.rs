@@ -616,3 +616,35 @@ fn citation_cff_names_the_crate_version() {
     assert!(cff.contains("cff-version: 1.2.0"));
     assert!(cff.contains("license: Apache-2.0"));
 }
+
+#[tokio::test]
+async fn a_dashboard_in_another_origin_can_read_its_budget_and_the_etag() {
+    let app = roomy_app().await;
+    let resp = app
+        .client
+        .get(format!("{}/export/states.csv", app.address))
+        .header("Origin", "https://dashboard.example.org")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), 200);
+    let exposed = resp
+        .headers()
+        .get("access-control-expose-headers")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_lowercase();
+    for header in [
+        "x-cost-remaining",
+        "x-cost-limit",
+        "retry-after",
+        "etag",
+        "x-request-id",
+    ] {
+        assert!(
+            exposed.contains(header),
+            "{header} is not exposed: {exposed}"
+        );
+    }
+    assert!(resp.headers().get("x-cost-remaining").is_some());
+}
