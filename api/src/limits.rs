@@ -563,7 +563,7 @@ pub struct LoginThrottle {
 }
 
 /// The key of an account tried from an address.
-fn pair_key(email: &str, address: &str) -> String {
+pub(crate) fn pair_key(email: &str, address: &str) -> String {
     format!("{}|{address}", email.trim().to_lowercase())
 }
 

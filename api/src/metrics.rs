@@ -33,12 +33,6 @@ pub struct Metrics {
     names: Mutex<HashSet<String>>,
 }
 
-/// The database pools whose connections `/metrics` reports.
-pub struct Pools {
-    pub read: DatabaseConnection,
-    pub write: DatabaseConnection,
-}
-
 impl Metrics {
     /// Registers every metric. Fails only on a programming error (a duplicate or malformed
     /// metric), which the unit test below would catch.
@@ -140,7 +134,7 @@ impl Metrics {
     }
 
     /// The text exposition of every metric, with the pools read now.
-    pub fn render(&self, pools: &Pools) -> String {
+    pub fn render(&self, pools: &crate::db::Pools) -> String {
         for (label, db) in [("read", &pools.read), ("write", &pools.write)] {
             let (size, idle) = pool_use(db);
             self.connections

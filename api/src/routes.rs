@@ -413,7 +413,7 @@ async fn sdl() -> Response {
 #[handler]
 fn metrics_text(
     Data(metrics): Data<&Arc<Metrics>>,
-    Data(pools): Data<&Arc<crate::metrics::Pools>>,
+    Data(pools): Data<&Arc<crate::db::Pools>>,
 ) -> Response {
     metrics
         .render(pools)
@@ -488,7 +488,7 @@ pub fn build(
     metrics: Arc<Metrics>,
     config: &Config,
 ) -> impl Endpoint {
-    let pools = Arc::new(crate::metrics::Pools {
+    let pools = Arc::new(crate::db::Pools {
         read: db.clone(),
         write: writer.0.clone(),
     });

@@ -165,8 +165,9 @@ pub struct SharedLogins {
     window: Duration,
 }
 
+/// The same account-and-address key as the in-memory throttle, tagged as a pair.
 fn pair_key(email: &str, address: &str) -> String {
-    format!("pair:{}|{address}", email.trim().to_lowercase())
+    format!("pair:{}", crate::limits::pair_key(email, address))
 }
 
 fn address_key(address: &str) -> String {

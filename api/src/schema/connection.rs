@@ -50,35 +50,25 @@ pub fn describe<Q, M, S>(builder: SchemaBuilder<Q, M, S>) -> SchemaBuilder<Q, M,
         commitment::Commitment, evidence::Evidence, forum::Forum, gap::Gap, instrument::Instrument,
         position::Position, provision::Provision, revision::Revision, state::State,
     };
+    /// The description of a two-way page of `$noun`.
+    macro_rules! page_of {
+        ($noun:literal) => {
+            concat!(
+                "A page of ",
+                $noun,
+                " (Relay connection): `nodes`, or `edges` with a cursor each, `pageInfo` to ask \
+                 for the next or previous page, `totalCount` across all pages."
+            )
+        };
+    }
     builder
-        .override_output_type_description::<Conn<State>>(
-            "A page of states (Relay connection): `nodes`, or `edges` with a cursor each, \
-             `pageInfo` to ask for the next or previous page, `totalCount` across all pages.",
-        )
-        .override_output_type_description::<Conn<Forum>>(
-            "A page of forums (Relay connection): `nodes`, or `edges` with a cursor each, \
-             `pageInfo` to ask for the next or previous page, `totalCount` across all pages.",
-        )
-        .override_output_type_description::<Conn<Instrument>>(
-            "A page of instruments (Relay connection): `nodes`, or `edges` with a cursor each, \
-             `pageInfo` to ask for the next or previous page, `totalCount` across all pages.",
-        )
-        .override_output_type_description::<Conn<Provision>>(
-            "A page of provisions (Relay connection): `nodes`, or `edges` with a cursor each, \
-             `pageInfo` to ask for the next or previous page, `totalCount` across all pages.",
-        )
-        .override_output_type_description::<Conn<Commitment>>(
-            "A page of commitments (Relay connection): `nodes`, or `edges` with a cursor each, \
-             `pageInfo` to ask for the next or previous page, `totalCount` across all pages.",
-        )
-        .override_output_type_description::<Conn<Position>>(
-            "A page of positions (Relay connection): `nodes`, or `edges` with a cursor each, \
-             `pageInfo` to ask for the next or previous page, `totalCount` across all pages.",
-        )
-        .override_output_type_description::<Conn<Evidence>>(
-            "A page of evidence (Relay connection): `nodes`, or `edges` with a cursor each, \
-             `pageInfo` to ask for the next or previous page, `totalCount` across all pages.",
-        )
+        .override_output_type_description::<Conn<State>>(page_of!("states"))
+        .override_output_type_description::<Conn<Forum>>(page_of!("forums"))
+        .override_output_type_description::<Conn<Instrument>>(page_of!("instruments"))
+        .override_output_type_description::<Conn<Provision>>(page_of!("provisions"))
+        .override_output_type_description::<Conn<Commitment>>(page_of!("commitments"))
+        .override_output_type_description::<Conn<Position>>(page_of!("positions"))
+        .override_output_type_description::<Conn<Evidence>>(page_of!("evidence"))
         .override_output_type_description::<Conn<Gap>>(
             "A page of gaps (Relay connection, forward only): `nodes`, or `edges` with a cursor \
              each, `pageInfo` to ask for the next page, `totalCount` across all pages.",
