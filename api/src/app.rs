@@ -120,9 +120,6 @@ impl App {
         );
         let gate = routes::Gate {
             keys: self.keys.clone(),
-            loaders: schema::LoaderSettings {
-                delay: Duration::from_millis(self.config.batch_delay_ms),
-            },
             timeout: self.config.request_timeout,
             max_batch: self.config.max_batch,
             limiter,

@@ -87,8 +87,6 @@ pub struct Config {
     pub max_complexity: usize,
     /// `NORMWATCH_MAX_BODY_BYTES`: largest request body accepted.
     pub max_body_bytes: usize,
-    /// `NORMWATCH_BATCH_DELAY_MS`: how long a DataLoader collects keys before it queries.
-    pub batch_delay_ms: u64,
     /// `NORMWATCH_INTROSPECTION`: whether schema introspection is allowed.
     pub introspection: bool,
     /// `NORMWATCH_SEED_ON_START`: load the bundled data when the database is empty.
@@ -247,11 +245,6 @@ pub const VARIABLES: &[Variable] = &[
         "NORMWATCH_MAX_BODY_BYTES",
         "1048576",
         "largest request body",
-    ),
-    v(
-        "NORMWATCH_BATCH_DELAY_MS",
-        "2",
-        "how long relation loaders collect keys",
     ),
     v(
         "NORMWATCH_INTROSPECTION",
@@ -448,7 +441,6 @@ impl Config {
             max_depth: number("NORMWATCH_MAX_DEPTH", 15, 2)?,
             max_complexity: number("NORMWATCH_MAX_COMPLEXITY", 50_000, 10)?,
             max_body_bytes: number("NORMWATCH_MAX_BODY_BYTES", 1024 * 1024, 1024)?,
-            batch_delay_ms: number("NORMWATCH_BATCH_DELAY_MS", 2, 0)? as u64,
             introspection: flag("NORMWATCH_INTROSPECTION", true)?,
             seed_on_start: flag("NORMWATCH_SEED_ON_START", true)?,
             seed_dir: var("NORMWATCH_SEED_DIR").map(PathBuf::from),

@@ -117,9 +117,9 @@ pub struct Scope {
     pub siblings: u64,
 }
 
-/// The fields whose resolvers announce the records they return to the request's batches
-/// ([`crate::batch`]), so that `State.scorecard` and `Provision.gaps` below them run the gap
-/// engine once per page. Keep in step with the `announce` calls in the schema.
+/// The lists under which the cost model counts `State.scorecard` and `Provision.gaps` as one
+/// engine run per page ([`crate::batch`]). Every list announces its rows, so the engine runs
+/// once per page under any list; counting only these keeps the estimate on the safe side.
 pub const ANNOUNCED: &[(&str, &str)] = &[
     ("QueryRoot", "states"),
     ("QueryRoot", "provisions"),

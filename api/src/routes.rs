@@ -17,7 +17,7 @@ use crate::auth::{self, TokenKeys, Viewer};
 use crate::config::Config;
 use crate::limits::ClientKey;
 use crate::metrics::Metrics;
-use crate::schema::{self, LoaderSettings, NormwatchSchema};
+use crate::schema::{self, NormwatchSchema};
 use async_graphql::{BatchRequest, BatchResponse, ErrorExtensions};
 use async_graphql_poem::{GraphQLBatchRequest, GraphQLBatchResponse};
 use poem::{
@@ -55,7 +55,6 @@ fn with_codes(mut resp: async_graphql::Response) -> async_graphql::Response {
 #[derive(Clone)]
 pub struct Gate {
     pub keys: Option<TokenKeys>,
-    pub loaders: LoaderSettings,
     pub timeout: Duration,
     pub max_batch: usize,
     /// The query-cost budgets, shared by GraphQL and the `/export` files.
@@ -99,7 +98,6 @@ pub(crate) async fn identify(
 
 /// Adds the per-request data to one GraphQL request.
 fn with_request_data(
-    gate: &Gate,
     db: &DatabaseConnection,
     viewer: &Viewer,
     key: &ClientKey,
@@ -107,7 +105,10 @@ fn with_request_data(
 ) -> async_graphql::Request {
     r.data(viewer.clone())
         .data(key.clone())
-        .data(gate.loaders.loader(db.clone(), viewer.visibility()))
+        .data(crate::loaders::Loaders::new(
+            db.clone(),
+            viewer.visibility(),
+        ))
 }
 
 #[handler]
@@ -146,9 +147,7 @@ async fn answer_post(
         }
     };
     let batch = match req.0 {
-        BatchRequest::Single(r) => {
-            BatchRequest::Single(with_request_data(gate, db, &viewer, &key, r))
-        }
+        BatchRequest::Single(r) => BatchRequest::Single(with_request_data(db, &viewer, &key, r)),
         BatchRequest::Batch(rs) if rs.len() > gate.max_batch => {
             return GraphQLBatchResponse(BatchResponse::Single(refused(
                 format!(
@@ -162,7 +161,7 @@ async fn answer_post(
         }
         BatchRequest::Batch(rs) => BatchRequest::Batch(
             rs.into_iter()
-                .map(|r| with_request_data(gate, db, &viewer, &key, r))
+                .map(|r| with_request_data(db, &viewer, &key, r))
                 .collect(),
         ),
     };
@@ -340,7 +339,7 @@ async fn answer_get(
     }
     let name = crate::metrics::operation_name(gql.operation_name.as_deref(), &gql.query)
         .map(str::to_string);
-    let gql = with_request_data(gate, db, &viewer, &key, gql);
+    let gql = with_request_data(db, &viewer, &key, gql);
     let resp = match tokio::time::timeout(gate.timeout, schema.execute(gql)).await {
         Ok(resp) => with_codes(resp),
         Err(_) => timed_out(gate.timeout),

@@ -27,11 +27,20 @@ async fn a_repeated_gap_matrix_is_kept_until_a_published_write() {
         let answer = app.data(MATRIX, json!({})).await;
         (answer, app.statements.get() - before)
     };
+    // The fewer statements of two asks: background reads (the cost model's refresher, every
+    // 5 s) can fall into one window on a loaded machine, not into both; an answer evaluated
+    // again would cost several statements both times.
+    let ask_twice = || async {
+        let (a, n) = ask().await;
+        let (b, m) = ask().await;
+        assert_eq!(a, b);
+        (a, n.min(m))
+    };
     let (first, cold) = ask().await;
-    let (second, warm) = ask().await;
+    let (second, warm) = ask_twice().await;
     assert_eq!(first, second);
-    // One statement reads the data version; the shape refresher's own periodic read may fall
-    // into the window too (one more). An evaluation takes several.
+    // One statement reads the data version (one more may be the refresher's). An evaluation
+    // takes several.
     assert!(
         warm < cold && warm <= 2,
         "the repeat ran {warm} statements (the first ran {cold}): it was evaluated again"
@@ -49,7 +58,7 @@ async fn a_repeated_gap_matrix_is_kept_until_a_published_write() {
         .await;
     let c = &created["data"]["createCommitment"];
     // A draft changes nothing the public sees: still the kept answer.
-    let (draft, after_draft) = ask().await;
+    let (draft, after_draft) = ask_twice().await;
     assert_eq!(draft, first);
     assert!(after_draft <= 2, "{after_draft} statements after a draft");
     let published = app

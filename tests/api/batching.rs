@@ -1,4 +1,5 @@
-//! Nested relations are batched: the number of SQL statements does not grow with the page size.
+//! Nested relations are batched without a clock: each relation path of a query costs the same
+//! statements whatever the page size and however the request is scheduled.
 
 use crate::helpers::spawn_app;
 use serde_json::json;
@@ -14,42 +15,99 @@ const NESTED: &str = r#"query($first: Int) {
   }
 }"#;
 
-async fn statements_for(app: &crate::helpers::TestApp, first: i64) -> u64 {
-    let before = app.statements.get();
-    let d = app.data(NESTED, json!({ "first": first })).await;
-    let after = app.statements.get();
-    assert_eq!(
-        d["states"]["nodes"].as_array().map(Vec::len),
-        Some(first as usize)
-    );
-    after - before
-}
+/// The same page with no relation: what a request costs before any relation is followed
+/// (the page itself, and on PostgreSQL the shared budget).
+const PAGE_ONLY: &str = r#"query($first: Int) { states(first: $first) { nodes { code } } }"#;
+
+/// One statement per relation path: commitments, their instrument, its forum, memberships,
+/// their forum, assessments, their provision; two through a join table (the join rows, then
+/// the records): sources, reservations, evidence.
+const NESTED_PATHS: u64 = 7 + 2 * 3;
 
 #[tokio::test]
-async fn a_page_of_100_states_with_relations_costs_as_many_statements_as_a_page_of_5() {
-    // The loaders' batching window (2 ms by default) is widened here: on a loaded 2-core
-    // machine the keys of one level can arrive more than 2 ms apart and a batch is cut in two,
-    // which says nothing about whether the relations are batched. (Batching without a window
-    // is issue 10's work; `api/src/batch.rs` already does it for the gap engine's fields.)
-    let app = crate::helpers::spawn_app_with(|c| c.batch_delay_ms = 25).await;
+async fn every_relation_path_costs_the_same_statements_for_5_20_or_100_states() {
+    let app = spawn_app().await;
     // Warm up (connection set-up statements are not the query's).
-    statements_for(&app, 1).await;
-    // One batch per relation path: the page of states, commitments, their instrument, its
-    // forum, their sources (2 statements), their reservations (2), memberships, their forum,
-    // evidence (2), assessments, their provision: 14. A loader's batch is cut in two when its
-    // keys arrive further apart than the batching window, which happens under load, so the
-    // bound allows each path two batches. An N+1 pattern would cost hundreds for 100 states.
-    const PATHS: u64 = 14;
-    let mut counts = Vec::new();
+    statements_of(&app, PAGE_ONLY, json!({ "first": 1 })).await;
     for first in [5, 20, 100] {
-        let n = statements_for(&app, first).await;
-        assert!(
-            n <= 2 * PATHS,
-            "{n} statements for a page of {first} states"
+        let (page, _) = statements_of(&app, PAGE_ONLY, json!({ "first": first })).await;
+        let (nested, d) = statements_of(&app, NESTED, json!({ "first": first })).await;
+        let nodes = d["states"]["nodes"].as_array().expect("nodes");
+        assert_eq!(nodes.len(), first as usize);
+        // Every path has rows on each page, so every path runs.
+        let assessed = nodes.iter().any(|n| {
+            n["evidence"].as_array().is_some_and(|e| {
+                e.iter()
+                    .any(|e| e["assessments"].as_array().is_some_and(|a| !a.is_empty()))
+            })
+        });
+        assert!(assessed, "the first {first} states have assessed evidence");
+        assert_eq!(
+            nested - page,
+            NESTED_PATHS,
+            "statements for the relations of {first} states"
         );
-        counts.push(n);
     }
-    eprintln!("statements for 5, 20 and 100 states: {counts:?}");
+}
+
+/// The same relation reached twice in one query, under two aliases and at two depths: each
+/// place in the query is its own path, and still one run however many rows sit there.
+#[tokio::test]
+async fn aliases_and_repeated_relations_are_separate_paths_of_fixed_cost() {
+    let app = spawn_app().await;
+    statements_of(&app, PAGE_ONLY, json!({ "first": 1 })).await;
+    let query = r#"query($first: Int) { states(first: $first) { nodes {
+        a: commitments { instrument { slug } }
+        b: commitments { state { code commitments { act } } }
+    } } }"#;
+    // a, a.instrument, b, b.state, b.state.commitments.
+    const PATHS: u64 = 5;
+    for first in [3, 50] {
+        let (page, _) = statements_of(&app, PAGE_ONLY, json!({ "first": first })).await;
+        let (n, d) = statements_of(&app, query, json!({ "first": first })).await;
+        assert_eq!(n - page, PATHS, "statements for {first} states");
+        // The relation reached back through a commitment answers the same rows.
+        for node in d["states"]["nodes"].as_array().expect("nodes") {
+            let direct = node["b"].as_array().expect("b").len();
+            if let Some(first) = node["b"].as_array().and_then(|b| b.first()) {
+                let back = first["state"]["commitments"]
+                    .as_array()
+                    .expect("back")
+                    .len();
+                assert_eq!(back, direct);
+            }
+        }
+    }
+}
+
+/// A page of contradicted gaps with their chains (state, provision, commitments, assessments,
+/// evidence and explanation): a fixed number of statements for 5 or 60 gaps. (Contradicted
+/// gaps have a commitment and a contradicting assessment each, so every path has rows.)
+#[tokio::test]
+async fn the_chains_of_a_page_of_gaps_cost_the_same_for_5_or_60_gaps() {
+    let app = spawn_app().await;
+    let bare = r#"query($first: Int) { gaps(first: $first, asOf: "2025-01-01", filter: { statuses: [CONTRADICTED] }) { nodes { status } } }"#;
+    let chains = r#"query($first: Int) { gaps(first: $first, asOf: "2025-01-01", filter: { statuses: [CONTRADICTED] }) { nodes {
+        status state { code } provision { code instrument { slug } }
+        commitments { act } contradicting { finding evidence { title } }
+        explanation
+    } } }"#;
+    statements_of(&app, bare, json!({ "first": 1 })).await;
+    let mut extra = Vec::new();
+    for first in [5, 60] {
+        let (without, _) = statements_of(&app, bare, json!({ "first": first })).await;
+        let (with, d) = statements_of(&app, chains, json!({ "first": first })).await;
+        let nodes = d["gaps"]["nodes"].as_array().expect("nodes");
+        assert_eq!(nodes.len(), first as usize);
+        assert!(nodes
+            .iter()
+            .all(|n| n["explanation"].as_str().is_some_and(|e| !e.is_empty())));
+        extra.push(with - without);
+    }
+    assert_eq!(
+        extra[0], extra[1],
+        "statements of the chains of 5 and 60 gaps: {extra:?}"
+    );
 }
 
 /// Statements a query costs on the app (after a warm-up).
@@ -102,8 +160,6 @@ async fn the_scorecards_of_a_page_of_states_run_the_gap_engine_once() {
 #[tokio::test]
 async fn the_gaps_of_a_page_of_provisions_run_the_gap_engine_once() {
     let app = spawn_app().await;
-    // `id` and `status` only: `Gap.state` would add a loader path whose batching depends on
-    // timing (see above), and this test counts the engine's statements exactly.
     let gaps = r#"query($first: Int) { provisions(first: $first) { nodes { code gaps(asOf: "2025-01-01", statuses: [CONTRADICTED, PARTIAL]) { id status } } } }"#;
     let codes = r#"query($first: Int) { provisions(first: $first) { nodes { code } } }"#;
     statements_of(&app, codes, json!({ "first": 1 })).await;

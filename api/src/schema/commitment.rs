@@ -1,8 +1,7 @@
 //! Commitments and the `commitments` query.
 
-use super::{by_id, linked};
 use super::{
-    connection::{from_page, wants_total, Conn},
+    connection::{records_page, wants_total, Conn},
     db,
     forum::Forum,
     ids,
@@ -13,6 +12,7 @@ use super::{
     source::{history, sources_of, Source},
     state::State,
 };
+use super::{linked, parent};
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, InputObject, Object, ID};
 use chrono::{DateTime, Utc};
@@ -36,15 +36,17 @@ impl Commitment {
     /// The state that committed. Null only when the reader may not see that state (never for the
     /// public, who sees a commitment only with its state).
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
-        Ok(by_id::<entity::state::Entity>(ctx, self.0.state_id)
-            .await?
-            .map(State))
+        Ok(
+            parent::<entity::state::Entity>(ctx, "state_id", self.0.state_id)
+                .await?
+                .map(State),
+        )
     }
     /// The instrument the state committed to; the commitment covers every provision of it except
     /// `reservations`.
     async fn instrument(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Instrument>> {
         Ok(
-            by_id::<entity::instrument::Entity>(ctx, self.0.instrument_id)
+            parent::<entity::instrument::Entity>(ctx, "instrument_id", self.0.instrument_id)
                 .await?
                 .map(Instrument),
         )
@@ -52,7 +54,9 @@ impl Commitment {
     /// Where the act took place.
     async fn forum(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forum>> {
         match self.0.forum_id {
-            Some(f) => Ok(by_id::<entity::forum::Entity>(ctx, f).await?.map(Forum)),
+            Some(f) => Ok(parent::<entity::forum::Entity>(ctx, "forum_id", f)
+                .await?
+                .map(Forum)),
             None => Ok(None),
         }
     }
@@ -218,6 +222,8 @@ impl CommitmentQuery {
             wants_total(ctx),
         )
         .await?;
-        Ok(from_page(page, |m| m.id, Commitment))
+        Ok(records_page::<entity::commitment::Entity, _>(
+            ctx, page, Commitment,
+        ))
     }
 }

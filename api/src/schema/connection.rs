@@ -43,6 +43,21 @@ pub fn from_page<M, N: OutputType>(
     conn
 }
 
+/// Turns a page of records of `E` into a connection, announcing the page to the request's
+/// batches so that the relations of its nodes load for the whole page at once
+/// ([`crate::batch`]).
+pub fn records_page<E: crate::repo::Readable, N: OutputType>(
+    ctx: &Context<'_>,
+    page: Page<E::Model>,
+    wrap: impl Fn(E::Model) -> N,
+) -> Conn<N> {
+    let here = super::place(ctx);
+    for at in [format!("{here}.nodes"), format!("{here}.edges.node")] {
+        super::announce_rows::<E>(ctx, &at, page.items.iter());
+    }
+    from_page(page, entity::record::Record::id, wrap)
+}
+
 /// Describes the connection types, which async-graphql generates without a description (their
 /// fields and edge types it describes itself). Applied to the served schema and to the SDL alike.
 pub fn describe<Q, M, S>(builder: SchemaBuilder<Q, M, S>) -> SchemaBuilder<Q, M, S> {

@@ -1,8 +1,8 @@
 //! Evidence of practice, its assessments, and the `evidence` query.
 
-use super::{by_id, children, linked};
+use super::{children, linked, parent};
 use super::{
-    connection::{from_page, wants_total, Conn},
+    connection::{records_page, wants_total, Conn},
     db, ids,
     provision::Provision,
     revision::Revision,
@@ -157,22 +157,28 @@ impl Assessment {
     }
     /// The evidence assessed. Null only when the reader may not see it (never for the public).
     async fn evidence(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Evidence>> {
-        Ok(by_id::<entity::evidence::Entity>(ctx, self.0.evidence_id)
-            .await?
-            .map(Evidence))
+        Ok(
+            parent::<entity::evidence::Entity>(ctx, "evidence_id", self.0.evidence_id)
+                .await?
+                .map(Evidence),
+        )
     }
     /// The responsible state whose practice is assessed. Null only when the reader may not see it.
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
-        Ok(by_id::<entity::state::Entity>(ctx, self.0.state_id)
-            .await?
-            .map(State))
+        Ok(
+            parent::<entity::state::Entity>(ctx, "state_id", self.0.state_id)
+                .await?
+                .map(State),
+        )
     }
     /// The norm, CBM or obligation the practice is weighed against. Null only when the reader may
     /// not see it.
     async fn provision(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
-        Ok(by_id::<entity::provision::Entity>(ctx, self.0.provision_id)
-            .await?
-            .map(Provision::from))
+        Ok(
+            parent::<entity::provision::Entity>(ctx, "provision_id", self.0.provision_id)
+                .await?
+                .map(Provision::from),
+        )
     }
     /// What the practice means for the provision: it contradicts it, partially contradicts it, or
     /// supports its implementation. Decides the gap's status (docs/gap-method.md).
@@ -312,7 +318,9 @@ impl EvidenceQuery {
             wants_total(ctx),
         )
         .await?;
-        Ok(from_page(page, |m| m.id, Evidence))
+        Ok(records_page::<entity::evidence::Entity, _>(
+            ctx, page, Evidence,
+        ))
     }
 
     /// One piece of published evidence by slug; null when there is none.

@@ -1,8 +1,8 @@
 //! Forums, memberships, and the `forum` / `forums` queries.
 
-use super::{by_id, children};
+use super::{children, parent};
 use super::{
-    connection::{from_page, wants_total, Conn},
+    connection::{records_page, wants_total, Conn},
     db, ids,
     instrument::Instrument,
     revision::Revision,
@@ -52,7 +52,9 @@ impl Forum {
     /// The forum this one belongs to (the UN GGE under the General Assembly).
     async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forum>> {
         match self.0.parent_id {
-            Some(p) => Ok(by_id::<entity::forum::Entity>(ctx, p).await?.map(Forum)),
+            Some(p) => Ok(parent::<entity::forum::Entity>(ctx, "parent_id", p)
+                .await?
+                .map(Forum)),
             None => Ok(None),
         }
     }
@@ -140,15 +142,19 @@ impl Membership {
     /// The state. Null only when the reader may not see it (the public never sees a record without
     /// its state).
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
-        Ok(by_id::<entity::state::Entity>(ctx, self.0.state_id)
-            .await?
-            .map(State))
+        Ok(
+            parent::<entity::state::Entity>(ctx, "state_id", self.0.state_id)
+                .await?
+                .map(State),
+        )
     }
     /// The forum. Null only when the reader may not see it.
     async fn forum(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forum>> {
-        Ok(by_id::<entity::forum::Entity>(ctx, self.0.forum_id)
-            .await?
-            .map(Forum))
+        Ok(
+            parent::<entity::forum::Entity>(ctx, "forum_id", self.0.forum_id)
+                .await?
+                .map(Forum),
+        )
     }
     /// Member, observer or participant.
     async fn role(&self) -> MembershipRole {
@@ -261,6 +267,6 @@ impl ForumQuery {
         let select = repo::forums::select(super::vis(ctx), since);
         let page =
             repo::paginate(db(ctx), select, forum::Column::Id, args, wants_total(ctx)).await?;
-        Ok(from_page(page, |m| m.id, Forum))
+        Ok(records_page::<entity::forum::Entity, _>(ctx, page, Forum))
     }
 }

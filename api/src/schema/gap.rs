@@ -78,15 +78,46 @@ pub struct Gap {
 }
 
 async fn assessments(ctx: &Context<'_>, ids: &[i32]) -> Result<Vec<Assessment>> {
-    Ok(super::load_many(
-        ctx,
-        ids.iter()
-            .map(|i| crate::loaders::ById::<entity::assessment::Entity>::new(*i)),
+    Ok(
+        super::by_ids::<entity::assessment::Entity>(ctx, "assessments", ids)
+            .await?
+            .into_iter()
+            .map(Assessment)
+            .collect(),
     )
-    .await?
-    .into_iter()
-    .map(Assessment)
-    .collect())
+}
+
+/// Announces what a list of gaps points at (states, provisions, the commitments and
+/// assessments of their chains) to the request's batches, so that following it costs one run
+/// per path for the whole list, not one per gap ([`crate::batch`]).
+fn announce_gaps<'g>(ctx: &Context<'_>, place: &str, gaps: impl IntoIterator<Item = &'g Gap>) {
+    let gaps: Vec<&Gap> = gaps.into_iter().collect();
+    let at = |key: &str| format!("{place}>{key}");
+    super::announce(ctx, &at("state_id"), gaps.iter().map(|g| g.state_id));
+    super::announce(
+        ctx,
+        &at("provision_id"),
+        gaps.iter().map(|g| g.provision_id),
+    );
+    super::announce(
+        ctx,
+        &at("commitments"),
+        gaps.iter()
+            .flat_map(|g| g.outcome.commitments.iter().copied()),
+    );
+    super::announce(
+        ctx,
+        &at("assessments"),
+        gaps.iter().flat_map(|g| {
+            let o = &g.outcome;
+            o.contradicting
+                .iter()
+                .chain(&o.partially_contradicting)
+                .chain(&o.supporting)
+                .chain(&o.context)
+                .copied()
+        }),
+    );
 }
 
 /// One state's gap on one provision, with the chain that justifies it.
@@ -99,15 +130,19 @@ impl Gap {
     /// The state. Null only when the reader may not see it (gaps are computed from published
     /// records).
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
-        Ok(by_id::<entity::state::Entity>(ctx, self.state_id)
-            .await?
-            .map(State))
+        Ok(
+            super::parent::<entity::state::Entity>(ctx, "state_id", self.state_id)
+                .await?
+                .map(State),
+        )
     }
     /// The norm, CBM or obligation.
     async fn provision(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
-        Ok(by_id::<entity::provision::Entity>(ctx, self.provision_id)
-            .await?
-            .map(Provision::from))
+        Ok(
+            super::parent::<entity::provision::Entity>(ctx, "provision_id", self.provision_id)
+                .await?
+                .map(Provision::from),
+        )
     }
     /// The verdict: CONTRADICTED, PARTIAL, IMPLEMENTED, UNVERIFIED or NOT_COMMITTED
     /// (docs/gap-method.md).
@@ -140,12 +175,10 @@ impl Gap {
     }
     /// The commitments valid at `asOf` that cover the provision.
     async fn commitments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Commitment>> {
-        Ok(super::load_many(
+        Ok(super::by_ids::<entity::commitment::Entity>(
             ctx,
-            self.outcome
-                .commitments
-                .iter()
-                .map(|i| crate::loaders::ById::<entity::commitment::Entity>::new(*i)),
+            "commitments",
+            &self.outcome.commitments,
         )
         .await?
         .into_iter()
@@ -229,17 +262,22 @@ fn when(d: Option<entity::PartialDate>) -> String {
 
 /// Builds the explanation from the records of the chain; nothing in it is written per case.
 async fn explain(ctx: &Context<'_>, gap: &Gap) -> Result<String> {
-    let state = by_id::<entity::state::Entity>(ctx, gap.state_id).await?;
-    let provision = by_id::<entity::provision::Entity>(ctx, gap.provision_id).await?;
+    let state = super::parent::<entity::state::Entity>(ctx, "state_id", gap.state_id).await?;
+    let provision =
+        super::parent::<entity::provision::Entity>(ctx, "provision_id", gap.provision_id).await?;
     let (Some(state), Some(provision)) = (state, provision) else {
         return Ok(String::new());
     };
-    let instrument = by_id::<entity::instrument::Entity>(ctx, provision.instrument_id).await?;
+    let instrument =
+        super::follow::<entity::instrument::Entity>(ctx, "instrument_id", provision.instrument_id)
+            .await?;
     let instrument_title = instrument.map(|i| i.title).unwrap_or_default();
     let what = format!("{} ({})", provision.reference, provision.title);
     let o = &gap.outcome;
     let first_commitment = match o.commitments.first() {
-        Some(id) => by_id::<entity::commitment::Entity>(ctx, *id).await?,
+        Some(id) => super::by_ids::<entity::commitment::Entity>(ctx, "commitments", &[*id])
+            .await?
+            .pop(),
         None => None,
     };
     let commitment = match &first_commitment {
@@ -275,8 +313,12 @@ async fn explain(ctx: &Context<'_>, gap: &Gap) -> Result<String> {
     let mut sentence = commitment;
     match ids.first() {
         Some(id) if !verb.is_empty() => {
-            if let Some(a) = by_id::<entity::assessment::Entity>(ctx, *id).await? {
-                if let Some(e) = by_id::<entity::evidence::Entity>(ctx, a.evidence_id).await? {
+            let found =
+                super::by_ids::<entity::assessment::Entity>(ctx, "assessments", &[*id]).await?;
+            if let Some(a) = found.into_iter().next() {
+                let evidence =
+                    super::follow::<entity::evidence::Entity>(ctx, "evidence_id", a.evidence_id);
+                if let Some(e) = evidence.await? {
                     let from = entity::PartialDate {
                         date: e.occurred_from,
                         precision: e.occurred_from_precision,
@@ -937,10 +979,13 @@ impl GapQuery {
                 total_count: total as i64,
             },
         );
+        let page: Vec<Gap> = all.into_iter().skip(start).take(end - start).collect();
+        let here = super::place(ctx);
+        for at in [format!("{here}.nodes"), format!("{here}.edges.node")] {
+            announce_gaps(ctx, &at, &page);
+        }
         conn.edges.extend(
-            all.into_iter()
-                .skip(start)
-                .take(end - start)
+            page.into_iter()
                 .map(|g| Edge::new(gap_cursor(g.state_id, g.provision_id), g)),
         );
         Ok(conn)
@@ -1161,7 +1206,7 @@ pub async fn state_scorecard(
     let as_of = as_of_or_today(as_of);
     let db = db(ctx).clone();
     let args = format!("{as_of} {admit:?}");
-    let all = super::batched(ctx, "state", args, state_id, |ids| async move {
+    let all = super::batched(ctx, "scorecard", args, state_id, |ids| async move {
         scorecards_of(&db, &ids, as_of, &admit).await
     })
     .await?;
@@ -1179,10 +1224,13 @@ pub async fn provision_gaps(
     admit: Admissible,
 ) -> Result<Vec<Gap>> {
     let as_of = as_of_or_today(as_of);
-    let args = format!("{as_of} {statuses:?} {admit:?}");
+    let here = super::place(ctx);
+    let args = format!("{as_of} {statuses:?} {admit:?} {here}");
     let db = db(ctx).clone();
-    let all = super::batched(ctx, "provision", args, provision_id, |ids| async move {
-        gaps_of_provisions(&db, &ids, as_of, statuses, &admit).await
+    let all = super::batched(ctx, "gaps", args, provision_id, |ids| async move {
+        let all = gaps_of_provisions(&db, &ids, as_of, statuses, &admit).await?;
+        announce_gaps(ctx, &here, all.values().flatten());
+        Ok(all)
     })
     .await?;
     Ok(all.get(&provision_id).cloned().unwrap_or_default())

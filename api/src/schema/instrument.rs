@@ -1,9 +1,9 @@
 //! Instruments and the `instrument` / `instruments` queries.
 
-use super::{by_id, children};
+use super::{children, parent};
 use super::{
     commitment::Commitment,
-    connection::{from_page, wants_total, Conn},
+    connection::{records_page, wants_total, Conn},
     db,
     forum::Forum,
     ids,
@@ -68,14 +68,15 @@ impl Instrument {
     /// The forum that adopted it.
     async fn forum(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forum>> {
         match self.0.forum_id {
-            Some(f) => Ok(by_id::<entity::forum::Entity>(ctx, f).await?.map(Forum)),
+            Some(f) => Ok(parent::<entity::forum::Entity>(ctx, "forum_id", f)
+                .await?
+                .map(Forum)),
             None => Ok(None),
         }
     }
     /// The norms, CBMs and obligations inside it.
     async fn provisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Provision>> {
         let provisions = children::<crate::loaders::ProvisionsOfInstrument>(ctx, self.0.id).await?;
-        super::announce(ctx, "provision", provisions.iter().map(|m| m.id));
         Ok(provisions.into_iter().map(Provision::from).collect())
     }
     /// Published commitments of states to it.
@@ -217,6 +218,8 @@ impl InstrumentQuery {
             wants_total(ctx),
         )
         .await?;
-        Ok(from_page(page, |m| m.id, Instrument))
+        Ok(records_page::<entity::instrument::Entity, _>(
+            ctx, page, Instrument,
+        ))
     }
 }

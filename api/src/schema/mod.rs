@@ -24,14 +24,11 @@ pub mod state;
 pub mod user;
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::loaders::Loaders;
-use async_graphql::{
-    dataloader::{DataLoader, Loader},
-    Context, EmptySubscription, MergedObject, Schema,
-};
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use sea_orm::{DatabaseConnection, DbErr};
-use std::hash::Hash;
+use std::sync::Arc;
 
 /// Every query of the API.
 #[derive(MergedObject, Default)]
@@ -70,12 +67,9 @@ pub fn build(
     budgets: std::sync::Arc<crate::shared_limits::Budgets>,
 ) -> NormwatchSchema {
     let db = pools.read.clone();
-    // Keys are collected for NORMWATCH_BATCH_DELAY_MS (2 ms by default) before a batch runs,
-    // so that the keys of one relation path arrive in one batch (tests/api/batching.rs).
-    let settings = LoaderSettings {
-        delay: std::time::Duration::from_millis(config.batch_delay_ms),
-    };
-    let loader = settings.loader(db.clone(), crate::auth::Visibility::Public);
+    // The routes give each request loaders for its viewer; these serve a request that did not
+    // come through them (tests executing the schema directly) as the public.
+    let loaders = Loaders::new(db.clone(), crate::auth::Visibility::Public);
     // On PostgreSQL failed sign-ins are counted in the database, shared by every process;
     // SQLite serves one process and counts them in memory.
     let shared_logins =
@@ -94,8 +88,7 @@ pub fn build(
     .data(db)
     .data(crate::db::Writer(pools.write.clone()))
     .data(std::sync::Arc::clone(&shape))
-    .data(loader)
-    .data(settings)
+    .data(loaders)
     .data(keys)
     .data(crate::limits::LoginThrottle::new(
         config.login_attempts,
@@ -118,23 +111,6 @@ pub fn build(
         builder = builder.disable_introspection();
     }
     builder.finish()
-}
-
-/// How request loaders batch; kept in the schema so routes can make one loader per request.
-#[derive(Clone, Copy)]
-pub struct LoaderSettings {
-    pub delay: std::time::Duration,
-}
-
-impl LoaderSettings {
-    /// A loader for one request, seeing what `vis` allows.
-    pub fn loader(
-        &self,
-        db: DatabaseConnection,
-        vis: crate::auth::Visibility,
-    ) -> DataLoader<Loaders> {
-        DataLoader::new(Loaders::new(db, vis), tokio::spawn).delay(self.delay)
-    }
 }
 
 /// Descriptions of the types async-graphql generates or brings (connections, `ID`, `DateTime`,
@@ -178,97 +154,252 @@ pub fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
     ctx.data_unchecked::<DatabaseConnection>()
 }
 
-/// Loads one value through the request's DataLoader.
-pub async fn load_one<K>(ctx: &Context<'_>, key: K) -> Result<Option<<Loaders as Loader<K>>::Value>>
-where
-    K: Send + Sync + Hash + Eq + Clone + 'static,
-    Loaders: Loader<K, Error = DbErr>,
-{
-    ctx.data_unchecked::<DataLoader<Loaders>>()
-        .load_one(key)
-        .await
-        .map_err(Error::from)
+/// The request's relation loaders (the route builds them for the viewer; a request that did not
+/// come through the routes reads as the public).
+fn loaders<'a>(ctx: &Context<'a>) -> &'a Loaders {
+    ctx.data_unchecked::<Loaders>()
 }
 
-/// Loads several keys in one batch, keeping their order and leaving out keys with no value
-/// (one await per key would wait for one batching window each).
-pub async fn load_many<K>(
+/// The request's batches, if it has them (every request through the cost extension does).
+fn batches<'a>(ctx: &Context<'a>) -> Option<&'a crate::batch::Batches> {
+    ctx.data_opt::<crate::batch::Batches>()
+}
+
+/// The field's place in the response without list indices (`states.nodes.commitments`): where
+/// the rows it returns sit, the key of their group in [`crate::batch`]. `skip` leaves out that
+/// many innermost fields.
+fn place_of(ctx: &Context<'_>, skip: usize) -> String {
+    use async_graphql::QueryPathSegment;
+    let mut names: Vec<&str> = ctx
+        .path_node
+        .iter()
+        .flat_map(|node| std::iter::once(node).chain(node.parents()))
+        .filter_map(|node| match node.segment {
+            QueryPathSegment::Name(name) => Some(name),
+            QueryPathSegment::Index(_) => None,
+        })
+        .skip(skip)
+        .collect();
+    names.reverse();
+    names.join(".")
+}
+
+/// Where the rows a field returns sit.
+pub fn place(ctx: &Context<'_>) -> String {
+    place_of(ctx, 0)
+}
+
+/// Where the row a field belongs to sits.
+fn parent_place(ctx: &Context<'_>) -> String {
+    place_of(ctx, 1)
+}
+
+/// The place of what the rows at `place` point at through `column` (a foreign key, or a list
+/// of ids such as a gap's commitments).
+fn pointed_at(place: &str, column: &str) -> String {
+    format!("{place}>{column}")
+}
+
+/// Announces ids returned together at `place` to the request's batches ([`crate::batch`]).
+pub fn announce(ctx: &Context<'_>, place: &str, ids: impl IntoIterator<Item = i32>) {
+    if let Some(batches) = batches(ctx) {
+        batches.announce(place, ids);
+    }
+}
+
+/// Announces rows of `E` returned together at `place`, and per foreign key the ids they point
+/// at: any field that follows one of them (its relations, its parent, a scorecard) then loads
+/// for all of them in one run.
+pub fn announce_rows<'m, E: crate::repo::Readable>(
     ctx: &Context<'_>,
-    keys: impl Iterator<Item = K>,
-) -> Result<Vec<<Loaders as Loader<K>>::Value>>
-where
-    K: Send + Sync + Hash + Eq + Clone + 'static,
-    Loaders: Loader<K, Error = DbErr>,
-{
-    let keys: Vec<K> = keys.collect();
-    let mut found = ctx
-        .data_unchecked::<DataLoader<Loaders>>()
-        .load_many(keys.clone())
-        .await
-        .map_err(Error::from)?;
-    Ok(keys.iter().filter_map(|k| found.remove(k)).collect())
+    place: &str,
+    rows: impl IntoIterator<Item = &'m E::Model>,
+) {
+    use entity::record::Record;
+    let Some(batches) = batches(ctx) else {
+        return;
+    };
+    let mut pointed: std::collections::BTreeMap<&'static str, Vec<i32>> = Default::default();
+    let ids: Vec<i32> = rows
+        .into_iter()
+        .map(|row| {
+            for (column, id) in E::parents(row) {
+                pointed.entry(column).or_default().push(id);
+            }
+            row.id()
+        })
+        .collect();
+    batches.announce(place, ids);
+    for (column, ids) in pointed {
+        batches.announce(&pointed_at(place, column), ids);
+    }
 }
 
-/// Loads a list through the request's DataLoader (empty when nothing is there).
-pub async fn load_list<K, V>(ctx: &Context<'_>, key: K) -> Result<Vec<V>>
-where
-    K: Send + Sync + Hash + Eq + Clone + 'static,
-    Loaders: Loader<K, Value = Vec<V>, Error = DbErr>,
-    V: Send + Sync + Clone + 'static,
-{
-    Ok(load_one(ctx, key).await?.unwrap_or_default())
+/// The record of `E` with this id, loaded with every id of its group at `at`, announced at the
+/// field's own place. (Fields at different places run apart, even over the same group: each
+/// announces what it loaded at its own place, so the statements do not depend on which ran
+/// first.)
+async fn lookup<E: crate::repo::Readable>(
+    ctx: &Context<'_>,
+    at: &str,
+    id: i32,
+) -> Result<Option<E::Model>> {
+    let here = place(ctx);
+    let what = std::any::type_name::<E>();
+    let rows = batched_at(ctx, at, what, here.clone(), id, |group| async move {
+        let rows = loaders(ctx).by_ids::<E>(&group).await?;
+        announce_rows::<E>(ctx, &here, rows.values());
+        Ok(rows)
+    })
+    .await?;
+    Ok(rows.get(&id).cloned())
 }
 
-/// A record by id, if the viewer may see it (batched with the request's other lookups).
+/// The record of `E` a row's foreign key `column` points at, if the viewer may see it: one
+/// statement for the rows at the same place.
+pub async fn parent<E: crate::repo::Readable>(
+    ctx: &Context<'_>,
+    column: &'static str,
+    id: i32,
+) -> Result<Option<E::Model>> {
+    lookup::<E>(ctx, &pointed_at(&parent_place(ctx), column), id).await
+}
+
+/// The record of `E` that a row this same field loaded points at through `column` (a chain
+/// followed inside one resolver, such as a gap's explanation).
+pub async fn follow<E: crate::repo::Readable>(
+    ctx: &Context<'_>,
+    column: &'static str,
+    id: i32,
+) -> Result<Option<E::Model>> {
+    lookup::<E>(ctx, &pointed_at(&place(ctx), column), id).await
+}
+
+/// A record by id, if the viewer may see it, when nothing announced it (one statement per
+/// distinct id; use [`parent`] or [`by_ids`] where rows come in lists).
 pub async fn by_id<E: crate::repo::Readable>(
     ctx: &Context<'_>,
     id: i32,
 ) -> Result<Option<E::Model>> {
-    load_one(ctx, crate::loaders::ById::<E>::new(id)).await
+    lookup::<E>(ctx, "", id).await
 }
 
-/// The records of a one-to-many relation that the viewer may see.
+/// The records of `E` a row lists under `key` (a gap's commitments), in the order given,
+/// leaving out those the viewer may not see: one statement for the rows at the same place
+/// (their lists are announced together by whoever returned the rows, or here).
+pub async fn by_ids<E: crate::repo::Readable>(
+    ctx: &Context<'_>,
+    key: &'static str,
+    ids: &[i32],
+) -> Result<Vec<E::Model>> {
+    let at = pointed_at(&parent_place(ctx), key);
+    announce(ctx, &at, ids.iter().copied());
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        found.extend(lookup::<E>(ctx, &at, *id).await?);
+    }
+    Ok(found)
+}
+
+/// Runs `load` for the group of the field's row (`parent`) and announces what it returned at
+/// the field's place; the result is the field's own list.
+async fn related<C, F, Fut>(
+    ctx: &Context<'_>,
+    what: &'static str,
+    parent: i32,
+    load: F,
+) -> Result<Vec<C::Model>>
+where
+    C: crate::repo::Readable,
+    F: FnOnce(Arc<[i32]>) -> Fut,
+    Fut: std::future::Future<
+        Output = std::result::Result<crate::loaders::ByParent<C::Model>, DbErr>,
+    >,
+{
+    let here = place(ctx);
+    let all = batched(ctx, what, here.clone(), parent, |group| async move {
+        let all = load(group).await?;
+        announce_rows::<C>(ctx, &here, all.values().flatten());
+        Ok(all)
+    })
+    .await?;
+    Ok(all.get(&parent).cloned().unwrap_or_default())
+}
+
+/// The records of a one-to-many relation that the viewer may see: one statement for the rows
+/// at the parent's place.
 pub async fn children<R: crate::loaders::HasMany>(
     ctx: &Context<'_>,
     parent: i32,
 ) -> Result<Vec<<R::Child as sea_orm::EntityTrait>::Model>> {
-    load_list(ctx, crate::loaders::Children::<R>::new(parent)).await
+    let what = std::any::type_name::<R>();
+    related::<R::Child, _, _>(ctx, what, parent, |group| async move {
+        loaders(ctx).children::<R>(&group).await
+    })
+    .await
 }
 
-/// The records of a many-to-many relation that the viewer may see.
+/// The records of a many-to-many relation that the viewer may see: two statements for the
+/// rows at the parent's place.
 pub async fn linked<R: crate::loaders::Via>(
     ctx: &Context<'_>,
     parent: i32,
 ) -> Result<Vec<<R::Child as sea_orm::EntityTrait>::Model>> {
-    load_list(ctx, crate::loaders::Linked::<R>::new(parent)).await
+    let what = std::any::type_name::<R>();
+    related::<R::Child, _, _>(ctx, what, parent, |group| async move {
+        loaders(ctx).linked::<R>(&group).await
+    })
+    .await
 }
 
-/// Announces a page of records to the request's [`crate::batch::Batches`], so that a
-/// per-record computation (a scorecard, a provision's gaps) runs once for the page.
-pub fn announce(ctx: &Context<'_>, kind: crate::batch::Kind, ids: impl IntoIterator<Item = i32>) {
-    if let Some(batches) = ctx.data_opt::<crate::batch::Batches>() {
-        batches.announce(kind, ids);
-    }
+/// The sources a record of `kind` cites, primary first, that the viewer may see: two
+/// statements for the rows at the record's place.
+pub async fn sources_of(
+    ctx: &Context<'_>,
+    kind: entity::RecordKind,
+    id: i32,
+) -> Result<Vec<entity::source::Model>> {
+    related::<entity::source::Entity, _, _>(ctx, kind.as_str(), id, |group| async move {
+        loaders(ctx).sources(kind, &group).await
+    })
+    .await
 }
 
-/// Runs `compute` once for the announced group of `id` (see [`crate::batch::Batches::run`]);
-/// without batches in the request (a schema built without the cost extension), for `id` alone.
+/// Runs `compute` once for the group of the field's row (see [`crate::batch::Batches::run`]):
+/// a page's scorecards or gaps in one engine run. `what` names the computation and `args` every
+/// argument that changes its result.
 pub async fn batched<T, F, Fut>(
     ctx: &Context<'_>,
-    kind: crate::batch::Kind,
+    what: &'static str,
     args: String,
     id: i32,
     compute: F,
-) -> Result<std::sync::Arc<T>>
+) -> Result<Arc<T>>
 where
     T: Send + Sync + 'static,
-    F: FnOnce(std::sync::Arc<[i32]>) -> Fut,
+    F: FnOnce(Arc<[i32]>) -> Fut,
     Fut: std::future::Future<Output = Result<T>>,
 {
-    match ctx.data_opt::<crate::batch::Batches>() {
-        Some(batches) => batches.run(kind, args, id, compute).await,
-        None => Ok(std::sync::Arc::new(
-            compute(std::sync::Arc::from([id])).await?,
-        )),
+    batched_at(ctx, &parent_place(ctx), what, args, id, compute).await
+}
+
+/// [`batched`] for the group of `id` at `at`; without batches in the request (a schema built
+/// without the cost extension), for `id` alone.
+async fn batched_at<T, F, Fut>(
+    ctx: &Context<'_>,
+    at: &str,
+    what: &'static str,
+    args: String,
+    id: i32,
+    compute: F,
+) -> Result<Arc<T>>
+where
+    T: Send + Sync + 'static,
+    F: FnOnce(Arc<[i32]>) -> Fut,
+    Fut: std::future::Future<Output = Result<T>>,
+{
+    match batches(ctx) {
+        Some(batches) => batches.run(at, what, args, id, compute).await,
+        None => Ok(Arc::new(compute(Arc::from([id])).await?)),
     }
 }

@@ -1,8 +1,8 @@
 //! Positions and the `positions` query.
 
-use super::by_id;
+use super::parent;
 use super::{
-    connection::{from_page, wants_total, Conn},
+    connection::{records_page, wants_total, Conn},
     db,
     forum::Forum,
     ids,
@@ -31,29 +31,35 @@ impl Position {
     }
     /// The state that took the position. Null only when the reader may not see it.
     async fn state(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<State>> {
-        Ok(by_id::<entity::state::Entity>(ctx, self.0.state_id)
-            .await?
-            .map(State))
+        Ok(
+            parent::<entity::state::Entity>(ctx, "state_id", self.0.state_id)
+                .await?
+                .map(State),
+        )
     }
     /// The forum where it was taken. Null only when the reader may not see it.
     async fn forum(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Forum>> {
-        Ok(by_id::<entity::forum::Entity>(ctx, self.0.forum_id)
-            .await?
-            .map(Forum))
+        Ok(
+            parent::<entity::forum::Entity>(ctx, "forum_id", self.0.forum_id)
+                .await?
+                .map(Forum),
+        )
     }
     /// The instrument the stance is about, if any.
     async fn instrument(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Instrument>> {
         match self.0.instrument_id {
-            Some(i) => Ok(by_id::<entity::instrument::Entity>(ctx, i)
-                .await?
-                .map(Instrument)),
+            Some(i) => Ok(
+                parent::<entity::instrument::Entity>(ctx, "instrument_id", i)
+                    .await?
+                    .map(Instrument),
+            ),
             None => Ok(None),
         }
     }
     /// The provision the stance is about, if any.
     async fn provision(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
         match self.0.provision_id {
-            Some(p) => Ok(by_id::<entity::provision::Entity>(ctx, p)
+            Some(p) => Ok(parent::<entity::provision::Entity>(ctx, "provision_id", p)
                 .await?
                 .map(Provision::from)),
             None => Ok(None),
@@ -206,6 +212,8 @@ impl PositionQuery {
             wants_total(ctx),
         )
         .await?;
-        Ok(from_page(page, |m| m.id, Position))
+        Ok(records_page::<entity::position::Entity, _>(
+            ctx, page, Position,
+        ))
     }
 }

@@ -1,9 +1,9 @@
 //! Provisions (an interface over norms, CBMs and human-rights obligations), the crosswalk
 //! between them, and the `provision` / `provisions` queries.
 
-use super::{by_id, children};
+use super::{children, parent};
 use super::{
-    connection::{from_page, wants_total, Conn},
+    connection::{records_page, wants_total, Conn},
     db, ids,
     instrument::Instrument,
     revision::Revision,
@@ -195,7 +195,7 @@ macro_rules! provision_object {
             }
             /// The instrument it belongs to. Null only when the reader may not see it.
             pub async fn instrument(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Instrument>> {
-                Ok(by_id::<entity::instrument::Entity>(ctx, self.0.instrument_id).await?.map(Instrument))
+                Ok(parent::<entity::instrument::Entity>(ctx, "instrument_id", self.0.instrument_id).await?.map(Instrument))
             }
             /// Crosswalk links from and to this provision.
             pub async fn links(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProvisionLink>> {
@@ -284,16 +284,20 @@ impl ProvisionLink {
     /// The provision the link starts from (for rights relations: the norm or CBM). Null only when
     /// the reader may not see it.
     async fn from(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
-        Ok(by_id::<entity::provision::Entity>(ctx, self.0.from_id)
-            .await?
-            .map(Provision::from))
+        Ok(
+            parent::<entity::provision::Entity>(ctx, "from_id", self.0.from_id)
+                .await?
+                .map(Provision::from),
+        )
     }
     /// The provision it points to (for rights relations: the human-rights obligation). Null only
     /// when the reader may not see it.
     async fn to(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Provision>> {
-        Ok(by_id::<entity::provision::Entity>(ctx, self.0.to_id)
-            .await?
-            .map(Provision::from))
+        Ok(
+            parent::<entity::provision::Entity>(ctx, "to_id", self.0.to_id)
+                .await?
+                .map(Provision::from),
+        )
     }
     /// How `from` relates to `to`, e.g. PROTECTS_RIGHT.
     async fn relation(&self) -> LinkRelation {
@@ -426,7 +430,10 @@ impl ProvisionQuery {
             wants_total(ctx),
         )
         .await?;
-        super::announce(ctx, "provision", page.items.iter().map(|m| m.id));
-        Ok(from_page(page, |m| m.id, Provision::from))
+        Ok(records_page::<entity::provision::Entity, _>(
+            ctx,
+            page,
+            Provision::from,
+        ))
     }
 }

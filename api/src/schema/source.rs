@@ -1,7 +1,6 @@
 //! Sources (citations) and the `sources` / `history` fields every record has.
 
-use super::{connection::Conn, ids, load_list, revision::Revision, scalars::partial};
-use crate::loaders::SourcesOf;
+use super::{connection::Conn, ids, revision::Revision, scalars::partial};
 use crate::repo::{self, PageArgs};
 use async_graphql::{Context, Object, ID};
 use entity::{source, RecordKind, SourceKind, SourceTier};
@@ -109,7 +108,7 @@ pub async fn sources_of(
     kind: RecordKind,
     id: i32,
 ) -> crate::Result<Vec<Source>> {
-    Ok(load_list(ctx, SourcesOf(kind, id))
+    Ok(super::sources_of(ctx, kind, id)
         .await?
         .into_iter()
         .map(Source)

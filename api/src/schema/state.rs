@@ -3,7 +3,7 @@
 use super::{children, linked};
 use super::{
     commitment::Commitment,
-    connection::{from_page, wants_total, Conn},
+    connection::{records_page, wants_total, Conn},
     db,
     evidence::Evidence,
     forum::Membership,
@@ -233,7 +233,6 @@ impl StateQuery {
             repo::states::select(super::vis(ctx), &filter.map(Into::into).unwrap_or_default());
         let page =
             repo::paginate(db(ctx), select, state::Column::Id, args, wants_total(ctx)).await?;
-        super::announce(ctx, "state", page.items.iter().map(|m| m.id));
-        Ok(from_page(page, |m| m.id, State))
+        Ok(records_page::<entity::state::Entity, _>(ctx, page, State))
     }
 }
