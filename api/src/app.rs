@@ -105,7 +105,7 @@ impl App {
         // One set of budgets for GraphQL and the export files: a client cannot double its
         // budget by switching between them.
         let limiter = Arc::new(crate::shared_limits::Budgets::new(
-            &self.pools.write,
+            &self.pools.limits,
             self.config
                 .rate_limit_capacity
                 .max(self.config.max_complexity as u64),

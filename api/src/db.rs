@@ -42,7 +42,16 @@ pub const SQLITE_READERS: u32 = 4;
 pub struct Pools {
     pub read: DatabaseConnection,
     pub write: DatabaseConnection,
+    /// Where the query-cost budgets are charged (`shared_limits`), once per request. On
+    /// PostgreSQL a small pool of its own whose commits do not wait for the disk
+    /// (`synchronous_commit = off`): a crash may forget the last fraction of a second of
+    /// charges, which costs nothing, while waiting for a WAL flush on every request held every
+    /// request behind the disk (docs/benchmarks.md). Elsewhere the write connection.
+    pub limits: DatabaseConnection,
 }
+
+/// Connections of the PostgreSQL pool that charges budgets.
+pub const LIMIT_CONNECTIONS: u32 = 4;
 
 /// The writing connection, in the schema's data for mutations.
 #[derive(Clone)]
@@ -121,9 +130,21 @@ pub async fn pools(
     url: &str,
     counter: &StatementCounter,
 ) -> Result<Pools, DbErr> {
-    if !is_sqlite(url) || is_sqlite_memory(url) {
+    if !is_sqlite(url) {
+        let mut opts = options(url);
+        opts.max_connections(LIMIT_CONNECTIONS)
+            .map_sqlx_postgres_opts(|o| o.options([("synchronous_commit", "off")]));
+        let limits = open(opts, counter).await?;
         return Ok(Pools {
             read: write.clone(),
+            write,
+            limits,
+        });
+    }
+    if is_sqlite_memory(url) {
+        return Ok(Pools {
+            read: write.clone(),
+            limits: write.clone(),
             write,
         });
     }
@@ -135,7 +156,11 @@ pub async fn pools(
             .busy_timeout(SQLITE_BUSY_TIMEOUT)
     });
     let read = open(opts, counter).await?;
-    Ok(Pools { read, write })
+    Ok(Pools {
+        read,
+        limits: write.clone(),
+        write,
+    })
 }
 
 /// Applies every pending migration.

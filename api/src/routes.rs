@@ -490,6 +490,7 @@ pub fn build(
     let pools = Arc::new(crate::db::Pools {
         read: db.clone(),
         write: writer.0.clone(),
+        limits: writer.0.clone(),
     });
     Route::new()
         .at("/", get(crate::assets::dashboard))
