@@ -130,14 +130,16 @@ git -C "$root" diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitte
 work=$(mktemp -d "${TMPDIR:-/tmp}/normwatch-versus.XXXXXX")
 nw_pid=""
 pg_pid=""
+run_pid=""
 stop_servers() {
   local pid
-  for pid in $nw_pid $pg_pid; do
+  for pid in $run_pid $nw_pid $pg_pid; do
     kill "$pid" 2>/dev/null || true
   done
-  for pid in $nw_pid $pg_pid; do
+  for pid in $run_pid $nw_pid $pg_pid; do
     wait "$pid" 2>/dev/null || true
   done
+  run_pid=""
   nw_pid=""
   pg_pid=""
 }
@@ -154,17 +156,15 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Runs the Normwatch binary with the benchmark's settings only: inherited NORMWATCH_* variables
-# are removed and it starts in an empty directory, so no .env file is read.
-normwatch() {
-  local unset_args=() v
-  for v in $(compgen -e); do
-    [[ $v == NORMWATCH_* ]] && unset_args+=(-u "$v")
-  done
-  (cd "$work" && exec env "${unset_args[@]}" DATABASE_URL="$db_url" RUST_LOG=warn \
-    NORMWATCH_RATE_LIMIT_CAPACITY=1000000000000 NORMWATCH_RATE_LIMIT_PER_MINUTE=1000000000000 \
-    NORMWATCH_SEED_ON_START=false NORMWATCH_ADDR="127.0.0.1:$nw_port" "$binary" "$@")
-}
+# The Normwatch binary runs with the benchmark's settings only: inherited NORMWATCH_* variables
+# are removed and it starts in an empty directory, so no .env file is read. Each run is a
+# subshell that execs the binary, so a background run's $! is the server itself.
+nw_env=(DATABASE_URL="$db_url" RUST_LOG=warn
+  NORMWATCH_RATE_LIMIT_CAPACITY=1000000000000 NORMWATCH_RATE_LIMIT_PER_MINUTE=1000000000000
+  NORMWATCH_SEED_ON_START=false NORMWATCH_ADDR="127.0.0.1:$nw_port")
+for v in $(compgen -e); do
+  if [[ $v == NORMWATCH_* ]]; then nw_env=(-u "$v" "${nw_env[@]}"); fi
+done
 
 server_failed() {
   echo "--- last lines of $1's log:" >&2
@@ -177,8 +177,8 @@ for scale in "${scale_list[@]}"; do
   echo
   echo "== Scale $scale: database normwatch_versus on ${base_url%/*}"
   (cd "$versus" && "$node" bench.js db-create "$db_url")
-  normwatch migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; die "normwatch migrate failed"; }
-  normwatch seed >"$work/seed.log" 2>&1 || { cat "$work/seed.log" >&2; die "normwatch seed failed"; }
+  (cd "$work" && exec env "${nw_env[@]}" "$binary" migrate) >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; die "normwatch migrate failed"; }
+  (cd "$work" && exec env "${nw_env[@]}" "$binary" seed) >"$work/seed.log" 2>&1 || { cat "$work/seed.log" >&2; die "normwatch seed failed"; }
   if ((scale > 1)); then
     echo "Multiplying the data by $scale (benches/versus/scale.sql) ..."
     (cd "$versus" && "$node" bench.js scale "$db_url" "$scale")
@@ -186,7 +186,10 @@ for scale in "${scale_list[@]}"; do
   counts=$(cd "$versus" && "$node" bench.js counts "$db_url")
   echo "Rows: $counts"
 
-  normwatch serve >"$work/normwatch.log" 2>&1 &
+  for port in "$nw_port" "$pg_port"; do
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "port $port is already in use (see --normwatch-port, --postgraphile-port)"
+  done
+  (cd "$work" && exec env "${nw_env[@]}" "$binary" serve) >"$work/normwatch.log" 2>&1 &
   nw_pid=$!
   (cd "$versus" && NODE_ENV=production exec "$node" node_modules/postgraphile/cli.js \
     --connection "$db_url" --schema public --host 127.0.0.1 --port "$pg_port" \
@@ -196,12 +199,18 @@ for scale in "${scale_list[@]}"; do
     server_failed Normwatch "$work/normwatch.log"
   (cd "$versus" && "$node" bench.js wait-graphql "http://127.0.0.1:$pg_port/graphql" 60) ||
     server_failed PostGraphile "$work/postgraphile.log"
+  kill -0 "$nw_pid" 2>/dev/null || server_failed Normwatch "$work/normwatch.log"
+  kill -0 "$pg_pid" 2>/dev/null || server_failed PostGraphile "$work/postgraphile.log"
 
   args=(run --normwatch "http://127.0.0.1:$nw_port/graphql" --postgraphile "http://127.0.0.1:$pg_port/graphql"
     --connections "$connections" --duration "$duration" --warmup "$warmup" --rounds "$rounds"
     --report "$report" --label "Scale $scale ($counts): ")
   [[ -n $check_only ]] && args+=(--check-only)
-  (cd "$versus" && "$node" bench.js "${args[@]}")
+  # In the background so that a TERM to this script stops the measurement at once (cleanup).
+  (cd "$versus" && exec "$node" bench.js "${args[@]}") &
+  run_pid=$!
+  wait "$run_pid"
+  run_pid=""
   stop_servers
 done
 echo

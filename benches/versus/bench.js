@@ -47,20 +47,20 @@ const QUERIES = [
       'instrumentByInstrumentId { slug title } } } } } }',
     rows: {
       normwatch: (d) =>
-        d.states.nodes.flatMap((s) => [
-          [s.code],
-          ...s.commitments.map((c) => [s.code, c.act, c.validFrom, c.instrument.slug, c.instrument.title]),
+        tree(d.states.nodes, (s) => [s.code], (s) => s.commitments, (s, c) => [
+          s.code,
+          c.act,
+          c.validFrom,
+          c.instrument.slug,
+          c.instrument.title,
         ]),
       postgraphile: (d) =>
-        d.allStates.nodes.flatMap((s) => [
-          [s.code],
-          ...s.commitmentsByStateId.nodes.map((c) => [
-            s.code,
-            c.act,
-            partialDate(c.validFrom, c.validFromPrecision),
-            c.instrumentByInstrumentId.slug,
-            c.instrumentByInstrumentId.title,
-          ]),
+        tree(d.allStates.nodes, (s) => [s.code], (s) => s.commitmentsByStateId.nodes, (s, c) => [
+          s.code,
+          c.act,
+          partialDate(c.validFrom, c.validFromPrecision),
+          c.instrumentByInstrumentId.slug,
+          c.instrumentByInstrumentId.title,
         ]),
     },
   },
@@ -73,11 +73,11 @@ const QUERIES = [
       'commitmentsByStateId(orderBy: ID_ASC, condition: { status: "PUBLISHED" }) { nodes { act instrumentByInstrumentId { slug } } } } } }',
     rows: {
       normwatch: (d) =>
-        d.state ? [[d.state.code], ...d.state.commitments.map((c) => [c.act, c.instrument.slug])] : [],
+        tree(d.state ? [d.state] : [], (s) => [s.code], (s) => s.commitments, (s, c) => [c.act, c.instrument.slug]),
       postgraphile: (d) =>
-        d.allStates.nodes.flatMap((s) => [
-          [s.code],
-          ...s.commitmentsByStateId.nodes.map((c) => [c.act, c.instrumentByInstrumentId.slug]),
+        tree(d.allStates.nodes, (s) => [s.code], (s) => s.commitmentsByStateId.nodes, (s, c) => [
+          c.act,
+          c.instrumentByInstrumentId.slug,
         ]),
     },
   },
@@ -92,24 +92,30 @@ const QUERIES = [
       'provisionByProvisionId { code title } } } } } }',
     rows: {
       normwatch: (d) =>
-        d.evidence.nodes.flatMap((e) => [
-          [e.slug],
-          ...e.assessments.map((a) => [e.slug, a.finding, a.confidence, a.provision.code, a.provision.title]),
+        tree(d.evidence.nodes, (e) => [e.slug], (e) => e.assessments, (e, a) => [
+          e.slug,
+          a.finding,
+          a.confidence,
+          a.provision.code,
+          a.provision.title,
         ]),
       postgraphile: (d) =>
-        d.allEvidences.nodes.flatMap((e) => [
-          [e.slug],
-          ...e.assessmentsByEvidenceId.nodes.map((a) => [
-            e.slug,
-            a.finding,
-            a.confidence,
-            a.provisionByProvisionId.code,
-            a.provisionByProvisionId.title,
-          ]),
+        tree(d.allEvidences.nodes, (e) => [e.slug], (e) => e.assessmentsByEvidenceId.nodes, (e, a) => [
+          e.slug,
+          a.finding,
+          a.confidence,
+          a.provisionByProvisionId.code,
+          a.provisionByProvisionId.title,
         ]),
     },
   },
 ];
+
+/// The rows of a two-level answer: each parent's own row, then one row per child (so a parent
+/// without children still counts).
+function tree(parents, parentRow, children, childRow) {
+  return parents.flatMap((p) => [parentRow(p), ...children(p).map((c) => childRow(p, c))]);
+}
 
 /// A stored day at its precision, as Normwatch's PartialDate writes it.
 function partialDate(day, precision) {

@@ -12,6 +12,19 @@
 -- assessments are unique per state, and each copy has its own state. Copies keep every column
 -- of their original (status PUBLISHED like the originals, dates, texts), so the answers'
 -- shapes stay the same. Deterministic: the same data and `copies` give the same rows.
+-- Copies the rows of `tbl` that match `originals`, changed by the SET list `changes`. Rows go
+-- through a temporary table of the same row type, so every column (including ones added by
+-- later migrations) is carried over without listing it.
+CREATE FUNCTION pg_temp.versus_copy(tbl text, originals text, changes text) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format('CREATE TEMP TABLE versus_copy AS SELECT * FROM %I WHERE %s', tbl, originals);
+    EXECUTE format('UPDATE versus_copy SET %s', changes);
+    EXECUTE format('INSERT INTO %I SELECT * FROM versus_copy', tbl);
+    DROP TABLE versus_copy;
+END
+$$;
+
 CREATE FUNCTION pg_temp.versus_scale(copies integer) RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     k integer;
@@ -30,8 +43,7 @@ BEGIN
         RAISE EXCEPTION 'cannot make % copies of % states with unique 3- and 2-character codes', copies, n_states;
     END IF;
     FOR k IN 1..copies LOOP
-        -- Rows are copied through a temporary table of the same row type, so every column
-        -- (including ones added by later migrations) is carried over without listing it.
+        -- States get new codes by rank, which pg_temp.versus_copy's SET list cannot express.
         CREATE TEMP TABLE versus_copy AS SELECT * FROM states WHERE id < m;
         UPDATE versus_copy c
            SET code = substr(first_chars, k + 1, 1) || chr(65 + r.i / 26) || chr(65 + r.i % 26),
@@ -44,53 +56,24 @@ BEGIN
         INSERT INTO states SELECT * FROM versus_copy;
         DROP TABLE versus_copy;
 
-        CREATE TEMP TABLE versus_copy AS SELECT * FROM memberships WHERE id < m;
-        UPDATE versus_copy SET id = id + k * m, state_id = state_id + k * m;
-        INSERT INTO memberships SELECT * FROM versus_copy;
-        DROP TABLE versus_copy;
-
-        CREATE TEMP TABLE versus_copy AS SELECT * FROM commitments WHERE id < m;
-        UPDATE versus_copy SET id = id + k * m, state_id = state_id + k * m;
-        INSERT INTO commitments SELECT * FROM versus_copy;
-        DROP TABLE versus_copy;
-
-        CREATE TEMP TABLE versus_copy AS SELECT * FROM commitment_reservations WHERE commitment_id < m;
-        UPDATE versus_copy SET commitment_id = commitment_id + k * m;
-        INSERT INTO commitment_reservations SELECT * FROM versus_copy;
-        DROP TABLE versus_copy;
-
-        CREATE TEMP TABLE versus_copy AS SELECT * FROM positions WHERE id < m;
-        UPDATE versus_copy SET id = id + k * m, state_id = state_id + k * m;
-        INSERT INTO positions SELECT * FROM versus_copy;
-        DROP TABLE versus_copy;
-
-        CREATE TEMP TABLE versus_copy AS SELECT * FROM evidence WHERE id < m;
-        UPDATE versus_copy SET id = id + k * m, slug = slug || '~' || k;
-        INSERT INTO evidence SELECT * FROM versus_copy;
-        DROP TABLE versus_copy;
-
-        CREATE TEMP TABLE versus_copy AS SELECT * FROM evidence_states WHERE evidence_id < m;
-        UPDATE versus_copy SET evidence_id = evidence_id + k * m, state_id = state_id + k * m;
-        INSERT INTO evidence_states SELECT * FROM versus_copy;
-        DROP TABLE versus_copy;
-
-        CREATE TEMP TABLE versus_copy AS SELECT * FROM assessments WHERE id < m;
-        UPDATE versus_copy
-           SET id = id + k * m, evidence_id = evidence_id + k * m, state_id = state_id + k * m;
-        INSERT INTO assessments SELECT * FROM versus_copy;
-        DROP TABLE versus_copy;
-
-        CREATE TEMP TABLE versus_copy AS
-            SELECT * FROM record_sources WHERE record_kind = ANY (kinds) AND record_id < m;
-        UPDATE versus_copy SET record_id = record_id + k * m;
-        INSERT INTO record_sources SELECT * FROM versus_copy;
-        DROP TABLE versus_copy;
-
-        CREATE TEMP TABLE versus_copy AS
-            SELECT * FROM dataset_records WHERE record_kind = ANY (kinds) AND record_id < m;
-        UPDATE versus_copy SET record_id = record_id + k * m;
-        INSERT INTO dataset_records SELECT * FROM versus_copy;
-        DROP TABLE versus_copy;
+        PERFORM pg_temp.versus_copy('memberships', 'id < 1000000',
+            format('id = id + %1$s, state_id = state_id + %1$s', k * m));
+        PERFORM pg_temp.versus_copy('commitments', 'id < 1000000',
+            format('id = id + %1$s, state_id = state_id + %1$s', k * m));
+        PERFORM pg_temp.versus_copy('commitment_reservations', 'commitment_id < 1000000',
+            format('commitment_id = commitment_id + %1$s', k * m));
+        PERFORM pg_temp.versus_copy('positions', 'id < 1000000',
+            format('id = id + %1$s, state_id = state_id + %1$s', k * m));
+        PERFORM pg_temp.versus_copy('evidence', 'id < 1000000',
+            format('id = id + %1$s, slug = slug || %2$L', k * m, '~' || k));
+        PERFORM pg_temp.versus_copy('evidence_states', 'evidence_id < 1000000',
+            format('evidence_id = evidence_id + %1$s, state_id = state_id + %1$s', k * m));
+        PERFORM pg_temp.versus_copy('assessments', 'id < 1000000',
+            format('id = id + %1$s, evidence_id = evidence_id + %1$s, state_id = state_id + %1$s', k * m));
+        PERFORM pg_temp.versus_copy('record_sources', format('record_kind = ANY (%L) AND record_id < 1000000', kinds),
+            format('record_id = record_id + %1$s', k * m));
+        PERFORM pg_temp.versus_copy('dataset_records', format('record_kind = ANY (%L) AND record_id < 1000000', kinds),
+            format('record_id = record_id + %1$s', k * m));
     END LOOP;
     -- Later inserts (none in the benchmark) would otherwise collide with the copies.
     FOREACH t IN ARRAY ARRAY['states', 'memberships', 'commitments', 'positions', 'evidence', 'assessments'] LOOP
