@@ -95,11 +95,7 @@ async fn a_repeated_scorecard_is_kept_until_a_published_write() {
     let nested = format!(r#"{{ state(code: "CHN") {{ scorecard {{ {fields} }} }} }}"#);
     let ask = |q: String| {
         let app = &app;
-        async move {
-            let before = app.statements.get();
-            let answer = app.data(&q, json!({})).await;
-            (answer, app.statements.get() - before)
-        }
+        async move { app.data_counted(&q).await }
     };
     let committed = |a: &Value| -> i64 {
         a.get("scorecard")

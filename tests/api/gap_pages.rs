@@ -203,11 +203,7 @@ async fn a_page_without_total_count_does_not_evaluate_the_whole_list() {
     let app = spawn_app().await;
     let ask = |q: String| {
         let app = &app;
-        async move {
-            let before = app.statements.get();
-            let answer = app.data(&q, json!({})).await;
-            (answer, app.statements.get() - before)
-        }
+        async move { app.data_counted(&q).await }
     };
     let without =
         r#"{ gaps(asOf: "2024-01-01", first: 5, filter: { kinds: [NORM] }) { nodes { id } } }"#;
