@@ -1,17 +1,21 @@
-//! Evaluated gap matrices kept while the data has not changed.
+//! Evaluated gap answers kept while the data has not changed.
 //!
-//! A heatmap asks the same `gapMatrix` again and again, and the answer changes only when a
+//! A heatmap asks the same `gapMatrix` again and again, a dashboard the same scorecards, a
+//! researcher the same list of gaps page after page, and each answer changes only when a
 //! published write moves the data version (or the day changes, for the default `asOf`). So
-//! public answers are kept, keyed by the question (states, kinds, `asOf`, admissibility) and
-//! the data version read from the database, which every process agrees on: a write through
-//! any process makes every process's old entries unreachable. Only the public view is kept
-//! (editors and contributors see drafts, which have no data version). The cache is bounded:
-//! past [`CAPACITY`] entries the oldest goes.
+//! public answers are kept, keyed by the question (for example states, kinds, `asOf`,
+//! admissibility) and the data version read from the database, which every process agrees on:
+//! a write through any process makes every process's old entries unreachable. Only the public
+//! view is kept (editors and contributors see drafts, which have no data version). Each kind
+//! of answer has its own bounded map, sized by how large one answer is: past its capacity the
+//! oldest entry goes.
 
+use crate::error::Result;
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 
-/// Answers kept per process.
+/// Answers kept per process and per kind of answer, unless [`Answers::with_capacity`] says
+/// otherwise.
 pub const CAPACITY: usize = 64;
 
 /// The question and the data version it was answered at.
@@ -24,27 +28,62 @@ pub struct Key {
 /// The kept answers, and their keys oldest first.
 type Kept<T> = (HashMap<Key, Arc<T>>, VecDeque<Key>);
 
-/// A bounded map from questions to shared answers of type `T`.
-pub struct Answers<T> {
-    inner: Mutex<Kept<T>>,
-}
-
-impl<T> Default for Answers<T> {
-    fn default() -> Self {
-        Answers {
-            inner: Mutex::new((HashMap::new(), VecDeque::new())),
+impl Key {
+    /// `question` asked at `data_version`.
+    pub fn new(question: impl Into<String>, data_version: i64) -> Key {
+        Key {
+            question: question.into(),
+            data_version,
         }
     }
 }
 
+/// A bounded map from questions to shared answers of type `T`.
+pub struct Answers<T> {
+    inner: Mutex<Kept<T>>,
+    capacity: usize,
+}
+
+impl<T> Default for Answers<T> {
+    fn default() -> Self {
+        Answers::with_capacity(CAPACITY)
+    }
+}
+
 impl<T> Answers<T> {
+    /// An empty map that keeps at most `capacity` answers (small answers such as a scorecard
+    /// can be kept by the hundred; a full gap matrix weighs megabytes).
+    pub fn with_capacity(capacity: usize) -> Self {
+        Answers {
+            inner: Mutex::new((HashMap::new(), VecDeque::new())),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// The kept answer to `key`, or `compute`'s, which is then kept. Without a key (a viewer
+    /// who sees drafts) the answer is computed and not kept.
+    pub async fn get_or_compute<F, Fut>(&self, key: Option<Key>, compute: F) -> Result<Arc<T>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        if let Some(kept) = key.as_ref().and_then(|k| self.get(k)) {
+            return Ok(kept);
+        }
+        let answer = Arc::new(compute().await?);
+        if let Some(key) = key {
+            self.put(key, answer.clone());
+        }
+        Ok(answer)
+    }
+
     /// The kept answer to `key`, if any.
     pub fn get(&self, key: &Key) -> Option<Arc<T>> {
         let guard = self.inner.lock().ok()?;
         guard.0.get(key).cloned()
     }
 
-    /// Keeps `answer` for `key`, dropping the oldest entry past [`CAPACITY`] and every entry of
+    /// Keeps `answer` for `key`, dropping the oldest entry past the capacity and every entry of
     /// an older data version (they can never be asked for again).
     pub fn put(&self, key: Key, answer: Arc<T>) {
         let Ok(mut guard) = self.inner.lock() else {
@@ -56,7 +95,7 @@ impl<T> Answers<T> {
         if map.insert(key.clone(), answer).is_none() {
             order.push_back(key);
         }
-        while order.len() > CAPACITY {
+        while order.len() > self.capacity {
             if let Some(old) = order.pop_front() {
                 map.remove(&old);
             }

@@ -1,5 +1,6 @@
-//! A repeated `gapMatrix` is answered from memory until a published write moves the data
-//! version; then it is evaluated again and shows the write.
+//! A repeated `gapMatrix` or `scorecard` (top-level or `State.scorecard`) is answered from
+//! memory until a published write moves the data version; then it is evaluated again and shows
+//! the write.
 
 use crate::helpers::spawn_writable_app;
 use entity::UserRole;
@@ -51,24 +52,14 @@ async fn a_repeated_gap_matrix_is_kept_until_a_published_write() {
         "{first}"
     );
 
-    // China is recorded as supporting the Paris Call (a test write): publishing it moves the
-    // data version.
-    let created = app
-        .post_as(&editor, r#"mutation { createCommitment(input: { state: "CHN", instrument: "paris-call", act: STATEMENT_OF_SUPPORT, modality: EXPLICIT, validFrom: "2019", sources: ["pariscall-site-supporters"] }) { id version } }"#, json!({}))
-        .await;
-    let c = &created["data"]["createCommitment"];
-    // A draft changes nothing the public sees: still the kept answer.
+    // China is recorded as supporting the Paris Call (a test write); a draft changes nothing
+    // the public sees: still the kept answer.
+    let publish = draft_commitment(&app, &editor).await;
     let (draft, after_draft) = ask_twice().await;
     assert_eq!(draft, first);
     assert!(after_draft <= 2, "{after_draft} statements after a draft");
-    let published = app
-        .post_as(
-            &editor,
-            "mutation($id: ID!, $v: Int!) { publish(id: $id, version: $v) { id } }",
-            json!({ "id": c["id"], "v": c["version"] }),
-        )
-        .await;
-    assert!(published["errors"].is_null(), "{published}");
+    // Publishing it moves the data version.
+    publish.await;
     let (third, recomputed) = ask().await;
     assert!(
         recomputed > 1,
@@ -79,4 +70,83 @@ async fn a_repeated_gap_matrix_is_kept_until_a_published_write() {
         "NOT_COMMITTED",
         "{third}"
     );
+}
+
+/// Creates a draft commitment of China to the Paris Call as `editor`, and returns the write
+/// that publishes it (which moves the data version).
+async fn draft_commitment<'a>(
+    app: &'a crate::helpers::TestApp,
+    editor: &'a str,
+) -> impl std::future::Future<Output = ()> + 'a {
+    let created = app
+        .post_as(editor, r#"mutation { createCommitment(input: { state: "CHN", instrument: "paris-call", act: STATEMENT_OF_SUPPORT, modality: EXPLICIT, validFrom: "2019", sources: ["pariscall-site-supporters"] }) { id version } }"#, json!({}))
+        .await;
+    let c = created["data"]["createCommitment"].clone();
+    assert!(c.is_object(), "{created}");
+    async move {
+        let published = app
+            .post_as(
+                editor,
+                "mutation($id: ID!, $v: Int!) { publish(id: $id, version: $v) { id } }",
+                json!({ "id": c["id"], "v": c["version"] }),
+            )
+            .await;
+        assert!(published["errors"].is_null(), "{published}");
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_scorecard_is_kept_until_a_published_write() {
+    let app = spawn_writable_app().await;
+    let editor = app.user_token("editor@example.org", UserRole::Editor).await;
+    let fields = "committed counts { status count } byKind { kind committed }";
+    let top = format!(r#"{{ scorecard(state: "chn") {{ {fields} }} }}"#);
+    let nested = format!(r#"{{ state(code: "CHN") {{ scorecard {{ {fields} }} }} }}"#);
+    let ask = |q: String| {
+        let app = &app;
+        async move { app.data_counted(&q).await }
+    };
+    let committed = |a: &Value| -> i64 {
+        a.get("scorecard")
+            .or_else(|| a["state"].get("scorecard"))
+            .and_then(|s| s["committed"].as_i64())
+            .unwrap_or(-1)
+    };
+    let (first, cold) = ask(top.clone()).await;
+    let (second, warm) = ask(top.clone()).await;
+    assert_eq!(first, second);
+    // The data version, and maybe the shape refresher's periodic read.
+    assert!(
+        warm < cold && warm <= 2,
+        "the repeat ran {warm} statements (the first ran {cold})"
+    );
+    // Through the state: the state's own lookup, then the version (and maybe the refresher,
+    // which a busy machine can make read twice in the window).
+    let (n1, nested_cold) = ask(nested.clone()).await;
+    let (n2, nested_warm) = ask(nested.clone()).await;
+    assert_eq!(n1, n2);
+    assert_eq!(committed(&n1), committed(&first), "{n1} {first}");
+    assert!(
+        nested_warm < nested_cold && nested_warm <= 4,
+        "the repeat through the state ran {nested_warm} statements (the first {nested_cold})"
+    );
+
+    let publish = draft_commitment(&app, &editor).await;
+    let (draft, after_draft) = ask(top.clone()).await;
+    assert_eq!(draft, first, "a draft changed the public scorecard");
+    assert!(after_draft <= 2, "{after_draft} statements after a draft");
+    assert_eq!(ask(nested.clone()).await.0, n1);
+
+    publish.await;
+    let (third, recomputed) = ask(top.clone()).await;
+    assert!(
+        recomputed > 2,
+        "not evaluated again after a published write"
+    );
+    assert!(
+        committed(&third) > committed(&first),
+        "the published commitment does not show: {third} (before: {first})"
+    );
+    let (n3, _) = ask(nested).await;
+    assert_eq!(committed(&n3), committed(&third), "{n3}");
 }

@@ -259,6 +259,14 @@ impl TestApp {
         resp["data"].clone()
     }
 
+    /// `data` without variables, with the number of SQL statements the server ran meanwhile.
+    #[allow(dead_code)] // used by some test modules only
+    pub async fn data_counted(&self, query: &str) -> (Value, u64) {
+        let before = self.statements.get();
+        let answer = self.data(query, json!({})).await;
+        (answer, self.statements.get() - before)
+    }
+
     /// POSTs a query that must fail and returns its first error.
     pub async fn error(&self, query: &str, variables: Value) -> Value {
         let resp = self.post(query, variables).await;

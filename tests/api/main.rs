@@ -12,6 +12,7 @@ mod dashboard;
 mod datasets;
 mod export;
 mod fuzz;
+mod gap_pages;
 mod gaps;
 mod health;
 mod hostile;

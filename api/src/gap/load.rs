@@ -142,6 +142,17 @@ pub async fn load(
     as_of: NaiveDate,
     admit: &Admissible,
 ) -> Result<Inputs> {
+    let (states, provisions) = rows(db, scope).await?;
+    facts(db, scope, states, provisions, as_of, admit).await
+}
+
+/// The states (in code order) and provisions (in id order) of `scope`: the rows and columns of
+/// an answer, two statements. A caller that pages evaluates them a few states at a time with
+/// [`facts`].
+pub async fn rows(
+    db: &DatabaseConnection,
+    scope: &Scope,
+) -> Result<(Vec<StateRow>, Vec<ProvisionRow>)> {
     let mut q = state::Entity::find()
         .select_only()
         .column(state::Column::Id)
@@ -182,6 +193,20 @@ pub async fn load(
             instrument_id,
         })
         .collect();
+    Ok((states, provisions))
+}
+
+/// The facts the rules weigh for `states` x `provisions` (rows of `scope`, from [`rows`]):
+/// commitments, reservations and assessments with their evidence dates, three statements.
+/// `scope.states` limits what is read; with `None`, every state's facts are read.
+pub async fn facts(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    states: Vec<StateRow>,
+    provisions: Vec<ProvisionRow>,
+    as_of: NaiveDate,
+    admit: &Admissible,
+) -> Result<Inputs> {
     let mut instruments: Vec<i32> = provisions.iter().map(|p| p.instrument_id).collect();
     instruments.sort_unstable();
     instruments.dedup();

@@ -15,6 +15,7 @@ use super::{
     scalars::{Date, PartialDate},
     state::State,
 };
+use crate::answers::{Answers, Key};
 use crate::error::{Error, Result};
 use crate::gap::{
     load::{self, Inputs, Scope},
@@ -29,6 +30,7 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::NaiveDate;
 use entity::*;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use super::connection::{Conn, Totals};
 
@@ -410,6 +412,216 @@ async fn scope_of(
     repo::gaps::scope(db(ctx), states, provisions, kinds, forums).await
 }
 
+/// The public gap answers kept per process ([`crate::answers`]), one bounded map per kind of
+/// answer, sized by what one answer weighs at registry scale.
+pub struct KeptAnswers {
+    /// Whole matrices (125,000 cells weigh about 15 MB).
+    matrices: Answers<GapMatrix>,
+    /// Scorecards, by state id (`State.scorecard`) or by code (`scorecard`), a few hundred
+    /// bytes each: every state's, at a few dates and filters.
+    scorecards: Answers<Scorecard>,
+    /// Every gap of a `gaps` filter, for `totalCount` and for pages that then need no
+    /// evaluation (tens of MB for an unfiltered list at registry scale, so only a few).
+    gap_lists: Answers<GapList>,
+}
+
+impl Default for KeptAnswers {
+    fn default() -> Self {
+        KeptAnswers {
+            matrices: Answers::default(),
+            scorecards: Answers::with_capacity(4096),
+            gap_lists: Answers::with_capacity(8),
+        }
+    }
+}
+
+/// The kept answers, when the schema has them (the served schema does).
+fn kept(ctx: &Context<'_>) -> Option<Arc<KeptAnswers>> {
+    ctx.data_opt::<Arc<KeptAnswers>>().cloned()
+}
+
+/// The data version an answer for this viewer may be kept under: read (one statement) only
+/// when answers are kept and the viewer sees what the public sees; `None` otherwise (drafts
+/// have no data version).
+async fn public_version(ctx: &Context<'_>) -> Result<Option<i64>> {
+    if ctx.data_opt::<Arc<KeptAnswers>>().is_none()
+        || super::vis(ctx) != crate::auth::Visibility::Public
+    {
+        return Ok(None);
+    }
+    Ok(Some(repo::registry::current(db(ctx)).await?.data_version))
+}
+
+/// Every gap of one `gaps` filter in answer order, with the order of its states: a cursor's
+/// state may have no gap left in the list and must still find its place.
+pub struct GapList {
+    /// State ids in answer (code) order.
+    states: Vec<i32>,
+    gaps: Vec<Gap>,
+}
+
+/// One page of gaps and what `pageInfo` and `totalCount` say about it.
+struct GapPage {
+    gaps: Vec<Gap>,
+    has_next: bool,
+    /// Only when the whole list was evaluated.
+    total: Option<usize>,
+}
+
+/// Where a keyset cursor (state, provision) falls among `states` (in answer order): the state's
+/// rank. A cursor whose state is not in the answer was not given for this list.
+fn cursor_rank(states: &[i32], cursor: (i32, i32)) -> Result<usize> {
+    states
+        .iter()
+        .position(|s| *s == cursor.0)
+        .ok_or_else(|| Error::bad_input("after", "the cursor does not point into this list"))
+}
+
+impl GapList {
+    /// The page of `first` gaps after `after` (a keyset over (state rank, provision id), so a
+    /// cursor stays good even when its own gap has left the list).
+    fn page(&self, after: Option<(i32, i32)>, first: usize) -> Result<GapPage> {
+        let start = match after {
+            None => 0,
+            Some(cursor) => {
+                let rank = cursor_rank(&self.states, cursor)?;
+                let rank_of: HashMap<i32, usize> = self
+                    .states
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (*s, i))
+                    .collect();
+                self.gaps.partition_point(|g| {
+                    (rank_of.get(&g.state_id).copied(), g.provision_id) <= (Some(rank), cursor.1)
+                })
+            }
+        };
+        let total = self.gaps.len();
+        let end = (start + first).min(total);
+        Ok(GapPage {
+            gaps: self.gaps[start..end].to_vec(),
+            has_next: end < total,
+            total: Some(total),
+        })
+    }
+}
+
+/// The question a `gaps` filter asks, as a key: the resolved scope and every condition that
+/// changes the list (lists sorted, so that the order a client names them in does not matter).
+fn gaps_question(
+    scope: &Scope,
+    filter: &GapFilter,
+    as_of: NaiveDate,
+    admit: &Admissible,
+) -> String {
+    let sorted = |ids: &Option<Vec<i32>>| {
+        ids.as_ref().map(|v| {
+            let mut v = v.clone();
+            v.sort_unstable();
+            v
+        })
+    };
+    let statuses = filter.statuses.as_ref().map(|st| {
+        let mut named: Vec<String> = st.iter().map(|x| format!("{x:?}")).collect();
+        named.sort();
+        named
+    });
+    format!(
+        "{:?}|{:?}|{}|{statuses:?}|{:?}|{:?}|{as_of}|{}",
+        sorted(&scope.states),
+        sorted(&scope.provisions),
+        filter.provisions.is_some(),
+        filter.evidence_from.map(|d| d.0),
+        filter.evidence_to.map(|d| d.0),
+        admit.key()
+    )
+}
+
+/// Evaluates the whole list of a `gaps` filter (one engine run over the scope).
+async fn gap_list(
+    db: &sea_orm::DatabaseConnection,
+    scope: &Scope,
+    filter: &GapFilter,
+    as_of: NaiveDate,
+    admit: &Admissible,
+) -> Result<GapList> {
+    let inputs = load::load(db, scope, as_of, admit).await?;
+    Ok(GapList {
+        states: inputs.states.iter().map(|s| s.id).collect(),
+        gaps: list_gaps(&inputs, filter, as_of),
+    })
+}
+
+/// How many states the next engine run of a walk takes: enough to find the `wanted` gaps at the
+/// rate found so far (with a quarter more), at least twice the last run (so that a filter that
+/// few gaps pass takes a handful of runs, not one per state), four times when none was found.
+fn next_chunk(last: usize, evaluated: usize, found: usize, wanted: usize) -> usize {
+    if found == 0 {
+        return last.saturating_mul(4);
+    }
+    let missing = wanted.saturating_sub(found);
+    let estimate = (missing * evaluated * 5).div_ceil(found * 4);
+    estimate.max(last.saturating_mul(2))
+}
+
+/// A page of a `gaps` filter evaluated only as far as it needs: states in answer order from
+/// the cursor's, a few at a time (one state, then as many as the gaps found so far say are
+/// needed, at least twice as many each time: three statements per engine run), until
+/// `first + 1` gaps are found (the one past the page says there is a next page). The
+/// rules and filters are those of the whole list ([`list_gaps`]), so a page is the same slice
+/// of it. When the walk started at the beginning and ran to the end, the whole list is
+/// returned too, to be kept.
+async fn walk_gaps(
+    db: &sea_orm::DatabaseConnection,
+    scope: &Scope,
+    filter: &GapFilter,
+    as_of: NaiveDate,
+    admit: &Admissible,
+    after: Option<(i32, i32)>,
+    first: usize,
+) -> Result<(GapPage, Option<GapList>)> {
+    let (states, provisions) = load::rows(db, scope).await?;
+    let order: Vec<i32> = states.iter().map(|s| s.id).collect();
+    let mut next = match after {
+        None => 0,
+        Some(cursor) => cursor_rank(&order, cursor)?,
+    };
+    let start = next;
+    let mut found: Vec<Gap> = Vec::new();
+    let mut chunk = 1;
+    while next < states.len() && found.len() <= first {
+        let end = (next + chunk).min(states.len());
+        let part = states[next..end].to_vec();
+        let part_scope = Scope {
+            states: Some(part.iter().map(|s| s.id).collect()),
+            provisions: scope.provisions.clone(),
+        };
+        let inputs = load::facts(db, &part_scope, part, provisions.clone(), as_of, admit).await?;
+        found.extend(
+            list_gaps(&inputs, filter, as_of)
+                .into_iter()
+                .filter(|g| after.is_none_or(|(s, p)| g.state_id != s || g.provision_id > p)),
+        );
+        let evaluated = end - start;
+        next = end;
+        chunk = next_chunk(chunk, evaluated, found.len(), first + 1);
+    }
+    let whole = (after.is_none() && next >= states.len()).then(|| GapList {
+        states: order,
+        gaps: found.clone(),
+    });
+    let has_next = found.len() > first;
+    found.truncate(first);
+    Ok((
+        GapPage {
+            gaps: found,
+            has_next,
+            total: whole.as_ref().map(|w| w.gaps.len()),
+        },
+        whole,
+    ))
+}
+
 fn gap_cursor(state_id: i32, provision_id: i32) -> String {
     URL_SAFE_NO_PAD.encode(format!("g:{state_id}:{provision_id}"))
 }
@@ -660,6 +872,41 @@ pub async fn scorecard_of(
     let mut all = scorecards_of(db(ctx), &[state_id], as_of, admit).await?;
     all.remove(&state_id)
         .ok_or_else(|| Error::Internal(format!("no scorecard computed for state {state_id}")))
+}
+
+/// The scorecards of several states: those kept at `kept`'s data version from memory, the
+/// others from one engine run over them, then kept. Without `kept`, every one is evaluated.
+async fn scorecards_kept(
+    db: &sea_orm::DatabaseConnection,
+    kept: Option<(Arc<KeptAnswers>, i64)>,
+    state_ids: &[i32],
+    as_of: NaiveDate,
+    admit: &Admissible,
+) -> Result<HashMap<i32, Scorecard>> {
+    let key =
+        |id: i32, version: i64| Key::new(format!("state {id}|{as_of}|{}", admit.key()), version);
+    let mut out = HashMap::new();
+    let mut missing = Vec::new();
+    for &id in state_ids {
+        match kept
+            .as_ref()
+            .and_then(|(k, v)| k.scorecards.get(&key(id, *v)))
+        {
+            Some(card) => {
+                out.insert(id, card.as_ref().clone());
+            }
+            None => missing.push(id),
+        }
+    }
+    if !missing.is_empty() {
+        for (id, card) in scorecards_of(db, &missing, as_of, admit).await? {
+            if let Some((k, v)) = &kept {
+                k.scorecards.put(key(id, *v), Arc::new(card.clone()));
+            }
+            out.insert(id, card);
+        }
+    }
+    Ok(out)
 }
 
 /// Builds the scorecards of several states from one engine run (one load of their inputs).
@@ -958,34 +1205,50 @@ impl GapQuery {
         )
         .await?;
         let admit = admissible(filter.min_confidence, filter.attribution.clone())?;
-        let inputs = load::load(db(ctx), &scope, as_of, &admit).await?;
-        let all = list_gaps(&inputs, &filter, as_of);
-        let start = match after {
-            None => 0,
-            Some(key) => all
-                .iter()
-                .position(|g| (g.state_id, g.provision_id) == key)
-                .map(|i| i + 1)
-                .ok_or_else(|| {
-                    Error::bad_input("after", "the cursor does not point into this list")
-                })?,
+        let first = first as usize;
+        // The whole list is kept for the public (crate::answers); it is evaluated only when
+        // `totalCount` asks for it. Otherwise a page is evaluated only as far as it reaches.
+        let kept = kept(ctx);
+        let key = public_version(ctx)
+            .await?
+            .map(|v| Key::new(gaps_question(&scope, &filter, as_of, &admit), v));
+        let mut list = match (&kept, &key) {
+            (Some(kept), Some(key)) => kept.gap_lists.get(key),
+            _ => None,
         };
-        let total = all.len();
-        let end = (start + first as usize).min(total);
+        if list.is_none() && super::connection::wants_total(ctx) {
+            let whole = Arc::new(gap_list(db(ctx), &scope, &filter, as_of, &admit).await?);
+            if let (Some(kept), Some(key)) = (&kept, &key) {
+                kept.gap_lists.put(key.clone(), whole.clone());
+            }
+            list = Some(whole);
+        }
+        let page = match list {
+            Some(list) => list.page(after, first)?,
+            None => {
+                let (page, whole) =
+                    walk_gaps(db(ctx), &scope, &filter, as_of, &admit, after, first).await?;
+                if let (Some(kept), Some(key), Some(whole)) = (&kept, key, whole) {
+                    kept.gap_lists.put(key, Arc::new(whole));
+                }
+                page
+            }
+        };
         let mut conn = Connection::with_additional_fields(
-            start > 0,
-            end < total,
+            after.is_some(),
+            page.has_next,
             Totals {
-                total_count: total as i64,
+                // Asked for only when `totalCount` is in the query, which makes `total` known.
+                total_count: page.total.unwrap_or(0) as i64,
             },
         );
-        let page: Vec<Gap> = all.into_iter().skip(start).take(end - start).collect();
         let here = super::place(ctx);
         for at in [format!("{here}.nodes"), format!("{here}.edges.node")] {
-            announce_gaps(ctx, &at, &page);
+            announce_gaps(ctx, &at, &page.gaps);
         }
         conn.edges.extend(
-            page.into_iter()
+            page.gaps
+                .into_iter()
                 .map(|g| Edge::new(gap_cursor(g.state_id, g.provision_id), g)),
         );
         Ok(conn)
@@ -1011,67 +1274,55 @@ impl GapQuery {
         min_confidence: Option<Confidence>,
         #[graphql(desc = "Only evidence with one of these attribution statuses decides a status.")]
         attribution: Option<Vec<AttributionStatus>>,
-    ) -> async_graphql::Result<GapMatrix> {
+    ) -> async_graphql::Result<Arc<GapMatrix>> {
         let as_of = as_of_or_today(as_of);
         let admit = admissible(min_confidence, attribution)?;
         // The public's answer is kept until the data version moves (crate::answers).
-        let key = if super::vis(ctx) == crate::auth::Visibility::Public {
-            let version = crate::repo::registry::current(db(ctx)).await?.data_version;
-            let mut codes: Vec<String> = states
-                .iter()
-                .flatten()
-                .map(|c| c.trim().to_uppercase())
-                .collect();
-            codes.sort();
-            let mut kinds_named: Vec<String> =
-                kinds.iter().flatten().map(|k| format!("{k:?}")).collect();
-            kinds_named.sort();
-            let question = format!(
-                "{}|{}|{}|{as_of}|{}",
-                states.is_some(),
-                codes.join(","),
-                kinds_named.join(","),
-                admit.key()
-            );
-            Some(crate::answers::Key {
-                question,
-                data_version: version,
-            })
-        } else {
-            None
-        };
-        let answers = ctx.data_opt::<std::sync::Arc<crate::answers::Answers<GapMatrix>>>();
-        if let (Some(key), Some(answers)) = (&key, answers) {
-            if let Some(kept) = answers.get(key) {
-                return Ok(kept.as_ref().clone());
-            }
-        }
-        let scope = scope_of(ctx, states.as_deref(), None, kinds.as_deref(), None).await?;
-        let inputs = load::load(db(ctx), &scope, as_of, &admit).await?;
-        let cells = inputs
-            .evaluate_all(as_of)
-            .map(|e| GapCell {
-                state: e.state.code.clone(),
-                provision: e.provision.code.clone(),
-                status: e.outcome.status.into(),
-                contradicting: e.outcome.contradicting.len() as i32,
-                partially_contradicting: e.outcome.partially_contradicting.len() as i32,
-                supporting: e.outcome.supporting.len() as i32,
-                confidence: e.outcome.confidence,
-                attribution: e.outcome.attribution,
-            })
+        let mut codes: Vec<String> = states
+            .iter()
+            .flatten()
+            .map(|c| c.trim().to_uppercase())
             .collect();
-        let matrix = GapMatrix {
-            states: inputs.states.iter().map(|s| s.code.clone()).collect(),
-            provisions: inputs.provisions.iter().map(|p| p.code.clone()).collect(),
-            cells,
-            as_of: Date(as_of),
-            methodology_version: rules::METHODOLOGY_VERSION,
+        codes.sort();
+        let mut kinds_named: Vec<String> =
+            kinds.iter().flatten().map(|k| format!("{k:?}")).collect();
+        kinds_named.sort();
+        let question = format!(
+            "{}|{}|{}|{as_of}|{}",
+            states.is_some(),
+            codes.join(","),
+            kinds_named.join(","),
+            admit.key()
+        );
+        let key = public_version(ctx).await?.map(|v| Key::new(question, v));
+        let compute = || async {
+            let scope = scope_of(ctx, states.as_deref(), None, kinds.as_deref(), None).await?;
+            let inputs = load::load(db(ctx), &scope, as_of, &admit).await?;
+            let cells = inputs
+                .evaluate_all(as_of)
+                .map(|e| GapCell {
+                    state: e.state.code.clone(),
+                    provision: e.provision.code.clone(),
+                    status: e.outcome.status.into(),
+                    contradicting: e.outcome.contradicting.len() as i32,
+                    partially_contradicting: e.outcome.partially_contradicting.len() as i32,
+                    supporting: e.outcome.supporting.len() as i32,
+                    confidence: e.outcome.confidence,
+                    attribution: e.outcome.attribution,
+                })
+                .collect();
+            Ok(GapMatrix {
+                states: inputs.states.iter().map(|s| s.code.clone()).collect(),
+                provisions: inputs.provisions.iter().map(|p| p.code.clone()).collect(),
+                cells,
+                as_of: Date(as_of),
+                methodology_version: rules::METHODOLOGY_VERSION,
+            })
         };
-        if let (Some(key), Some(answers)) = (key, answers) {
-            answers.put(key, std::sync::Arc::new(matrix.clone()));
-        }
-        Ok(matrix)
+        Ok(match kept(ctx) {
+            Some(kept) => kept.matrices.get_or_compute(key, compute).await?,
+            None => Arc::new(compute().await?),
+        })
     }
 
     /// One state's record at a glance. An unknown state code is a NOT_FOUND error.
@@ -1092,10 +1343,26 @@ impl GapQuery {
         attribution: Option<Vec<AttributionStatus>>,
     ) -> async_graphql::Result<Scorecard> {
         let admit = admissible(min_confidence, attribution)?;
-        let Some(s) = repo::states::by_code(db(ctx), super::vis(ctx), &state).await? else {
-            return Err(Error::NotFound(format!("no state with code `{state}`")).into());
+        let as_of = as_of_or_today(as_of);
+        // Kept by code for the public, so that a repeat costs one statement (the data version):
+        // whether the code names a published state is itself part of the data version.
+        let question = format!(
+            "code {}|{as_of}|{}",
+            state.trim().to_uppercase(),
+            admit.key()
+        );
+        let key = public_version(ctx).await?.map(|v| Key::new(question, v));
+        let compute = || async {
+            let Some(s) = repo::states::by_code(db(ctx), super::vis(ctx), &state).await? else {
+                return Err(Error::NotFound(format!("no state with code `{state}`")));
+            };
+            scorecard_of(ctx, s.id, as_of, &admit).await
         };
-        Ok(scorecard_of(ctx, s.id, as_of_or_today(as_of), &admit).await?)
+        let card = match kept(ctx) {
+            Some(kept) => kept.scorecards.get_or_compute(key, compute).await?,
+            None => Arc::new(compute().await?),
+        };
+        Ok(card.as_ref().clone())
     }
 
     /// A state's commitments and positions on a provision, and on provisions the crosswalk
@@ -1206,8 +1473,17 @@ pub async fn state_scorecard(
     let as_of = as_of_or_today(as_of);
     let db = db(ctx).clone();
     let args = format!("{as_of} {admit:?}");
+    let kept = kept(ctx);
+    let public = super::vis(ctx) == crate::auth::Visibility::Public;
     let all = super::batched(ctx, "scorecard", args, state_id, |ids| async move {
-        scorecards_of(&db, &ids, as_of, &admit).await
+        let kept = match kept {
+            Some(kept) if public => {
+                let version = repo::registry::current(&db).await?.data_version;
+                Some((kept, version))
+            }
+            _ => None,
+        };
+        scorecards_kept(&db, kept, &ids, as_of, &admit).await
     })
     .await?;
     all.get(&state_id)

@@ -95,9 +95,7 @@ pub fn build(
         LOGIN_WINDOW,
     ))
     .data(shared_logins)
-    .data(std::sync::Arc::new(
-        crate::answers::Answers::<gap::GapMatrix>::default(),
-    ))
+    .data(std::sync::Arc::new(gap::KeptAnswers::default()))
     .extension(crate::limits::CostExtension::new(
         budgets,
         shape,
