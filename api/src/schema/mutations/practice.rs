@@ -4,7 +4,7 @@
 //! The state a position or an assessment is about, the evidence and provision an assessment
 //! links, and the `slug` of evidence are fixed at creation; everything else can be corrected.
 
-use super::reference::{
+use super::support::{
     cited, eq_or_null, merged_date, merged_text, precise_enough, recite, split, stored, NAME_MAX,
     NOTE_MAX, SUMMARY_MAX,
 };
@@ -448,6 +448,7 @@ impl PracticeMutation {
                     next,
                     RevisionAction::Update,
                     None,
+                    input.sources.is_some().then_some(ids.as_slice()),
                     json!({ "sources": before }),
                     json!({ "sources": after }),
                 )
@@ -614,6 +615,7 @@ impl PracticeMutation {
                     next,
                     RevisionAction::Update,
                     None,
+                    input.sources.is_some().then_some(ids.as_slice()),
                     json!({ "responsible_states": before_states, "sources": before }),
                     json!({ "responsible_states": after_states, "sources": after }),
                 )
@@ -728,7 +730,7 @@ impl PracticeMutation {
                 if let Some(r) = &input.rationale {
                     next.rationale = validate::text("rationale", r, 1, SUMMARY_MAX)?;
                 }
-                let (_, before, after) = recite(
+                let (ids, before, after) = recite(
                     txn,
                     &actor,
                     RecordKind::Assessment,
@@ -743,6 +745,7 @@ impl PracticeMutation {
                     next,
                     RevisionAction::Update,
                     None,
+                    input.sources.is_some().then_some(ids.as_slice()),
                     json!({ "sources": before }),
                     json!({ "sources": after }),
                 )
