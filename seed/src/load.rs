@@ -214,7 +214,7 @@ impl Writer<'_> {
 /// The forums in an order where each comes after its parent, unless the parent is stored
 /// already (`stored`). A parent cycle (refused by no rule yet) keeps the file order for the
 /// forums in it.
-fn parents_first<'d>(forums: &'d [ForumRec], stored: impl Fn(&str) -> bool) -> Vec<&'d ForumRec> {
+fn parents_first(forums: &[ForumRec], stored: impl Fn(&str) -> bool) -> Vec<&ForumRec> {
     let mut placed: HashSet<&str> = HashSet::new();
     let mut order = Vec::with_capacity(forums.len());
     let mut pending: Vec<&ForumRec> = forums.iter().collect();

@@ -60,6 +60,19 @@ pub struct Invalid(pub Vec<FieldError>);
 /// A validated value, or every problem found in it.
 pub type Checked<T> = Result<T, Invalid>;
 
+/// The rules of one record (or of its correctable fields).
+pub trait Rules: Sized {
+    /// Normalises the value (trims, cases keys) and records every problem in `c`.
+    fn check(self, c: &mut Check) -> Self;
+
+    /// The normalised value, or every problem found in it.
+    fn validate(self) -> Checked<Self> {
+        let mut c = Check::default();
+        let value = self.check(&mut c);
+        c.finish(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,18 +86,5 @@ mod tests {
         assert_eq!(e("established_on").camel_field(), "establishedOn");
         assert_eq!(e("un_member_since").camel_field(), "unMemberSince");
         assert_eq!(e("name").camel_field(), "name");
-    }
-}
-
-/// The rules of one record (or of its correctable fields).
-pub trait Rules: Sized {
-    /// Normalises the value (trims, cases keys) and records every problem in `c`.
-    fn check(self, c: &mut Check) -> Self;
-
-    /// The normalised value, or every problem found in it.
-    fn validate(self) -> Checked<Self> {
-        let mut c = Check::default();
-        let value = self.check(&mut c);
-        c.finish(value)
     }
 }
