@@ -982,7 +982,7 @@ impl ReferenceMutation {
         Ok(Membership(saved))
     }
 
-    /// Records an instrument as a DRAFT (CONTRIBUTOR or above).
+    /// Records an instrument as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
     async fn create_instrument(
         &self,
         ctx: &Context<'_>,
@@ -1052,7 +1052,7 @@ impl ReferenceMutation {
         Ok(Instrument(saved))
     }
 
-    /// Records a provision as a DRAFT (CONTRIBUTOR or above).
+    /// Records a provision as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
     async fn create_provision(
         &self,
         ctx: &Context<'_>,
@@ -1073,8 +1073,7 @@ impl ReferenceMutation {
     }
 
     /// Corrects a provision. `version` is the one you read: if someone changed the record
-    /// since, this is a CONFLICT carrying the current version. Its `code` and instrument are
-    /// fixed.
+    /// since, this is a CONFLICT carrying the current version. The code and instrument are fixed.
     async fn update_provision(
         &self,
         ctx: &Context<'_>,
@@ -1178,7 +1177,7 @@ impl ReferenceMutation {
         Ok(ProvisionLink(saved))
     }
 
-    /// Records a source as a DRAFT (CONTRIBUTOR or above), so that records can cite it by `key`.
+    /// Records a source as a DRAFT (CONTRIBUTOR or above). A source cites no other sources.
     async fn create_source(
         &self,
         ctx: &Context<'_>,
