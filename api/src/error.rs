@@ -46,6 +46,28 @@ impl From<sea_orm::DbErr> for Error {
     }
 }
 
+impl From<entity::write::WriteError> for Error {
+    fn from(e: entity::write::WriteError) -> Self {
+        match e {
+            entity::write::WriteError::Conflict { current_version } => {
+                Error::Conflict { current_version }
+            }
+            entity::write::WriteError::Db(e) => Error::from(e),
+        }
+    }
+}
+
+impl From<entity::domain::Invalid> for Error {
+    /// The first problem of a record the domain's rules refused ([`entity::domain`]), naming the
+    /// field as GraphQL does (`established_on` is `establishedOn`).
+    fn from(e: entity::domain::Invalid) -> Self {
+        match e.0.into_iter().next() {
+            Some(f) => Error::bad_input(f.camel_field(), f.message),
+            None => Error::bad_input("input", "is not valid"),
+        }
+    }
+}
+
 /// The unique keys of the schema (as the migrations name them, `ux_<table>_<columns>`), with
 /// the input field a client sets and what the clash means to them.
 const UNIQUE_KEYS: &[(&str, &[&str], &str, &str)] = &[

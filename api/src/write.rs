@@ -11,59 +11,37 @@
 
 use crate::auth::{rank, Actor};
 use crate::error::{Error, Result};
-use chrono::Utc;
 use entity::record::{Record, Reviewed};
+use entity::write::{Author, Change, Journal};
 use entity::*;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde_json::{json, Value};
 
-/// A record as the audit log shows it: its fields plus its sources (and owned lists).
-fn snapshot<M: Record>(model: &M, extra: &Value) -> Value {
-    let mut v = serde_json::to_value(model).unwrap_or(Value::Null);
-    if let (Value::Object(map), Value::Object(more)) = (&mut v, extra) {
-        for (k, x) in more {
-            map.insert(k.clone(), x.clone());
-        }
+impl Actor {
+    /// The actor as the write path names an author.
+    pub fn author(&self) -> Author {
+        Author::person(self.user_id, &self.email, self.role)
     }
-    v
 }
 
-/// Appends a revision, and advances the data version when the write changes what the public
-/// sees ([`entity::registry::touches_public`]). (The arguments are the revision's columns; a struct would only rename them.)
-#[allow(clippy::too_many_arguments)]
-pub async fn log(
+/// Writes one record through the registry's one write path ([`entity::write::Journal::save`])
+/// as `actor`, in the caller's transaction.
+pub async fn save<M>(
     txn: &DatabaseTransaction,
     actor: &Actor,
-    kind: RecordKind,
-    id: i32,
-    action: RevisionAction,
-    before: Option<Value>,
-    after: Option<Value>,
-    reason: Option<String>,
-) -> Result<()> {
-    let public = entity::registry::touches_public(before.as_ref(), after.as_ref());
-    if public {
-        entity::registry::advance(txn).await?;
-    }
-    revision::ActiveModel {
-        id: sea_orm::NotSet,
-        actor_id: sea_orm::Set(Some(actor.user_id)),
-        actor_label: sea_orm::Set(actor.email.clone()),
-        actor_role: sea_orm::Set(Some(actor.role)),
-        record_kind: sea_orm::Set(kind),
-        record_id: sea_orm::Set(id),
-        action: sea_orm::Set(action),
-        before: sea_orm::Set(before),
-        after: sea_orm::Set(after),
-        reason: sea_orm::Set(reason),
-        created_at: sea_orm::Set(Utc::now()),
-        is_public: sea_orm::Set(public),
-    }
-    .insert(txn)
-    .await?;
-    Ok(())
+    current: Option<&M>,
+    desired: M,
+    change: Change<'_>,
+) -> Result<M>
+where
+    M: Record + IntoActiveModel<M::Active>,
+{
+    let mut journal = Journal::new(txn, actor.author());
+    let saved = journal.save(current, desired, change).await?;
+    journal.finish().await?;
+    Ok(saved)
 }
 
 /// Resolves source keys to ids; an unknown key is a BAD_USER_INPUT naming `field`.
@@ -99,36 +77,6 @@ pub async fn source_ids(
         .collect()
 }
 
-/// Replaces the sources a record cites.
-pub async fn cite(
-    txn: &DatabaseTransaction,
-    kind: RecordKind,
-    id: i32,
-    sources: &[i32],
-) -> Result<()> {
-    record_source::Entity::delete_many()
-        .filter(record_source::Column::RecordKind.eq(kind))
-        .filter(record_source::Column::RecordId.eq(id))
-        .exec(txn)
-        .await?;
-    let rows: Vec<_> = sources
-        .iter()
-        .enumerate()
-        .map(|(i, s)| record_source::ActiveModel {
-            record_kind: sea_orm::Set(kind),
-            record_id: sea_orm::Set(id),
-            source_id: sea_orm::Set(*s),
-            ordinal: sea_orm::Set(i as i32),
-        })
-        .collect();
-    if !rows.is_empty() {
-        record_source::Entity::insert_many(rows)
-            .exec_without_returning(txn)
-            .await?;
-    }
-    Ok(())
-}
-
 /// The source keys a record cites, for revisions.
 pub async fn cited_keys(
     txn: &DatabaseTransaction,
@@ -138,56 +86,47 @@ pub async fn cited_keys(
     let links = record_source::Entity::find()
         .filter(record_source::Column::RecordKind.eq(kind))
         .filter(record_source::Column::RecordId.eq(id))
+        .order_by_asc(record_source::Column::Ordinal)
         .all(txn)
         .await?;
-    let mut links: Vec<_> = links
-        .into_iter()
-        .map(|l| (l.ordinal, l.source_id))
-        .collect();
-    links.sort();
-    let ids: Vec<i32> = links.iter().map(|(_, s)| *s).collect();
-    let sources = source::Entity::find()
-        .filter(source::Column::Id.is_in(ids.clone()))
-        .all(txn)
-        .await?;
-    Ok(ids
-        .iter()
-        .filter_map(|i| sources.iter().find(|s| s.id == *i).map(|s| s.key.clone()))
-        .collect())
+    let ids: Vec<i32> = links.iter().map(|l| l.source_id).collect();
+    keys_of(txn, &ids).await
 }
 
-/// Inserts a new DRAFT by `actor`, with its sources, and logs it.
+/// Creates a record as `actor`'s DRAFT citing `sources`; `extra` is what it owns elsewhere,
+/// for the revision.
 pub async fn create<M>(
     txn: &DatabaseTransaction,
     actor: &Actor,
-    mut model: M,
+    model: M,
     sources: &[i32],
     extra: Value,
 ) -> Result<M>
 where
     M: Record + IntoActiveModel<M::Active>,
 {
-    let now = Utc::now();
-    model.stamp(0, now, now, 1);
-    let saved: M = model.to_active(true).insert(txn).await?;
-    cite(txn, M::KIND, saved.id(), sources).await?;
-    let keys = cited_keys(txn, M::KIND, saved.id()).await?;
-    let mut extra = extra;
-    if let Value::Object(m) = &mut extra {
-        m.insert("sources".into(), json!(keys));
+    let mut owned = extra;
+    if let Value::Object(m) = &mut owned {
+        m.insert("sources".into(), json!(keys_of(txn, sources).await?));
     }
-    log(
-        txn,
-        actor,
-        M::KIND,
-        saved.id(),
-        RevisionAction::Create,
-        None,
-        Some(snapshot(&saved, &extra)),
-        None,
-    )
-    .await?;
-    Ok(saved)
+    let change = Change {
+        sources: Some(sources),
+        owned_after: owned,
+        ..Change::of(RevisionAction::Create)
+    };
+    save(txn, actor, None, model, change).await
+}
+
+/// The keys of the sources `ids`, in that order.
+pub async fn keys_of(txn: &DatabaseTransaction, ids: &[i32]) -> Result<Vec<String>> {
+    let sources = source::Entity::find()
+        .filter(source::Column::Id.is_in(ids.to_vec()))
+        .all(txn)
+        .await?;
+    Ok(ids
+        .iter()
+        .filter_map(|i| sources.iter().find(|s| s.id == *i).map(|s| s.key.clone()))
+        .collect())
 }
 
 /// Loads a record for a change by `actor`: it must exist (NOT_FOUND), the actor may change it
@@ -228,57 +167,31 @@ where
     Ok(current)
 }
 
-/// Writes `changed` over `current` if nobody else did first, and logs the change.
+/// Writes `changed` over `current` if nobody else did first, and logs the change;
+/// `sources`, when given, replace the cited ones.
 #[allow(clippy::too_many_arguments)]
 pub async fn update<M>(
     txn: &DatabaseTransaction,
     actor: &Actor,
     current: &M,
-    mut changed: M,
+    changed: M,
     action: RevisionAction,
     reason: Option<String>,
+    sources: Option<&[i32]>,
     before_extra: Value,
     after_extra: Value,
 ) -> Result<M>
 where
     M: Record + IntoActiveModel<M::Active>,
 {
-    changed.stamp(
-        current.id(),
-        current.created_at(),
-        Utc::now(),
-        current.version() + 1,
-    );
-    let result = <M::Entity as EntityTrait>::update_many()
-        .set(changed.to_active(false))
-        .filter(M::id_column().eq(current.id()))
-        .filter(M::version_column().eq(current.version()))
-        .exec(txn)
-        .await?;
-    if result.rows_affected == 0 {
-        // Someone else changed it between our read and our write.
-        let now = <M::Entity as EntityTrait>::find()
-            .filter(M::id_column().eq(current.id()))
-            .one(txn)
-            .await?
-            .map(|m| m.version())
-            .unwrap_or(current.version() + 1);
-        return Err(Error::Conflict {
-            current_version: now,
-        });
-    }
-    log(
-        txn,
-        actor,
-        M::KIND,
-        current.id(),
+    let change = Change {
         action,
-        Some(snapshot(current, &before_extra)),
-        Some(snapshot(&changed, &after_extra)),
         reason,
-    )
-    .await?;
-    Ok(changed)
+        sources,
+        owned_before: before_extra,
+        owned_after: after_extra,
+    };
+    save(txn, actor, Some(current), changed, change).await
 }
 
 /// What a record depends on: the records it hangs from and the sources it cites.

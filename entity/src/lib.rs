@@ -4,10 +4,12 @@
 //! Enumerations are stored as their upper-case names in text columns, so the same value reads the
 //! same in SQL, in seed files and in GraphQL.
 
+pub mod domain;
 pub mod enums;
 pub mod partial_date;
 pub mod record;
 pub mod rules;
+pub mod write;
 
 pub mod assessment;
 pub mod commitment;

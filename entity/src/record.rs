@@ -21,10 +21,18 @@ pub trait Record: Clone + Serialize + Send + Sync + 'static {
     fn id_column() -> <Self::Entity as sea_orm::EntityTrait>::Column;
     /// The `version` column, for optimistic concurrency.
     fn version_column() -> <Self::Entity as sea_orm::EntityTrait>::Column;
+    /// Sets the review status and the creator (for records that have them; users do not).
+    fn review(&mut self, status: PublicationStatus, created_by: Option<i32>);
 }
 
 macro_rules! record {
     ($module:ident, $kind:ident) => {
+        record!($module, $kind, |m, status, created_by| {
+            m.status = status;
+            m.created_by = created_by;
+        });
+    };
+    ($module:ident, $kind:ident, |$m:ident, $status:ident, $created_by:ident| $review:block) => {
         impl Record for $module::Model {
             type Active = $module::ActiveModel;
             type Entity = $module::Entity;
@@ -64,6 +72,10 @@ macro_rules! record {
                 }
                 am
             }
+            fn review(&mut self, $status: PublicationStatus, $created_by: Option<i32>) {
+                let $m = self;
+                $review
+            }
         }
     };
 }
@@ -79,6 +91,8 @@ record!(commitment, Commitment);
 record!(position, Position);
 record!(evidence, Evidence);
 record!(assessment, Assessment);
+// Accounts have no review status and no creator.
+record!(user, User, |_m, _status, _created_by| {});
 
 /// The review status of a record.
 pub trait Reviewed {

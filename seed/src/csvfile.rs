@@ -53,6 +53,12 @@ impl Row<'_> {
         }
     }
 
+    /// A cell as written (trimmed; empty when absent), for fields whose rules the domain
+    /// checks ([`entity::domain`]).
+    pub fn cell(&self, field: &str) -> String {
+        self.raw(field).unwrap_or_default().to_string()
+    }
+
     /// An optional text cell.
     pub fn opt_text(&self, field: &str) -> Option<String> {
         self.raw(field).map(str::to_string)

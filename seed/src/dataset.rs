@@ -6,6 +6,7 @@
 use crate::csvfile::{read_file, read_folder, Columns, Origin, Row};
 use crate::error::SeedError;
 use crate::files::DataFiles;
+use entity::domain::*;
 use entity::*;
 
 /// Everything in a data directory, parsed.
@@ -59,98 +60,30 @@ pub fn folder_kind(folder: &str) -> Option<RecordKind> {
 /// The file that describes the lists.
 pub const LISTS_FILE: &str = "DATASETS.csv";
 
+/// A record of a file, with where it came from; it reads as the record itself.
 #[derive(Debug, Clone)]
-pub struct SourceRec {
+pub struct At<T> {
     pub origin: Origin,
-    pub key: String,
-    pub kind: SourceKind,
-    pub tier: SourceTier,
-    pub title: String,
-    pub publisher: String,
-    pub url: Option<String>,
-    pub document_symbol: Option<String>,
-    pub published_on: Option<PartialDate>,
-    pub accessed_on: Option<PartialDate>,
-    pub date_precision: DatePrecision,
-    pub note: Option<String>,
+    pub rec: T,
 }
 
-#[derive(Debug, Clone)]
-pub struct StateRec {
-    pub origin: Origin,
-    pub code: String,
-    pub alpha2: String,
-    pub name: String,
-    pub region: Option<String>,
-    pub subregion: Option<String>,
-    pub un_member: bool,
-    pub un_member_since: Option<PartialDate>,
-    pub un_observer: bool,
-    pub sources: Vec<String>,
+impl<T> std::ops::Deref for At<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.rec
+    }
 }
 
-#[derive(Debug, Clone)]
-pub struct ForumRec {
-    pub origin: Origin,
-    pub slug: String,
-    pub name: String,
-    pub kind: ForumKind,
-    pub parent: Option<String>,
-    pub url: Option<String>,
-    pub established_on: Option<PartialDate>,
-    pub summary: Option<String>,
-    pub sources: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct MembershipRec {
-    pub origin: Origin,
-    pub state: String,
-    pub forum: String,
-    pub role: MembershipRole,
-    pub valid_from: Option<PartialDate>,
-    pub valid_to: Option<PartialDate>,
-    pub note: Option<String>,
-    pub sources: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct InstrumentRec {
-    pub origin: Origin,
-    pub slug: String,
-    pub symbol: Option<String>,
-    pub title: String,
-    pub kind: InstrumentKind,
-    pub bindingness: Bindingness,
-    pub forum: Option<String>,
-    pub adopted_on: Option<PartialDate>,
-    pub adoption_mode: Option<AdoptionMode>,
-    pub url: Option<String>,
-    pub summary: Option<String>,
-    pub sources: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct ProvisionRec {
-    pub origin: Origin,
-    pub code: String,
-    pub kind: ProvisionKind,
-    pub instrument: String,
-    pub reference: String,
-    pub title: String,
-    pub summary: String,
-    pub sources: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct LinkRec {
-    pub origin: Origin,
-    pub from: String,
-    pub to: String,
-    pub relation: LinkRelation,
-    pub rationale: String,
-    pub sources: Vec<String>,
-}
+// The reference records are the domain's own types ([`entity::domain`]): the API builds the
+// same ones from its inputs and validates them with the same rules.
+pub type SourceRec = At<NewSource>;
+pub type StateRec = At<NewState>;
+pub type ForumRec = At<NewForum>;
+pub type MembershipRec = At<NewMembership>;
+pub type InstrumentRec = At<NewInstrument>;
+pub type ProvisionRec = At<NewProvision>;
+pub type LinkRec = At<NewProvisionLink>;
 
 #[derive(Debug, Clone)]
 pub struct CommitmentRec {
@@ -371,18 +304,28 @@ const LIST_COLUMNS: Columns = &[
     ("note", false),
 ];
 
-/// Checks that an optional URL cell holds an http(s) URL.
-fn url(row: &Row<'_>, field: &str, errors: &mut Vec<SeedError>) -> Option<String> {
-    let v = row.opt_text(field)?;
-    match url::Url::parse(&v) {
-        Ok(u) if u.scheme() == "http" || u.scheme() == "https" => Some(v),
-        _ => {
-            errors.push(
-                row.origin
-                    .error(field, format!("`{v}` is not an http(s) URL")),
-            );
-            None
-        }
+/// Validates `rec`, read from `row`, with the domain's rules, and keeps it in `into` when
+/// neither its cells (`errors` grew past `n`) nor its rules found a problem. `None` is a record
+/// whose enumerations did not parse (already reported).
+fn keep<T: Rules>(
+    row: &Row<'_>,
+    n: usize,
+    rec: Option<T>,
+    errors: &mut Vec<SeedError>,
+    into: &mut Vec<At<T>>,
+) {
+    let Some(rec) = rec else { return };
+    match rec.validate() {
+        Ok(rec) if errors.len() == n => into.push(At {
+            origin: row.origin.clone(),
+            rec,
+        }),
+        Ok(_) => {}
+        Err(Invalid(found)) => errors.extend(
+            found
+                .into_iter()
+                .map(|e| row.origin.error(e.field, e.message)),
+        ),
     }
 }
 
@@ -401,99 +344,66 @@ pub fn read(dir: &DataFiles, errors: &mut Vec<SeedError>) -> Dataset {
 
     read_folder(dir, "sources", SOURCE_COLUMNS, errors, |row, errors| {
         let n = errors.len();
-        let key = row.text("key", errors);
         let kind = row.enumeration("kind", errors);
         let tier = row.enumeration("tier", errors);
-        let title = row.text("title", errors);
-        let publisher = row.text("publisher", errors);
-        let url = url(row, "url", errors);
-        let document_symbol = row.opt_text("document_symbol");
-        if url.is_none() && document_symbol.is_none() && errors.len() == n {
-            errors.push(
-                row.origin
-                    .error("url", "a source needs a url or a document_symbol"),
-            );
-        }
         let published_on = row.opt_date("published_on", errors);
-        let accessed_on = row.opt_day("accessed_on", errors);
+        let accessed_on = row.opt_day("accessed_on", errors).map(|d| d.date);
         let date_precision = row
             .opt_enumeration("date_precision", errors)
             .unwrap_or(DatePrecision::Day);
-        if errors.len() == n {
-            if let (Some(kind), Some(tier)) = (kind, tier) {
-                ds.sources.push(SourceRec {
-                    origin: row.origin.clone(),
-                    key,
-                    kind,
-                    tier,
-                    title,
-                    publisher,
-                    url,
-                    document_symbol,
-                    published_on,
-                    accessed_on,
-                    date_precision,
-                    note: row.opt_text("note"),
-                });
-            }
-        }
+        let rec = kind.zip(tier).map(|(kind, tier)| NewSource {
+            key: row.cell("key"),
+            fields: SourceFields {
+                kind,
+                tier,
+                title: row.cell("title"),
+                publisher: row.cell("publisher"),
+                url: row.opt_text("url"),
+                document_symbol: row.opt_text("document_symbol"),
+                published_on,
+                accessed_on,
+                date_precision,
+                note: row.opt_text("note"),
+            },
+        });
+        keep(row, n, rec, errors, &mut ds.sources);
     });
 
     read_folder(dir, "states", STATE_COLUMNS, errors, |row, errors| {
         let n = errors.len();
-        let rec = StateRec {
-            origin: row.origin.clone(),
-            code: row.text("code", errors),
-            alpha2: row.text("alpha2", errors),
-            name: row.text("name", errors),
-            region: row.opt_text("region"),
-            subregion: row.opt_text("subregion"),
-            un_member: row.boolean("un_member", errors),
-            un_member_since: row.opt_date("un_member_since", errors),
-            un_observer: row.boolean("un_observer", errors),
-            sources: row.sources(errors),
+        let rec = NewState {
+            code: row.cell("code"),
+            fields: StateFields {
+                alpha2: row.cell("alpha2"),
+                name: row.cell("name"),
+                region: row.opt_text("region"),
+                subregion: row.opt_text("subregion"),
+                un_member: row.boolean("un_member", errors),
+                un_member_since: row.opt_date("un_member_since", errors),
+                un_observer: row.boolean("un_observer", errors),
+            },
+            sources: row.list("sources"),
         };
-        if rec.code.len() != 3 || !rec.code.bytes().all(|b| b.is_ascii_uppercase()) {
-            errors.push(row.origin.error(
-                "code",
-                format!(
-                    "`{}` is not an ISO 3166-1 alpha-3 code (three upper-case letters)",
-                    rec.code
-                ),
-            ));
-        }
-        if rec.alpha2.len() != 2 || !rec.alpha2.bytes().all(|b| b.is_ascii_uppercase()) {
-            errors.push(row.origin.error(
-                "alpha2",
-                format!("`{}` is not an ISO 3166-1 alpha-2 code", rec.alpha2),
-            ));
-        }
-        if errors.len() == n {
-            ds.states.push(rec);
-        }
+        keep(row, n, Some(rec), errors, &mut ds.states);
     });
 
     read_folder(dir, "forums", FORUM_COLUMNS, errors, |row, errors| {
         let n = errors.len();
-        let slug = row.text("slug", errors);
-        let name = row.text("name", errors);
         let kind = row.enumeration("kind", errors);
-        let url = url(row, "url", errors);
         let established_on = row.opt_date("established_on", errors);
-        let sources = row.sources(errors);
-        if let (true, Some(kind)) = (errors.len() == n, kind) {
-            ds.forums.push(ForumRec {
-                origin: row.origin.clone(),
-                slug,
-                name,
+        let rec = kind.map(|kind| NewForum {
+            slug: row.cell("slug"),
+            parent: row.opt_text("parent"),
+            fields: ForumFields {
+                name: row.cell("name"),
                 kind,
-                parent: row.opt_text("parent"),
-                url,
+                url: row.opt_text("url"),
                 established_on,
                 summary: row.opt_text("summary"),
-                sources,
-            });
-        }
+            },
+            sources: row.list("sources"),
+        });
+        keep(row, n, rec, errors, &mut ds.forums);
     });
 
     read_folder(
@@ -503,24 +413,21 @@ pub fn read(dir: &DataFiles, errors: &mut Vec<SeedError>) -> Dataset {
         errors,
         |row, errors| {
             let n = errors.len();
-            let state = row.text("state", errors);
-            let forum = row.text("forum", errors);
             let role = row.enumeration("role", errors);
             let valid_from = row.opt_date("valid_from", errors);
             let valid_to = row.opt_date("valid_to", errors);
-            let sources = row.sources(errors);
-            if let (true, Some(role)) = (errors.len() == n, role) {
-                ds.memberships.push(MembershipRec {
-                    origin: row.origin.clone(),
-                    state,
-                    forum,
+            let rec = role.map(|role| NewMembership {
+                state: row.cell("state"),
+                forum: row.cell("forum"),
+                fields: MembershipFields {
                     role,
                     valid_from,
                     valid_to,
                     note: row.opt_text("note"),
-                    sources,
-                });
-            }
+                },
+                sources: row.list("sources"),
+            });
+            keep(row, n, rec, errors, &mut ds.memberships);
         },
     );
 
@@ -531,30 +438,28 @@ pub fn read(dir: &DataFiles, errors: &mut Vec<SeedError>) -> Dataset {
         errors,
         |row, errors| {
             let n = errors.len();
-            let slug = row.text("slug", errors);
-            let title = row.text("title", errors);
             let kind = row.enumeration("kind", errors);
             let bindingness = row.enumeration("bindingness", errors);
             let adopted_on = row.opt_date("adopted_on", errors);
             let adoption_mode = row.opt_enumeration("adoption_mode", errors);
-            let url = url(row, "url", errors);
-            let sources = row.sources(errors);
-            if let (true, Some(kind), Some(bindingness)) = (errors.len() == n, kind, bindingness) {
-                ds.instruments.push(InstrumentRec {
-                    origin: row.origin.clone(),
-                    slug,
-                    symbol: row.opt_text("symbol"),
-                    title,
-                    kind,
-                    bindingness,
+            let rec = kind
+                .zip(bindingness)
+                .map(|(kind, bindingness)| NewInstrument {
+                    slug: row.cell("slug"),
                     forum: row.opt_text("forum"),
-                    adopted_on,
-                    adoption_mode,
-                    url,
-                    summary: row.opt_text("summary"),
-                    sources,
+                    fields: InstrumentFields {
+                        symbol: row.opt_text("symbol"),
+                        title: row.cell("title"),
+                        kind,
+                        bindingness,
+                        adopted_on,
+                        adoption_mode,
+                        url: row.opt_text("url"),
+                        summary: row.opt_text("summary"),
+                    },
+                    sources: row.list("sources"),
                 });
-            }
+            keep(row, n, rec, errors, &mut ds.instruments);
         },
     );
 
@@ -565,25 +470,18 @@ pub fn read(dir: &DataFiles, errors: &mut Vec<SeedError>) -> Dataset {
         errors,
         |row, errors| {
             let n = errors.len();
-            let code = row.text("code", errors);
-            let kind = row.enumeration("kind", errors);
-            let instrument = row.text("instrument", errors);
-            let reference = row.text("reference", errors);
-            let title = row.text("title", errors);
-            let summary = row.text("summary", errors);
-            let sources = row.sources(errors);
-            if let (true, Some(kind)) = (errors.len() == n, kind) {
-                ds.provisions.push(ProvisionRec {
-                    origin: row.origin.clone(),
-                    code,
+            let rec = row.enumeration("kind", errors).map(|kind| NewProvision {
+                code: row.cell("code"),
+                instrument: row.cell("instrument"),
+                fields: ProvisionFields {
                     kind,
-                    instrument,
-                    reference,
-                    title,
-                    summary,
-                    sources,
-                });
-            }
+                    reference: row.cell("reference"),
+                    title: row.cell("title"),
+                    summary: row.cell("summary"),
+                },
+                sources: row.list("sources"),
+            });
+            keep(row, n, rec, errors, &mut ds.provisions);
         },
     );
 
@@ -594,21 +492,18 @@ pub fn read(dir: &DataFiles, errors: &mut Vec<SeedError>) -> Dataset {
         errors,
         |row, errors| {
             let n = errors.len();
-            let from = row.text("from", errors);
-            let to = row.text("to", errors);
-            let relation = row.enumeration("relation", errors);
-            let rationale = row.text("rationale", errors);
-            let sources = row.sources(errors);
-            if let (true, Some(relation)) = (errors.len() == n, relation) {
-                ds.links.push(LinkRec {
-                    origin: row.origin.clone(),
-                    from,
-                    to,
-                    relation,
-                    rationale,
-                    sources,
+            let rec = row
+                .enumeration("relation", errors)
+                .map(|relation| NewProvisionLink {
+                    from: row.cell("from"),
+                    to: row.cell("to"),
+                    fields: LinkFields {
+                        relation,
+                        rationale: row.cell("rationale"),
+                    },
+                    sources: row.list("sources"),
                 });
-            }
+            keep(row, n, rec, errors, &mut ds.links);
         },
     );
 

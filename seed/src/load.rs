@@ -5,9 +5,9 @@
 //! `version` bumped, and a revision with the record before and after is written. Records in the
 //! database that the files do not mention are left alone: they may have come through the API.
 
-use crate::dataset::{folder_kind, Dataset, ListRec};
-use chrono::Utc;
+use crate::dataset::{folder_kind, Dataset, ForumRec, ListRec};
 use entity::record::Record;
+use entity::write::{self, Journal};
 use entity::*;
 use sea_orm::prelude::DateTimeUtc;
 use sea_orm::{
@@ -79,7 +79,8 @@ enum Change {
 }
 
 struct Writer<'a> {
-    txn: &'a DatabaseTransaction,
+    /// The registry's one write path ([`entity::write::Journal`]), as the seed.
+    journal: Journal<'a>,
     now: DateTimeUtc,
     report: LoadReport,
     /// Source ids by key, and keys by id (for readable revisions).
@@ -87,8 +88,6 @@ struct Writer<'a> {
     source_key: HashMap<i32, String>,
     /// Existing citations per record, in order.
     cited: HashMap<(RecordKind, i32), Vec<i32>>,
-    new_citations: Vec<record_source::ActiveModel>,
-    revisions: Vec<revision::ActiveModel>,
     /// The list (file) each loaded record comes from.
     placed: HashMap<(RecordKind, i32), String>,
     /// Records whose latest revision a person wrote (through the API): the seed's data is an
@@ -96,6 +95,9 @@ struct Writer<'a> {
     edited: HashSet<(RecordKind, i32)>,
     options: LoadOptions,
 }
+
+/// Why the seed writes (shown with each of its revisions).
+const REASON: &str = "seed data load";
 
 impl Writer<'_> {
     fn keys(&self, ids: &[i32]) -> Value {
@@ -117,7 +119,7 @@ impl Writer<'_> {
         &mut self,
         file: &str,
         existing: Option<&M>,
-        mut desired: M,
+        desired: M,
         sources: &[i32],
         owned_before: Value,
         owned_after: Value,
@@ -141,10 +143,8 @@ impl Writer<'_> {
                 if let Value::Object(m) = &mut before_owned {
                     m.insert("sources".into(), self.keys(&old_sources));
                 }
-                let before = content(old, &before_owned);
-                let after = content(&desired, &after_owned);
                 self.place(file, M::KIND, old.id());
-                if before == after {
+                if content(old, &before_owned) == content(&desired, &after_owned) {
                     self.report.unchanged += 1;
                     return Ok((old.clone(), Change::Unchanged));
                 }
@@ -156,108 +156,93 @@ impl Writer<'_> {
                     ));
                     return Ok((old.clone(), Change::Unchanged));
                 }
-                desired.stamp(old.id(), old.created_at(), self.now, old.version() + 1);
-                let saved = desired.to_active(false).update(self.txn).await?;
-                if old_sources != sources {
-                    record_source::Entity::delete_many()
-                        .filter(record_source::Column::RecordKind.eq(M::KIND))
-                        .filter(record_source::Column::RecordId.eq(saved.id()))
-                        .exec(self.txn)
-                        .await?;
-                    self.cite(M::KIND, saved.id(), sources);
-                }
-                self.log(
-                    M::KIND,
-                    saved.id(),
-                    RevisionAction::Update,
-                    Some(before),
-                    Some(after),
-                );
+                let change = write::Change {
+                    action: RevisionAction::Update,
+                    reason: Some(REASON.into()),
+                    sources: (old_sources != sources).then_some(sources),
+                    owned_before: before_owned,
+                    owned_after: after_owned,
+                };
+                let saved = self.write(Some(old), desired, change).await?;
                 self.report.updated += 1;
                 Ok((saved, Change::Updated))
             }
             None => {
-                desired.stamp(0, self.now, self.now, 1);
-                let saved = desired.to_active(true).insert(self.txn).await?;
+                let change = write::Change {
+                    reason: Some(REASON.into()),
+                    sources: Some(sources),
+                    owned_after: after_owned,
+                    ..write::Change::of(RevisionAction::Create)
+                };
+                let saved = self.write(None, desired, change).await?;
                 self.place(file, M::KIND, saved.id());
-                self.cite(M::KIND, saved.id(), sources);
-                let after = content(&saved, &after_owned);
-                self.log(
-                    M::KIND,
-                    saved.id(),
-                    RevisionAction::Create,
-                    None,
-                    Some(after),
-                );
                 self.report.created += 1;
                 Ok((saved, Change::Created))
             }
         }
     }
 
+    /// One record through the registry's write path.
+    async fn write<M>(
+        &mut self,
+        current: Option<&M>,
+        desired: M,
+        change: write::Change<'_>,
+    ) -> Result<M, DbErr>
+    where
+        M: Record + IntoActiveModel<M::Active>,
+    {
+        self.journal
+            .save(current, desired, change)
+            .await
+            .map_err(|e| match e {
+                write::WriteError::Db(e) => e,
+                // The load holds its transaction from the first read: nobody can have written
+                // in between, so this is a bug, not a race to report.
+                write::WriteError::Conflict { current_version } => DbErr::Custom(format!(
+                    "a record changed during the load (now version {current_version})"
+                )),
+            })
+    }
+
     /// Notes that record `id` of `kind` belongs to the list `file`.
     fn place(&mut self, file: &str, kind: RecordKind, id: i32) {
         self.placed.insert((kind, id), file.to_string());
     }
+}
 
-    fn cite(&mut self, kind: RecordKind, id: i32, sources: &[i32]) {
-        for (i, s) in sources.iter().enumerate() {
-            self.new_citations.push(record_source::ActiveModel {
-                record_kind: sea_orm::Set(kind),
-                record_id: sea_orm::Set(id),
-                source_id: sea_orm::Set(*s),
-                ordinal: sea_orm::Set(i as i32),
-            });
+/// The forums in an order where each comes after its parent, unless the parent is stored
+/// already (`stored`). A parent cycle (refused by no rule yet) keeps the file order for the
+/// forums in it.
+fn parents_first(forums: &[ForumRec], stored: impl Fn(&str) -> bool) -> Vec<&ForumRec> {
+    let mut placed: HashSet<&str> = HashSet::new();
+    let mut order = Vec::with_capacity(forums.len());
+    let mut pending: Vec<&ForumRec> = forums.iter().collect();
+    while !pending.is_empty() {
+        let (ready, later): (Vec<&ForumRec>, Vec<&ForumRec>) =
+            pending
+                .into_iter()
+                .partition(|f| match f.parent.as_deref() {
+                    None => true,
+                    Some(p) => {
+                        stored(p) || placed.contains(p) || !forums.iter().any(|g| g.slug == p)
+                    }
+                });
+        if ready.is_empty() {
+            order.extend(later);
+            break;
         }
+        placed.extend(ready.iter().map(|f| f.slug.as_str()));
+        order.extend(ready);
+        pending = later;
     }
+    order
+}
 
-    fn log(
-        &mut self,
-        kind: RecordKind,
-        id: i32,
-        action: RevisionAction,
-        before: Option<Value>,
-        after: Option<Value>,
-    ) {
-        let public = entity::registry::touches_public(before.as_ref(), after.as_ref());
-        self.revisions.push(revision::ActiveModel {
-            id: sea_orm::NotSet,
-            actor_id: sea_orm::Set(None),
-            actor_label: sea_orm::Set("seed".into()),
-            actor_role: sea_orm::Set(None),
-            record_kind: sea_orm::Set(kind),
-            record_id: sea_orm::Set(id),
-            action: sea_orm::Set(action),
-            before: sea_orm::Set(before),
-            after: sea_orm::Set(after),
-            reason: sea_orm::Set(Some("seed data load".into())),
-            created_at: sea_orm::Set(self.now),
-            is_public: sea_orm::Set(public),
-        });
-    }
-
-    /// Writes the batched citations and revisions.
-    async fn flush(&mut self) -> Result<(), DbErr> {
-        let citations = std::mem::take(&mut self.new_citations);
-        for chunk in citations.chunks(500) {
-            record_source::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(self.txn)
-                .await?;
-        }
-        let revisions = std::mem::take(&mut self.revisions);
-        let public = revisions
-            .iter()
-            .any(|r| matches!(r.is_public, sea_orm::ActiveValue::Set(true)));
-        if public {
-            entity::registry::advance(self.txn).await?;
-        }
-        for chunk in revisions.chunks(200) {
-            revision::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(self.txn)
-                .await?;
-        }
-        Ok(())
-    }
+/// A record as the seed writes it: published, by no person.
+fn published<M: Record>(mut m: M) -> M {
+    m.review(PublicationStatus::Published, None);
+    m
 }
 
 fn split(d: Option<PartialDate>) -> (Option<chrono::NaiveDate>, Option<DatePrecision>) {
@@ -324,15 +309,14 @@ async fn write_all(
             (k, v.into_iter().map(|(_, s)| s).collect())
         })
         .collect();
+    let journal = Journal::new(txn, write::Author::seed());
     let mut w = Writer {
-        txn,
-        now: Utc::now(),
+        now: journal.now(),
+        journal,
         report: LoadReport::default(),
         source_id: HashMap::new(),
         source_key: HashMap::new(),
         cited,
-        new_citations: Vec::new(),
-        revisions: Vec::new(),
         placed: HashMap::new(),
         edited: edited_by_people(txn).await?,
         options,
@@ -343,27 +327,7 @@ async fn write_all(
     let existing = source::Entity::find().all(txn).await?;
     let old: HashMap<&str, &source::Model> = existing.iter().map(|m| (m.key.as_str(), m)).collect();
     for s in &ds.sources {
-        let (published_on, published_on_precision) = split(s.published_on);
-        let desired = source::Model {
-            id: 0,
-            key: s.key.clone(),
-            kind: s.kind,
-            tier: s.tier,
-            title: s.title.clone(),
-            publisher: s.publisher.clone(),
-            url: s.url.clone(),
-            document_symbol: s.document_symbol.clone(),
-            published_on,
-            published_on_precision,
-            accessed_on: s.accessed_on.map(|d| d.date),
-            date_precision: s.date_precision,
-            note: s.note.clone(),
-            status: PublicationStatus::Published,
-            created_by: None,
-            created_at: w.now,
-            updated_at: w.now,
-            version: 1,
-        };
+        let desired = published(s.rec.clone().model());
         let (saved, _) = w
             .save(
                 &s.origin.file,
@@ -388,24 +352,7 @@ async fn write_all(
     let mut state_id: HashMap<String, i32> =
         existing.iter().map(|m| (m.code.clone(), m.id)).collect();
     for s in &ds.states {
-        let (since, since_p) = split(s.un_member_since);
-        let desired = state::Model {
-            id: 0,
-            code: s.code.clone(),
-            alpha2: s.alpha2.clone(),
-            name: s.name.clone(),
-            region: s.region.clone(),
-            subregion: s.subregion.clone(),
-            un_member: s.un_member,
-            un_member_since: since,
-            un_member_since_precision: since_p,
-            un_observer: s.un_observer,
-            status: PublicationStatus::Published,
-            created_by: None,
-            created_at: w.now,
-            updated_at: w.now,
-            version: 1,
-        };
+        let desired = published(s.rec.clone().model());
         let sources = w.source_ids(&s.sources);
         let (saved, _) = w
             .save(
@@ -420,68 +367,17 @@ async fn write_all(
         state_id.insert(saved.code, saved.id);
     }
 
-    // Forums, then their parents (a parent may come later in the file).
+    // Forums, parents first (a parent may come later in the file, or be new).
     let existing = forum::Entity::find().all(txn).await?;
     let old: HashMap<&str, &forum::Model> = existing.iter().map(|m| (m.slug.as_str(), m)).collect();
     let mut forum_id: HashMap<String, i32> =
         existing.iter().map(|m| (m.slug.clone(), m.id)).collect();
-    for f in &ds.forums {
-        if !forum_id.contains_key(&f.slug) {
-            let reservation = forum::ActiveModel {
-                slug: sea_orm::Set(f.slug.clone()),
-                name: sea_orm::Set(f.name.clone()),
-                kind: sea_orm::Set(f.kind),
-                created_at: sea_orm::Set(w.now),
-                updated_at: sea_orm::Set(w.now),
-                version: sea_orm::Set(0),
-                ..Default::default()
-            };
-            // Reserve the id so parents can be resolved; the full row is written just below
-            // (version 0 marks it as not yet written, so it counts as created).
-            let saved = reservation.insert(txn).await?;
-            forum_id.insert(f.slug.clone(), saved.id);
-        }
-    }
-    let reserved = forum::Entity::find()
-        .filter(forum::Column::Version.eq(0))
-        .all(txn)
-        .await?;
-    let reserved_ids: Vec<i32> = reserved.iter().map(|m| m.id).collect();
-    for f in &ds.forums {
-        let (est, est_p) = split(f.established_on);
-        let id = forum_id.get(&f.slug).copied().unwrap_or(0);
-        let desired = forum::Model {
-            id,
-            slug: f.slug.clone(),
-            name: f.name.clone(),
-            kind: f.kind,
-            parent_id: f.parent.as_ref().and_then(|p| forum_id.get(p).copied()),
-            url: f.url.clone(),
-            established_on: est,
-            established_on_precision: est_p,
-            summary: f.summary.clone(),
-            status: PublicationStatus::Published,
-            created_by: None,
-            created_at: w.now,
-            updated_at: w.now,
-            version: 1,
-        };
+    for f in parents_first(&ds.forums, |slug| old.contains_key(slug)) {
+        let parent_id = f.parent.as_ref().and_then(|p| forum_id.get(p).copied());
+        let desired = published(f.rec.clone().model(parent_id));
         let sources = w.source_ids(&f.sources);
-        if reserved_ids.contains(&id) {
-            let saved = desired.to_active(false).update(txn).await?;
-            w.place(&f.origin.file, RecordKind::Forum, id);
-            w.cite(RecordKind::Forum, id, &sources);
-            let after = content(&saved, &json!({ "sources": w.keys(&sources) }));
-            w.log(
-                RecordKind::Forum,
-                id,
-                RevisionAction::Create,
-                None,
-                Some(after),
-            );
-            w.report.created += 1;
-        } else {
-            w.save(
+        let (saved, _) = w
+            .save(
                 &f.origin.file,
                 old.get(f.slug.as_str()).copied(),
                 desired,
@@ -490,7 +386,7 @@ async fn write_all(
                 empty(),
             )
             .await?;
-        }
+        forum_id.insert(saved.slug, saved.id);
     }
 
     // Instruments.
@@ -500,26 +396,8 @@ async fn write_all(
     let mut instrument_id: HashMap<String, i32> =
         existing.iter().map(|m| (m.slug.clone(), m.id)).collect();
     for i in &ds.instruments {
-        let (adopted, adopted_p) = split(i.adopted_on);
-        let desired = instrument::Model {
-            id: 0,
-            slug: i.slug.clone(),
-            symbol: i.symbol.clone(),
-            title: i.title.clone(),
-            kind: i.kind,
-            bindingness: i.bindingness,
-            forum_id: i.forum.as_ref().and_then(|f| forum_id.get(f).copied()),
-            adopted_on: adopted,
-            adopted_on_precision: adopted_p,
-            adoption_mode: i.adoption_mode,
-            url: i.url.clone(),
-            summary: i.summary.clone(),
-            status: PublicationStatus::Published,
-            created_by: None,
-            created_at: w.now,
-            updated_at: w.now,
-            version: 1,
-        };
+        let forum = i.forum.as_ref().and_then(|f| forum_id.get(f).copied());
+        let desired = published(i.rec.clone().model(forum));
         let sources = w.source_ids(&i.sources);
         let (saved, _) = w
             .save(
@@ -541,20 +419,8 @@ async fn write_all(
     let mut provision_id: HashMap<String, i32> =
         existing.iter().map(|m| (m.code.clone(), m.id)).collect();
     for p in &ds.provisions {
-        let desired = provision::Model {
-            id: 0,
-            code: p.code.clone(),
-            kind: p.kind,
-            instrument_id: instrument_id.get(&p.instrument).copied().unwrap_or(0),
-            reference: p.reference.clone(),
-            title: p.title.clone(),
-            summary: p.summary.clone(),
-            status: PublicationStatus::Published,
-            created_by: None,
-            created_at: w.now,
-            updated_at: w.now,
-            version: 1,
-        };
+        let instrument = instrument_id.get(&p.instrument).copied().unwrap_or(0);
+        let desired = published(p.rec.clone().model(instrument));
         let sources = w.source_ids(&p.sources);
         let (saved, _) = w
             .save(
@@ -580,19 +446,8 @@ async fn write_all(
         .map(|m| ((m.from_id, m.to_id, m.relation), m))
         .collect();
     for l in &ds.links {
-        let key = (pid(&l.from), pid(&l.to), l.relation);
-        let desired = provision_link::Model {
-            id: 0,
-            from_id: key.0,
-            to_id: key.1,
-            relation: l.relation,
-            rationale: l.rationale.clone(),
-            status: PublicationStatus::Published,
-            created_by: None,
-            created_at: w.now,
-            updated_at: w.now,
-            version: 1,
-        };
+        let key = (pid(&l.from), pid(&l.to), l.fields.relation);
+        let desired = published(l.rec.clone().model(key.0, key.1));
         let sources = w.source_ids(&l.sources);
         w.save(
             &l.origin.file,
@@ -612,25 +467,9 @@ async fn write_all(
         .map(|m| ((m.state_id, m.forum_id, m.role, m.valid_from), m))
         .collect();
     for m in &ds.memberships {
-        let (from, from_p) = split(m.valid_from);
-        let (to, to_p) = split(m.valid_to);
-        let key = (sid(&m.state), fid(&m.forum), m.role, from);
-        let desired = membership::Model {
-            id: 0,
-            state_id: key.0,
-            forum_id: key.1,
-            role: m.role,
-            valid_from: from,
-            valid_from_precision: from_p,
-            valid_to: to,
-            valid_to_precision: to_p,
-            note: m.note.clone(),
-            status: PublicationStatus::Published,
-            created_by: None,
-            created_at: w.now,
-            updated_at: w.now,
-            version: 1,
-        };
+        let from = m.fields.valid_from.map(|d| d.date);
+        let key = (sid(&m.state), fid(&m.forum), m.fields.role, from);
+        let desired = published(m.rec.clone().model(key.0, key.1));
         let sources = w.source_ids(&m.sources);
         w.save(
             &m.origin.file,
@@ -893,9 +732,8 @@ async fn write_all(
         .await?;
     }
 
-    w.flush().await?;
-    let placed = std::mem::take(&mut w.placed);
-    write_lists(txn, ds, &placed).await?;
+    w.journal.finish().await?;
+    write_lists(txn, ds, &w.placed).await?;
     Ok(w.report)
 }
 

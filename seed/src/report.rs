@@ -80,7 +80,7 @@ fn facts(ds: &Dataset) -> Vec<Facts<'_>> {
     let tier: HashMap<&str, SourceTier> = ds
         .sources
         .iter()
-        .map(|s| (s.key.as_str(), s.tier))
+        .map(|s| (s.key.as_str(), s.fields.tier))
         .collect();
     let first = |sources: &[String]| sources.first().and_then(|k| tier.get(k.as_str()).copied());
     let mut out = Vec::new();
@@ -93,12 +93,17 @@ fn facts(ds: &Dataset) -> Vec<Facts<'_>> {
         })
     };
     for s in &ds.sources {
-        push(&s.origin.file, Some(s.published_on), None, Some(s.tier));
+        push(
+            &s.origin.file,
+            Some(s.fields.published_on),
+            None,
+            Some(s.fields.tier),
+        );
     }
     for s in &ds.states {
         push(
             &s.origin.file,
-            Some(s.un_member_since),
+            Some(s.fields.un_member_since),
             None,
             first(&s.sources),
         );
@@ -106,7 +111,7 @@ fn facts(ds: &Dataset) -> Vec<Facts<'_>> {
     for f in &ds.forums {
         push(
             &f.origin.file,
-            Some(f.established_on),
+            Some(f.fields.established_on),
             None,
             first(&f.sources),
         );
@@ -114,13 +119,18 @@ fn facts(ds: &Dataset) -> Vec<Facts<'_>> {
     for m in &ds.memberships {
         push(
             &m.origin.file,
-            Some(m.valid_from),
-            m.valid_to,
+            Some(m.fields.valid_from),
+            m.fields.valid_to,
             first(&m.sources),
         );
     }
     for i in &ds.instruments {
-        push(&i.origin.file, Some(i.adopted_on), None, first(&i.sources));
+        push(
+            &i.origin.file,
+            Some(i.fields.adopted_on),
+            None,
+            first(&i.sources),
+        );
     }
     for p in &ds.provisions {
         push(&p.origin.file, None, None, first(&p.sources));

@@ -113,7 +113,9 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
         errors,
     );
     unique(
-        ds.states.iter().map(|s| (s.alpha2.clone(), &s.origin)),
+        ds.states
+            .iter()
+            .map(|s| (s.fields.alpha2.clone(), &s.origin)),
         "alpha2",
         errors,
     );
@@ -140,7 +142,7 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
     unique(
         ds.links.iter().map(|l| {
             (
-                format!("{} -> {} ({})", l.from, l.to, l.relation),
+                format!("{} -> {} ({})", l.from, l.to, l.fields.relation),
                 &l.origin,
             )
         }),
@@ -149,9 +151,16 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
     );
     unique(
         ds.memberships.iter().map(|m| {
-            let from = m.valid_from.map(|d| d.to_string()).unwrap_or_default();
+            let from = m
+                .fields
+                .valid_from
+                .map(|d| d.to_string())
+                .unwrap_or_default();
             (
-                format!("{} in {} as {} from {from}", m.state, m.forum, m.role),
+                format!(
+                    "{} in {} as {} from {from}",
+                    m.state, m.forum, m.fields.role
+                ),
                 &m.origin,
             )
         }),
@@ -195,7 +204,7 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
     let precision: HashMap<&str, DatePrecision> = ds
         .sources
         .iter()
-        .map(|s| (s.key.as_str(), s.date_precision))
+        .map(|s| (s.key.as_str(), s.fields.date_precision))
         .collect();
     let provision_instrument: HashMap<&str, &str> = ds
         .provisions
@@ -218,20 +227,19 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
     for s in &ds.states {
         cite(&mut r, &s.origin, &s.sources);
         let p = finest(&s.sources, &precision);
-        precise_enough(s.un_member_since, p, &s.origin, "un_member_since", r.errors);
+        let since = s.fields.un_member_since;
+        precise_enough(since, p, &s.origin, "un_member_since", r.errors);
     }
     for f in &ds.forums {
         cite(&mut r, &f.origin, &f.sources);
         if let Some(parent) = &f.parent {
-            if parent == &f.slug {
-                r.errors
-                    .push(f.origin.error("parent", "a forum cannot be its own parent"));
-            } else {
+            // (A forum named as its own parent is refused by the domain's rules.)
+            if parent != &f.slug {
                 r.check(&forums, "forum", &f.origin, "parent", parent);
             }
         }
         precise_enough(
-            f.established_on,
+            f.fields.established_on,
             finest(&f.sources, &precision),
             &f.origin,
             "established_on",
@@ -243,9 +251,8 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
         r.check(&states, "state", &m.origin, "state", &m.state);
         r.check(&forums, "forum", &m.origin, "forum", &m.forum);
         let p = finest(&m.sources, &precision);
-        precise_enough(m.valid_from, p, &m.origin, "valid_from", r.errors);
-        precise_enough(m.valid_to, p, &m.origin, "valid_to", r.errors);
-        ordered(m.valid_from, m.valid_to, &m.origin, "valid_to", r.errors);
+        precise_enough(m.fields.valid_from, p, &m.origin, "valid_from", r.errors);
+        precise_enough(m.fields.valid_to, p, &m.origin, "valid_to", r.errors);
     }
     for i in &ds.instruments {
         cite(&mut r, &i.origin, &i.sources);
@@ -253,7 +260,7 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
             r.check(&forums, "forum", &i.origin, "forum", f);
         }
         precise_enough(
-            i.adopted_on,
+            i.fields.adopted_on,
             finest(&i.sources, &precision),
             &i.origin,
             "adopted_on",
@@ -274,12 +281,6 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
         cite(&mut r, &l.origin, &l.sources);
         r.check(&provisions, "provision", &l.origin, "from", &l.from);
         r.check(&provisions, "provision", &l.origin, "to", &l.to);
-        if l.from == l.to {
-            r.errors.push(
-                l.origin
-                    .error("to", "a provision cannot be linked to itself"),
-            );
-        }
     }
     for c in &ds.commitments {
         cite(&mut r, &c.origin, &c.sources);
@@ -426,6 +427,7 @@ fn tallies_match(ds: &Dataset, errors: &mut Vec<SeedError>) {
             continue; // reported as an unknown instrument
         };
         if let Some(mode) = instrument
+            .fields
             .adoption_mode
             .filter(|m| *m != AdoptionMode::Vote)
         {
@@ -484,10 +486,9 @@ fn acts_fit_instruments(ds: &Dataset, errors: &mut Vec<SeedError>) {
         .map(|i| (i.slug.as_str(), i))
         .collect();
     for c in &ds.commitments {
-        if let Some(why) = instruments
-            .get(c.instrument.as_str())
-            .and_then(|i| entity::rules::act_misfit(c.act, &i.slug, i.kind, i.adoption_mode))
-        {
+        if let Some(why) = instruments.get(c.instrument.as_str()).and_then(|i| {
+            entity::rules::act_misfit(c.act, &i.slug, i.fields.kind, i.fields.adoption_mode)
+        }) {
             errors.push(c.origin.error("act", why));
         }
     }

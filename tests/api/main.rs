@@ -20,6 +20,7 @@ mod limits;
 mod metrics;
 mod migrations;
 mod nodes;
+mod one_record_model;
 mod pagination;
 mod processes;
 mod queries;

@@ -18,11 +18,11 @@ fn the_bundled_data_validates() {
 #[test]
 fn there_are_193_un_members_and_2_observer_states() {
     let ds = dataset();
-    assert_eq!(ds.states.iter().filter(|s| s.un_member).count(), 193);
+    assert_eq!(ds.states.iter().filter(|s| s.fields.un_member).count(), 193);
     let observers: HashSet<_> = ds
         .states
         .iter()
-        .filter(|s| s.un_observer)
+        .filter(|s| s.fields.un_observer)
         .map(|s| s.code.as_str())
         .collect();
     assert_eq!(observers, HashSet::from(["VAT", "PSE"]));
@@ -57,7 +57,7 @@ fn every_norm_and_cbm_is_linked_to_a_right() {
     let kinds: std::collections::HashMap<_, _> = ds
         .provisions
         .iter()
-        .map(|p| (p.code.as_str(), p.kind))
+        .map(|p| (p.code.as_str(), p.fields.kind))
         .collect();
     for p in ds.provisions.iter().filter(|p| {
         ["gge-2015-", "osce-cbm-", "gcsc-", "paris-call-"]
@@ -67,7 +67,7 @@ fn every_norm_and_cbm_is_linked_to_a_right() {
         let linked = ds.links.iter().any(|l| {
             l.from == p.code
                 && matches!(
-                    l.relation,
+                    l.fields.relation,
                     LinkRelation::ProtectsRight | LinkRelation::MayRestrictRight
                 )
                 && kinds.get(l.to.as_str()) == Some(&ProvisionKind::HumanRightsObligation)

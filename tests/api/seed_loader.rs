@@ -61,7 +61,7 @@ fn fixture() -> Fixture {
 }
 
 /// Replaces `from` by `to` in one fixture file and returns every error reported.
-fn errors_after(rel: &str, from: &str, to: &str) -> Vec<String> {
+pub(crate) fn errors_after(rel: &str, from: &str, to: &str) -> Vec<String> {
     let f = fixture();
     let path = f.0.join(rel);
     let body = std::fs::read_to_string(&path).expect("read");

@@ -7,8 +7,9 @@ use crate::limits::{ClientKey, LoginThrottle};
 use crate::schema::mutations::{transaction, validate};
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
-use entity::{user, RecordKind, RevisionAction, UserRole};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
+use entity::write::{Author, Change, Journal};
+use entity::{user, PublicationStatus, RecordKind, RevisionAction, UserRole};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// An account. E-mails are shown to the account itself and to admins only.
 #[derive(Clone)]
@@ -108,34 +109,28 @@ pub async fn create_user(
     let hash = auth::hash_password_off_thread(password.to_string()).await?;
     let now = Utc::now();
     let txn = sea_orm::TransactionTrait::begin(db).await?;
-    let saved = user::ActiveModel {
-        email: sea_orm::Set(email),
-        password_hash: sea_orm::Set(hash),
-        role: sea_orm::Set(role),
-        active: sea_orm::Set(true),
-        created_at: sea_orm::Set(now),
-        updated_at: sea_orm::Set(now),
-        version: sea_orm::Set(1),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    entity::revision::ActiveModel {
-        actor_id: sea_orm::Set(actor_id),
-        actor_label: sea_orm::Set(actor_label.to_string()),
-        // Only admins create accounts through the API; the command line has no account.
-        actor_role: sea_orm::Set(actor_id.map(|_| UserRole::Admin)),
-        record_kind: sea_orm::Set(RecordKind::User),
-        record_id: sea_orm::Set(saved.id),
-        action: sea_orm::Set(RevisionAction::Create),
-        before: sea_orm::Set(None),
-        after: sea_orm::Set(serde_json::to_value(&saved).ok()),
-        reason: sea_orm::Set(None),
-        created_at: sea_orm::Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let account = user::Model {
+        id: 0,
+        email,
+        password_hash: hash,
+        role,
+        active: true,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    // Only admins create accounts through the API; the command line has no account.
+    let author = Author {
+        user_id: actor_id,
+        label: actor_label.to_string(),
+        role: actor_id.map(|_| UserRole::Admin),
+        creates: PublicationStatus::Published,
+    };
+    let mut journal = Journal::new(&txn, author);
+    let saved = journal
+        .save(None, account, Change::of(RevisionAction::Create))
+        .await?;
+    journal.finish().await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -288,31 +283,14 @@ async fn set_user(
             }
             let mut next = current.clone();
             change(&mut next);
-            next.version += 1;
-            next.updated_at = Utc::now();
-            let res = user::Entity::update_many()
-                .set(sea_orm::IntoActiveModel::into_active_model(next.clone()).reset_all())
-                .filter(user::Column::Id.eq(id))
-                .filter(user::Column::Version.eq(version))
-                .exec(txn)
-                .await?;
-            if res.rows_affected == 0 {
-                return Err(Error::Conflict {
-                    current_version: version + 1,
-                });
-            }
-            crate::write::log(
+            crate::write::save(
                 txn,
                 &actor,
-                RecordKind::User,
-                id,
-                RevisionAction::Update,
-                serde_json::to_value(&current).ok(),
-                serde_json::to_value(&next).ok(),
-                None,
+                Some(&current),
+                next,
+                entity::write::Change::of(RevisionAction::Update),
             )
-            .await?;
-            Ok(next)
+            .await
         })
     })
     .await

@@ -158,7 +158,7 @@ impl CommitmentMutation {
                 let note = validate::opt_text("note", input.note.as_deref(), 2000)?;
                 let reserved = reservations(txn, &actor, instrument_id, input.reservations.as_deref().unwrap_or_default()).await?;
                 let sources = write::source_ids(txn, &actor, "sources", &input.sources).await?;
-                super::reference::precise_enough(txn, &sources, &[("validFrom", from), ("validTo", to)]).await?;
+                super::support::precise_enough(txn, &sources, &[("validFrom", from), ("validTo", to)]).await?;
                 let exists = commitment::Entity::find()
                     .filter(commitment::Column::StateId.eq(state_id))
                     .filter(commitment::Column::InstrumentId.eq(instrument_id))
@@ -284,7 +284,7 @@ impl CommitmentMutation {
                     after_codes = codes.iter().map(|c| c.trim().to_lowercase()).collect();
                     after_codes.sort();
                 }
-                let (source_ids, _, after_sources) = super::reference::recite(
+                let (source_ids, _, after_sources) = super::support::recite(
                     txn,
                     &actor,
                     RecordKind::Commitment,
@@ -292,7 +292,7 @@ impl CommitmentMutation {
                     input.sources.as_deref(),
                 )
                 .await?;
-                super::reference::precise_enough(
+                super::support::precise_enough(
                     txn,
                     &source_ids,
                     &[("validFrom", from), ("validTo", to)],
@@ -305,6 +305,7 @@ impl CommitmentMutation {
                     next,
                     RevisionAction::Update,
                     None,
+                    input.sources.is_some().then_some(source_ids.as_slice()),
                     json!({ "reservations": before_codes, "sources": before_sources }),
                     json!({ "reservations": after_codes, "sources": after_sources }),
                 )

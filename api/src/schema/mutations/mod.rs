@@ -8,6 +8,7 @@
 pub mod commitment;
 pub mod practice;
 pub mod reference;
+pub mod support;
 pub mod validate;
 
 use super::{db, ids, node::Node, viewer};
@@ -121,6 +122,7 @@ where
         next,
         action,
         reason,
+        None,
         serde_json::json!({}),
         serde_json::json!({}),
     )

@@ -4,9 +4,9 @@
 //! The state a position or an assessment is about, the evidence and provision an assessment
 //! links, and the `slug` of evidence are fixed at creation; everything else can be corrected.
 
-use super::reference::{
-    cited, eq_or_null, merged_date, merged_text, precise_enough, recite, split, stored, NAME_MAX,
-    NOTE_MAX, SUMMARY_MAX,
+use super::support::{
+    cited, eq_or_null, merged_date, merged_text, precise_enough, recite, split, stored,
+    update_record, NAME_MAX, NOTE_MAX, SUMMARY_MAX,
 };
 use super::{record_id, transaction, validate, writer};
 use crate::auth::Actor;
@@ -389,71 +389,58 @@ impl PracticeMutation {
         #[graphql(
             desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
         )]
-        input: UpdatePositionInput,
+        mut input: UpdatePositionInput,
     ) -> async_graphql::Result<Position> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let pid = record_id("id", &id, RecordKind::Position)?;
-        let saved = transaction(ctx, |txn| {
-            Box::pin(async move {
-                let current: position::Model = write::for_change(txn, &actor, pid, version).await?;
-                let mut next = current.clone();
-                if let Some(f) = &input.forum {
-                    next.forum_id = validate::forum(txn, &actor, "forum", f).await?;
-                }
-                match &input.instrument {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => next.instrument_id = None,
-                    MaybeUndefined::Value(i) => {
-                        next.instrument_id =
-                            Some(validate::instrument(txn, &actor, "instrument", i).await?)
+        let sources = input.sources.take();
+        let recheck = sources.is_some() || !input.date.is_undefined();
+        let saved = update_record(
+            ctx,
+            &id,
+            version,
+            sources,
+            move |txn, actor, current: &position::Model, ids| {
+                Box::pin(async move {
+                    let mut next = current.clone();
+                    if let Some(f) = &input.forum {
+                        next.forum_id = validate::forum(txn, actor, "forum", f).await?;
                     }
-                }
-                match &input.provision {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => next.provision_id = None,
-                    MaybeUndefined::Value(p) => {
-                        next.provision_id =
-                            Some(validate::provision(txn, &actor, "provision", p).await?.id)
+                    match &input.instrument {
+                        MaybeUndefined::Undefined => {}
+                        MaybeUndefined::Null => next.instrument_id = None,
+                        MaybeUndefined::Value(i) => {
+                            next.instrument_id =
+                                Some(validate::instrument(txn, actor, "instrument", i).await?)
+                        }
                     }
-                }
-                about_something(next.instrument_id, next.provision_id)?;
-                if let Some(k) = input.kind {
-                    next.kind = k;
-                }
-                if let Some(s) = input.stance {
-                    next.stance = s;
-                }
-                let date = merged_date(stored(next.date, next.date_precision), &input.date);
-                validate::not_future("date", date)?;
-                (next.date, next.date_precision) = split(date);
-                if let Some(s) = &input.summary {
-                    next.summary = validate::text("summary", s, 1, SUMMARY_MAX)?;
-                }
-                position_free(txn, &next, Some(pid)).await?;
-                let (ids, before, after) = recite(
-                    txn,
-                    &actor,
-                    RecordKind::Position,
-                    pid,
-                    input.sources.as_deref(),
-                )
-                .await?;
-                if !input.date.is_undefined() || input.sources.is_some() {
-                    precise_enough(txn, &ids, &[("date", date)]).await?;
-                }
-                write::update(
-                    txn,
-                    &actor,
-                    &current,
-                    next,
-                    RevisionAction::Update,
-                    None,
-                    json!({ "sources": before }),
-                    json!({ "sources": after }),
-                )
-                .await
-            })
-        })
+                    match &input.provision {
+                        MaybeUndefined::Undefined => {}
+                        MaybeUndefined::Null => next.provision_id = None,
+                        MaybeUndefined::Value(p) => {
+                            next.provision_id =
+                                Some(validate::provision(txn, actor, "provision", p).await?.id)
+                        }
+                    }
+                    about_something(next.instrument_id, next.provision_id)?;
+                    if let Some(k) = input.kind {
+                        next.kind = k;
+                    }
+                    if let Some(s) = input.stance {
+                        next.stance = s;
+                    }
+                    let date = merged_date(stored(next.date, next.date_precision), &input.date);
+                    validate::not_future("date", date)?;
+                    (next.date, next.date_precision) = split(date);
+                    if let Some(s) = &input.summary {
+                        next.summary = validate::text("summary", s, 1, SUMMARY_MAX)?;
+                    }
+                    position_free(txn, &next, Some(current.id)).await?;
+                    if recheck {
+                        precise_enough(txn, ids, &[("date", date)]).await?;
+                    }
+                    Ok(next)
+                })
+            },
+        )
         .await?;
         Ok(Position(saved))
     }
@@ -614,6 +601,7 @@ impl PracticeMutation {
                     next,
                     RevisionAction::Update,
                     None,
+                    input.sources.is_some().then_some(ids.as_slice()),
                     json!({ "responsible_states": before_states, "sources": before }),
                     json!({ "responsible_states": after_states, "sources": after }),
                 )
@@ -710,45 +698,30 @@ impl PracticeMutation {
         #[graphql(
             desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
         )]
-        input: UpdateAssessmentInput,
+        mut input: UpdateAssessmentInput,
     ) -> async_graphql::Result<Assessment> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let aid = record_id("id", &id, RecordKind::Assessment)?;
-        let saved = transaction(ctx, |txn| {
-            Box::pin(async move {
-                let current: assessment::Model =
-                    write::for_change(txn, &actor, aid, version).await?;
-                let mut next = current.clone();
-                if let Some(f) = input.finding {
-                    next.finding = f;
-                }
-                if let Some(c) = input.confidence {
-                    next.confidence = c;
-                }
-                if let Some(r) = &input.rationale {
-                    next.rationale = validate::text("rationale", r, 1, SUMMARY_MAX)?;
-                }
-                let (_, before, after) = recite(
-                    txn,
-                    &actor,
-                    RecordKind::Assessment,
-                    aid,
-                    input.sources.as_deref(),
-                )
-                .await?;
-                write::update(
-                    txn,
-                    &actor,
-                    &current,
-                    next,
-                    RevisionAction::Update,
-                    None,
-                    json!({ "sources": before }),
-                    json!({ "sources": after }),
-                )
-                .await
-            })
-        })
+        let sources = input.sources.take();
+        let saved = update_record(
+            ctx,
+            &id,
+            version,
+            sources,
+            move |_, _, current: &assessment::Model, _| {
+                Box::pin(async move {
+                    let mut next = current.clone();
+                    if let Some(f) = input.finding {
+                        next.finding = f;
+                    }
+                    if let Some(c) = input.confidence {
+                        next.confidence = c;
+                    }
+                    if let Some(r) = &input.rationale {
+                        next.rationale = validate::text("rationale", r, 1, SUMMARY_MAX)?;
+                    }
+                    Ok(next)
+                })
+            },
+        )
         .await?;
         Ok(Assessment(saved))
     }

@@ -6,9 +6,15 @@
 //! creation: a record created under the wrong key is retracted and created again, so that no
 //! URL, query or seed file silently starts meaning something else.
 //!
-//! The helpers at the top are shared with `practice.rs`.
+//! Each mutation is its input type, its conversion to the domain's record
+//! ([`entity::domain`], whose rules the seed loader applies to the same records) and one call
+//! to [`create_record`] or [`update_record`]; what remains here is what needs the registry
+//! (references resolved, keys free, dates no more precise than the sources).
 
-use super::{record_id, transaction, validate, writer};
+use super::support::{
+    change, change_date, create_record, eq_or_null, precise_enough, stored, update_record, valid,
+};
+use super::validate;
 use crate::auth::Actor;
 use crate::error::{Error, Result};
 use crate::schema::{
@@ -19,167 +25,10 @@ use crate::schema::{
     source::Source,
     state::State,
 };
-use crate::write;
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
-use entity::partial_date::precision_rank;
+use entity::domain::*;
 use entity::*;
-use sea_orm::sea_query::SimpleExpr;
-use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
-use serde_json::json;
-
-/// Longest name or title.
-pub(super) const NAME_MAX: usize = 500;
-/// Longest summary or rationale.
-pub(super) const SUMMARY_MAX: usize = 5000;
-/// Longest note (and one-line explanations such as an attribution's basis).
-pub(super) const NOTE_MAX: usize = 2000;
-/// Longest document symbol or in-text reference (`A/70/174`, `para 13(e)`).
-const SYMBOL_MAX: usize = 200;
-
-// ---------------------------------------------------------------------------------------------
-// Shared helpers
-// ---------------------------------------------------------------------------------------------
-
-/// The stored columns of a partial date.
-pub(super) fn split(
-    d: Option<entity::PartialDate>,
-) -> (Option<chrono::NaiveDate>, Option<DatePrecision>) {
-    entity::PartialDate::to_parts(d)
-}
-
-/// A partial date from its stored columns.
-pub(super) fn stored(
-    date: Option<chrono::NaiveDate>,
-    precision: Option<DatePrecision>,
-) -> Option<entity::PartialDate> {
-    entity::PartialDate::from_parts(date, precision)
-}
-
-/// The value of a clearable date after an update.
-pub(super) fn merged_date(
-    current: Option<entity::PartialDate>,
-    input: &MaybeUndefined<PartialDate>,
-) -> Option<entity::PartialDate> {
-    match input {
-        MaybeUndefined::Undefined => current,
-        MaybeUndefined::Null => None,
-        MaybeUndefined::Value(d) => Some(d.0),
-    }
-}
-
-/// The value of a clearable text after an update, checked when given.
-pub(super) fn merged_text(
-    field: &str,
-    current: Option<String>,
-    input: &MaybeUndefined<String>,
-    max: usize,
-) -> Result<Option<String>> {
-    match input {
-        MaybeUndefined::Undefined => Ok(current),
-        MaybeUndefined::Null => Ok(None),
-        MaybeUndefined::Value(v) => validate::opt_text(field, Some(v), max),
-    }
-}
-
-/// `column IS NULL` for an absent value, `column = value` otherwise (for key look-ups).
-pub(super) fn eq_or_null<C: ColumnTrait, V: Into<sea_orm::Value>>(
-    column: C,
-    value: Option<V>,
-) -> SimpleExpr {
-    match value {
-        Some(v) => column.eq(v),
-        None => column.is_null(),
-    }
-}
-
-/// Source ids for `keys`: at least one, each known, none twice (the order is kept: primary first).
-pub(super) async fn cited(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    keys: &[String],
-) -> Result<Vec<i32>> {
-    write::source_ids(txn, actor, "sources", keys).await
-}
-
-/// The sources a record cites after an update: when `keys` is given they replace the current
-/// ones. Returns the source ids now cited, and the keys before and after (for the revision).
-pub(super) async fn recite(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    kind: RecordKind,
-    id: i32,
-    keys: Option<&[String]>,
-) -> Result<(Vec<i32>, Vec<String>, Vec<String>)> {
-    let before = write::cited_keys(txn, kind, id).await?;
-    match keys {
-        Some(keys) => {
-            let ids = cited(txn, actor, keys).await?;
-            write::cite(txn, kind, id, &ids).await?;
-            let after = write::cited_keys(txn, kind, id).await?;
-            Ok((ids, before, after))
-        }
-        None => {
-            let ids = record_source::Entity::find()
-                .filter(record_source::Column::RecordKind.eq(kind))
-                .filter(record_source::Column::RecordId.eq(id))
-                .order_by_asc(record_source::Column::Ordinal)
-                .all(txn)
-                .await?
-                .into_iter()
-                .map(|l| l.source_id)
-                .collect();
-            let after = before.clone();
-            Ok((ids, before, after))
-        }
-    }
-}
-
-/// Dates may be no more precise than the finest precision any of the record's sources gives
-/// (seed/data/FORMAT.md): a source that gives only years cannot support a day.
-pub(super) async fn precise_enough(
-    txn: &DatabaseTransaction,
-    sources: &[i32],
-    dates: &[(&str, Option<entity::PartialDate>)],
-) -> Result<()> {
-    if dates.iter().all(|(_, d)| d.is_none()) || sources.is_empty() {
-        return Ok(());
-    }
-    let finest = source::Entity::find()
-        .filter(source::Column::Id.is_in(sources.to_vec()))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|s| s.date_precision)
-        .max_by_key(|p| precision_rank(*p))
-        .unwrap_or(DatePrecision::Day);
-    for (field, date) in dates {
-        if let Some(d) = date {
-            if precision_rank(d.precision) > precision_rank(finest) {
-                return Err(Error::bad_input(
-                    *field,
-                    format!(
-                        "`{d}` is more precise than its sources, which give dates to the {}",
-                        finest.as_str().to_lowercase()
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Exactly `n` ASCII letters, upper-cased (ISO 3166-1 codes).
-fn letters(field: &str, value: &str, n: usize) -> Result<String> {
-    let v = value.trim().to_uppercase();
-    if v.len() == n && v.bytes().all(|b| b.is_ascii_uppercase()) {
-        Ok(v)
-    } else {
-        Err(Error::bad_input(
-            field,
-            format!("`{value}` is not a code of {n} letters"),
-        ))
-    }
-}
+use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter};
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
@@ -500,42 +349,221 @@ pub struct UpdateSourceInput {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Checks shared by create and update
+// Inputs as the domain's records
 // ---------------------------------------------------------------------------------------------
 
-/// A UN member has no observer status, and only members have an admission date.
-fn un_standing(member: bool, observer: bool, since: Option<entity::PartialDate>) -> Result<()> {
-    if member && observer {
-        return Err(Error::bad_input(
-            "unObserver",
-            "a UN member state is not a non-member observer state",
-        ));
+impl CreateStateInput {
+    fn domain(self) -> NewState {
+        NewState {
+            code: self.code,
+            fields: StateFields {
+                alpha2: self.alpha2,
+                name: self.name,
+                region: self.region,
+                subregion: self.subregion,
+                un_member: self.un_member,
+                un_member_since: self.un_member_since.map(|d| d.0),
+                un_observer: self.un_observer,
+            },
+            sources: self.sources,
+        }
     }
-    if !member && since.is_some() {
-        return Err(Error::bad_input(
-            "unMemberSince",
-            "only UN member states have a date of admission",
-        ));
-    }
-    validate::not_future("unMemberSince", since)
 }
 
-async fn alpha2_free(txn: &DatabaseTransaction, alpha2: &str, except: Option<i32>) -> Result<()> {
-    let mut q = state::Entity::find().filter(state::Column::Alpha2.eq(alpha2));
-    if let Some(id) = except {
-        q = q.filter(state::Column::Id.ne(id));
+impl UpdateStateInput {
+    fn patch(self) -> StatePatch {
+        StatePatch {
+            alpha2: self.alpha2,
+            name: self.name,
+            region: change(self.region, |v| v),
+            subregion: change(self.subregion, |v| v),
+            un_member: self.un_member,
+            un_member_since: change_date(self.un_member_since),
+            un_observer: self.un_observer,
+        }
     }
-    if let Some(other) = q.one(txn).await? {
-        return Err(Error::bad_input(
-            "alpha2",
-            format!(
-                "alpha-2 code `{alpha2}` is already used by `{}`",
-                other.code
-            ),
-        ));
-    }
-    Ok(())
 }
+
+impl CreateForumInput {
+    fn domain(self) -> NewForum {
+        NewForum {
+            slug: self.slug,
+            parent: self.parent,
+            fields: ForumFields {
+                name: self.name,
+                kind: self.kind,
+                url: self.url,
+                established_on: self.established_on.map(|d| d.0),
+                summary: self.summary,
+            },
+            sources: self.sources,
+        }
+    }
+}
+
+impl UpdateForumInput {
+    fn patch(self) -> ForumPatch {
+        ForumPatch {
+            name: self.name,
+            kind: self.kind,
+            url: change(self.url, |v| v),
+            established_on: change_date(self.established_on),
+            summary: change(self.summary, |v| v),
+        }
+    }
+}
+
+impl CreateMembershipInput {
+    fn domain(self) -> NewMembership {
+        NewMembership {
+            state: self.state,
+            forum: self.forum,
+            fields: MembershipFields {
+                role: self.role,
+                valid_from: self.valid_from.map(|d| d.0),
+                valid_to: self.valid_to.map(|d| d.0),
+                note: self.note,
+            },
+            sources: self.sources,
+        }
+    }
+}
+
+impl UpdateMembershipInput {
+    fn patch(self) -> MembershipPatch {
+        MembershipPatch {
+            role: self.role,
+            valid_from: change_date(self.valid_from),
+            valid_to: change_date(self.valid_to),
+            note: change(self.note, |v| v),
+        }
+    }
+}
+
+impl CreateInstrumentInput {
+    fn domain(self) -> NewInstrument {
+        NewInstrument {
+            slug: self.slug,
+            forum: self.forum,
+            fields: InstrumentFields {
+                symbol: self.symbol,
+                title: self.title,
+                kind: self.kind,
+                bindingness: self.bindingness,
+                adopted_on: self.adopted_on.map(|d| d.0),
+                adoption_mode: self.adoption_mode,
+                url: self.url,
+                summary: self.summary,
+            },
+            sources: self.sources,
+        }
+    }
+}
+
+impl UpdateInstrumentInput {
+    fn patch(self) -> InstrumentPatch {
+        InstrumentPatch {
+            symbol: change(self.symbol, |v| v),
+            title: self.title,
+            kind: self.kind,
+            bindingness: self.bindingness,
+            adopted_on: change_date(self.adopted_on),
+            adoption_mode: change(self.adoption_mode, |v| v),
+            url: change(self.url, |v| v),
+            summary: change(self.summary, |v| v),
+        }
+    }
+}
+
+impl CreateProvisionInput {
+    fn domain(self) -> NewProvision {
+        NewProvision {
+            code: self.code,
+            instrument: self.instrument,
+            fields: ProvisionFields {
+                kind: self.kind,
+                reference: self.reference,
+                title: self.title,
+                summary: self.summary,
+            },
+            sources: self.sources,
+        }
+    }
+}
+
+impl UpdateProvisionInput {
+    fn patch(self) -> ProvisionPatch {
+        ProvisionPatch {
+            kind: self.kind,
+            reference: self.reference,
+            title: self.title,
+            summary: self.summary,
+        }
+    }
+}
+
+impl CreateProvisionLinkInput {
+    fn domain(self) -> NewProvisionLink {
+        NewProvisionLink {
+            from: self.from,
+            to: self.to,
+            fields: LinkFields {
+                relation: self.relation,
+                rationale: self.rationale,
+            },
+            sources: self.sources,
+        }
+    }
+}
+
+impl UpdateProvisionLinkInput {
+    fn patch(self) -> LinkPatch {
+        LinkPatch {
+            relation: self.relation,
+            rationale: self.rationale,
+        }
+    }
+}
+
+impl CreateSourceInput {
+    fn domain(self) -> NewSource {
+        NewSource {
+            key: self.key,
+            fields: SourceFields {
+                kind: self.kind,
+                tier: self.tier,
+                title: self.title,
+                publisher: self.publisher,
+                url: self.url,
+                document_symbol: self.document_symbol,
+                published_on: self.published_on.map(|d| d.0),
+                accessed_on: self.accessed_on.map(|d| d.0),
+                date_precision: self.date_precision.unwrap_or(DatePrecision::Day),
+                note: self.note,
+            },
+        }
+    }
+}
+
+impl UpdateSourceInput {
+    fn patch(self) -> SourcePatch {
+        SourcePatch {
+            kind: self.kind,
+            tier: self.tier,
+            title: self.title,
+            publisher: self.publisher,
+            url: change(self.url, |v| v),
+            document_symbol: change(self.document_symbol, |v| v),
+            published_on: change_date(self.published_on),
+            accessed_on: change(self.accessed_on, |d| d.0),
+            date_precision: self.date_precision,
+            note: change(self.note, |v| v),
+        }
+    }
+}
+// ---------------------------------------------------------------------------------------------
+// Checks against the registry, shared by create and update
+// ---------------------------------------------------------------------------------------------
 
 /// A parent forum that does not make the forum `id` its own ancestor.
 async fn parent_forum(
@@ -649,31 +677,79 @@ async fn link_free(
     Ok(())
 }
 
-/// A source needs a URL or a document symbol, and cannot have been read before it was published.
-fn source_dates_and_locator(
-    url: &Option<String>,
-    symbol: &Option<String>,
-    published: Option<entity::PartialDate>,
-    accessed: Option<chrono::NaiveDate>,
-) -> Result<()> {
-    if url.is_none() && symbol.is_none() {
+/// A provision's kind may change only if the rights relations it is an end of keep their
+/// direction (from a norm or CBM, to a human-rights obligation).
+async fn kind_keeps_links(txn: &DatabaseTransaction, id: i32, kind: ProvisionKind) -> Result<()> {
+    let links = provision_link::Entity::find()
+        .filter(
+            Condition::any()
+                .add(provision_link::Column::FromId.eq(id))
+                .add(provision_link::Column::ToId.eq(id)),
+        )
+        .filter(
+            provision_link::Column::Relation
+                .is_in([LinkRelation::ProtectsRight, LinkRelation::MayRestrictRight]),
+        )
+        .all(txn)
+        .await?;
+    let hro = kind == ProvisionKind::HumanRightsObligation;
+    if links
+        .iter()
+        .any(|l| (l.from_id == id && hro) || (l.to_id == id && !hro))
+    {
         return Err(Error::bad_input(
-            "url",
-            "give a url or a documentSymbol (or both)",
+            "kind",
+            "this provision is linked as a right or to a right; correct those links first",
         ));
     }
-    validate::not_future("publishedOn", published)?;
-    let accessed = accessed.map(|date| entity::PartialDate {
-        date,
-        precision: DatePrecision::Day,
-    });
-    validate::not_future("accessedOn", accessed)?;
-    validate::ordered("accessedOn", published, accessed)
+    Ok(())
 }
 
+/// A link's new relation must fit its (fixed) ends and not repeat another link.
+async fn relation_fits(
+    txn: &DatabaseTransaction,
+    link: &provision_link::Model,
+    relation: LinkRelation,
+) -> Result<()> {
+    let ends = provision::Entity::find()
+        .filter(provision::Column::Id.is_in([link.from_id, link.to_id]))
+        .all(txn)
+        .await?;
+    let from = ends.iter().find(|p| p.id == link.from_id);
+    let to = ends.iter().find(|p| p.id == link.to_id);
+    if let (Some(from), Some(to)) = (from, to) {
+        link_direction(relation, from, to).map_err(|_| {
+            Error::bad_input(
+                "relation",
+                format!("{relation} runs from a norm or CBM to a human-rights obligation; these ends do not"),
+            )
+        })?;
+    }
+    link_free(
+        txn,
+        "relation",
+        link.from_id,
+        link.to_id,
+        relation,
+        Some(link.id),
+    )
+    .await
+}
 // ---------------------------------------------------------------------------------------------
 // Mutations
 // ---------------------------------------------------------------------------------------------
+
+/// A forum id for an optional forum slug.
+async fn opt_forum(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    slug: Option<&str>,
+) -> Result<Option<i32>> {
+    match slug {
+        Some(f) => Ok(Some(validate::forum(txn, actor, "forum", f).await?)),
+        None => Ok(None),
+    }
+}
 
 #[derive(Default)]
 pub struct ReferenceMutation;
@@ -689,42 +765,11 @@ impl ReferenceMutation {
         )]
         input: CreateStateInput,
     ) -> async_graphql::Result<State> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let saved = transaction(ctx, |txn| {
+        let saved = create_record(ctx, input.domain(), |txn, _, new, sources| {
             Box::pin(async move {
-                let code = letters("code", &input.code, 3)?;
-                let alpha2 = letters("alpha2", &input.alpha2, 2)?;
-                let name = validate::text("name", &input.name, 1, NAME_MAX)?;
-                let region = validate::opt_text("region", input.region.as_deref(), NAME_MAX)?;
-                let subregion = validate::opt_text("subregion", input.subregion.as_deref(), NAME_MAX)?;
-                let since = input.un_member_since.map(|d| d.0);
-                un_standing(input.un_member, input.un_observer, since)?;
-                let sources = cited(txn, &actor, &input.sources).await?;
-                precise_enough(txn, &sources, &[("unMemberSince", since)]).await?;
-                if state::Entity::find().filter(state::Column::Code.eq(code.as_str())).one(txn).await?.is_some() {
-                    return Err(Error::bad_input("code", format!("a state with code `{code}` exists already; correct that record instead")));
-                }
-                alpha2_free(txn, &alpha2, None).await?;
-                let (since, since_p) = split(since);
-                let now = chrono::Utc::now();
-                let model = state::Model {
-                    id: 0,
-                    code,
-                    alpha2,
-                    name,
-                    region,
-                    subregion,
-                    un_member: input.un_member,
-                    un_member_since: since,
-                    un_member_since_precision: since_p,
-                    un_observer: input.un_observer,
-                    status: PublicationStatus::Draft,
-                    created_by: Some(actor.user_id),
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
-                write::create(txn, &actor, model, &sources, json!({})).await
+                let since = new.fields.un_member_since;
+                precise_enough(txn, sources, &[("unMemberSince", since)]).await?;
+                Ok(new.model())
             })
         })
         .await?;
@@ -747,60 +792,28 @@ impl ReferenceMutation {
         #[graphql(
             desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
         )]
-        input: UpdateStateInput,
+        mut input: UpdateStateInput,
     ) -> async_graphql::Result<State> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let sid = record_id("id", &id, RecordKind::State)?;
-        let saved = transaction(ctx, |txn| {
-            Box::pin(async move {
-                let current: state::Model = write::for_change(txn, &actor, sid, version).await?;
-                let mut next = current.clone();
-                if let Some(a) = &input.alpha2 {
-                    next.alpha2 = letters("alpha2", a, 2)?;
-                    alpha2_free(txn, &next.alpha2, Some(sid)).await?;
-                }
-                if let Some(n) = &input.name {
-                    next.name = validate::text("name", n, 1, NAME_MAX)?;
-                }
-                next.region = merged_text("region", next.region, &input.region, NAME_MAX)?;
-                next.subregion =
-                    merged_text("subregion", next.subregion, &input.subregion, NAME_MAX)?;
-                if let Some(m) = input.un_member {
-                    next.un_member = m;
-                }
-                if let Some(o) = input.un_observer {
-                    next.un_observer = o;
-                }
-                let since = merged_date(
-                    stored(next.un_member_since, next.un_member_since_precision),
-                    &input.un_member_since,
-                );
-                un_standing(next.un_member, next.un_observer, since)?;
-                (next.un_member_since, next.un_member_since_precision) = split(since);
-                let (ids, before, after) = recite(
-                    txn,
-                    &actor,
-                    RecordKind::State,
-                    sid,
-                    input.sources.as_deref(),
-                )
-                .await?;
-                if !input.un_member_since.is_undefined() || input.sources.is_some() {
-                    precise_enough(txn, &ids, &[("unMemberSince", since)]).await?;
-                }
-                write::update(
-                    txn,
-                    &actor,
-                    &current,
-                    next,
-                    RevisionAction::Update,
-                    None,
-                    json!({ "sources": before }),
-                    json!({ "sources": after }),
-                )
-                .await
-            })
-        })
+        let sources = input.sources.take();
+        let recheck = sources.is_some() || !input.un_member_since.is_undefined();
+        let patch = input.patch();
+        let saved = update_record(
+            ctx,
+            &id,
+            version,
+            sources,
+            move |txn, _, current: &state::Model, cited| {
+                Box::pin(async move {
+                    let mut next = current.clone();
+                    valid(patch.apply(current))?.set(&mut next);
+                    if recheck {
+                        let since = stored(next.un_member_since, next.un_member_since_precision);
+                        precise_enough(txn, cited, &[("unMemberSince", since)]).await?;
+                    }
+                    Ok(next)
+                })
+            },
+        )
         .await?;
         Ok(State(saved))
     }
@@ -814,46 +827,15 @@ impl ReferenceMutation {
         )]
         input: CreateForumInput,
     ) -> async_graphql::Result<Forum> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let saved = transaction(ctx, |txn| {
+        let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
             Box::pin(async move {
-                let slug = validate::key("slug", &input.slug)?;
-                let name = validate::text("name", &input.name, 1, NAME_MAX)?;
-                let url = input.url.as_deref().map(|u| validate::url("url", u)).transpose()?;
-                let summary = validate::opt_text("summary", input.summary.as_deref(), SUMMARY_MAX)?;
-                let established = input.established_on.map(|d| d.0);
-                validate::not_future("establishedOn", established)?;
-                let parent_id = match &input.parent {
-                    Some(p) if p.trim().eq_ignore_ascii_case(&slug) => {
-                        return Err(Error::bad_input("parent", "a forum cannot be its own parent"));
-                    }
-                    Some(p) => Some(parent_forum(txn, &actor, p, None).await?),
+                let parent_id = match &new.parent {
+                    Some(p) => Some(parent_forum(txn, actor, p, None).await?),
                     None => None,
                 };
-                let sources = cited(txn, &actor, &input.sources).await?;
-                precise_enough(txn, &sources, &[("establishedOn", established)]).await?;
-                if forum::Entity::find().filter(forum::Column::Slug.eq(slug.as_str())).one(txn).await?.is_some() {
-                    return Err(Error::bad_input("slug", format!("a forum with slug `{slug}` exists already; correct that record instead")));
-                }
-                let (on, on_p) = split(established);
-                let now = chrono::Utc::now();
-                let model = forum::Model {
-                    id: 0,
-                    slug,
-                    name,
-                    kind: input.kind,
-                    parent_id,
-                    url,
-                    established_on: on,
-                    established_on_precision: on_p,
-                    summary,
-                    status: PublicationStatus::Draft,
-                    created_by: Some(actor.user_id),
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
-                write::create(txn, &actor, model, &sources, json!({})).await
+                let established = new.fields.established_on;
+                precise_enough(txn, sources, &[("establishedOn", established)]).await?;
+                Ok(new.model(parent_id))
             })
         })
         .await?;
@@ -876,63 +858,38 @@ impl ReferenceMutation {
         #[graphql(
             desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
         )]
-        input: UpdateForumInput,
+        mut input: UpdateForumInput,
     ) -> async_graphql::Result<Forum> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let fid = record_id("id", &id, RecordKind::Forum)?;
-        let saved = transaction(ctx, |txn| {
-            Box::pin(async move {
-                let current: forum::Model = write::for_change(txn, &actor, fid, version).await?;
-                let mut next = current.clone();
-                if let Some(n) = &input.name {
-                    next.name = validate::text("name", n, 1, NAME_MAX)?;
-                }
-                if let Some(k) = input.kind {
-                    next.kind = k;
-                }
-                match &input.parent {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => next.parent_id = None,
-                    MaybeUndefined::Value(p) => {
-                        next.parent_id = Some(parent_forum(txn, &actor, p, Some(fid)).await?)
+        let sources = input.sources.take();
+        let recheck = sources.is_some() || !input.established_on.is_undefined();
+        let parent = std::mem::take(&mut input.parent);
+        let patch = input.patch();
+        let saved = update_record(
+            ctx,
+            &id,
+            version,
+            sources,
+            move |txn, actor, current: &forum::Model, cited| {
+                Box::pin(async move {
+                    let mut next = current.clone();
+                    valid(patch.apply(current))?.set(&mut next);
+                    match &parent {
+                        MaybeUndefined::Undefined => {}
+                        MaybeUndefined::Null => next.parent_id = None,
+                        MaybeUndefined::Value(p) => {
+                            next.parent_id =
+                                Some(parent_forum(txn, actor, p, Some(current.id)).await?)
+                        }
                     }
-                }
-                match &input.url {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => next.url = None,
-                    MaybeUndefined::Value(u) => next.url = Some(validate::url("url", u)?),
-                }
-                next.summary = merged_text("summary", next.summary, &input.summary, SUMMARY_MAX)?;
-                let established = merged_date(
-                    stored(next.established_on, next.established_on_precision),
-                    &input.established_on,
-                );
-                validate::not_future("establishedOn", established)?;
-                (next.established_on, next.established_on_precision) = split(established);
-                let (ids, before, after) = recite(
-                    txn,
-                    &actor,
-                    RecordKind::Forum,
-                    fid,
-                    input.sources.as_deref(),
-                )
-                .await?;
-                if !input.established_on.is_undefined() || input.sources.is_some() {
-                    precise_enough(txn, &ids, &[("establishedOn", established)]).await?;
-                }
-                write::update(
-                    txn,
-                    &actor,
-                    &current,
-                    next,
-                    RevisionAction::Update,
-                    None,
-                    json!({ "sources": before }),
-                    json!({ "sources": after }),
-                )
-                .await
-            })
-        })
+                    if recheck {
+                        let established =
+                            stored(next.established_on, next.established_on_precision);
+                        precise_enough(txn, cited, &[("establishedOn", established)]).await?;
+                    }
+                    Ok(next)
+                })
+            },
+        )
         .await?;
         Ok(Forum(saved))
     }
@@ -946,39 +903,19 @@ impl ReferenceMutation {
         )]
         input: CreateMembershipInput,
     ) -> async_graphql::Result<Membership> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let saved = transaction(ctx, |txn| {
+        let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
             Box::pin(async move {
-                let state_id = validate::state(txn, &actor, "state", &input.state).await?;
-                let forum_id = validate::forum(txn, &actor, "forum", &input.forum).await?;
-                let from = input.valid_from.map(|d| d.0);
-                let to = input.valid_to.map(|d| d.0);
-                validate::not_future("validFrom", from)?;
-                validate::ordered("validTo", from, to)?;
-                let note = validate::opt_text("note", input.note.as_deref(), NOTE_MAX)?;
-                let sources = cited(txn, &actor, &input.sources).await?;
-                precise_enough(txn, &sources, &[("validFrom", from), ("validTo", to)]).await?;
-                membership_free(txn, state_id, forum_id, input.role, from, None).await?;
-                let (from, from_p) = split(from);
-                let (to, to_p) = split(to);
-                let now = chrono::Utc::now();
-                let model = membership::Model {
-                    id: 0,
-                    state_id,
-                    forum_id,
-                    role: input.role,
-                    valid_from: from,
-                    valid_from_precision: from_p,
-                    valid_to: to,
-                    valid_to_precision: to_p,
-                    note,
-                    status: PublicationStatus::Draft,
-                    created_by: Some(actor.user_id),
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
-                write::create(txn, &actor, model, &sources, json!({})).await
+                let state_id = validate::state(txn, actor, "state", &new.state).await?;
+                let forum_id = validate::forum(txn, actor, "forum", &new.forum).await?;
+                let f = &new.fields;
+                precise_enough(
+                    txn,
+                    sources,
+                    &[("validFrom", f.valid_from), ("validTo", f.valid_to)],
+                )
+                .await?;
+                membership_free(txn, state_id, forum_id, f.role, f.valid_from, None).await?;
+                Ok(new.model(state_id, forum_id))
             })
         })
         .await?;
@@ -1001,69 +938,46 @@ impl ReferenceMutation {
         #[graphql(
             desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
         )]
-        input: UpdateMembershipInput,
+        mut input: UpdateMembershipInput,
     ) -> async_graphql::Result<Membership> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let mid = record_id("id", &id, RecordKind::Membership)?;
-        let saved = transaction(ctx, |txn| {
-            Box::pin(async move {
-                let current: membership::Model =
-                    write::for_change(txn, &actor, mid, version).await?;
-                let mut next = current.clone();
-                if let Some(r) = input.role {
-                    next.role = r;
-                }
-                let from = merged_date(
-                    stored(next.valid_from, next.valid_from_precision),
-                    &input.valid_from,
-                );
-                let to = merged_date(
-                    stored(next.valid_to, next.valid_to_precision),
-                    &input.valid_to,
-                );
-                validate::not_future("validFrom", from)?;
-                validate::ordered("validTo", from, to)?;
-                (next.valid_from, next.valid_from_precision) = split(from);
-                (next.valid_to, next.valid_to_precision) = split(to);
-                next.note = merged_text("note", next.note, &input.note, NOTE_MAX)?;
-                if input.role.is_some() || !input.valid_from.is_undefined() {
-                    membership_free(
-                        txn,
-                        next.state_id,
-                        next.forum_id,
-                        next.role,
-                        from,
-                        Some(mid),
-                    )
-                    .await?;
-                }
-                let (ids, before, after) = recite(
-                    txn,
-                    &actor,
-                    RecordKind::Membership,
-                    mid,
-                    input.sources.as_deref(),
-                )
-                .await?;
-                if !input.valid_from.is_undefined()
-                    || !input.valid_to.is_undefined()
-                    || input.sources.is_some()
-                {
-                    precise_enough(txn, &ids, &[("validFrom", from), ("validTo", to)]).await?;
-                }
-                write::update(
-                    txn,
-                    &actor,
-                    &current,
-                    next,
-                    RevisionAction::Update,
-                    None,
-                    json!({ "sources": before }),
-                    json!({ "sources": after }),
-                )
-                .await
-            })
-        })
+        let sources = input.sources.take();
+        let rekey = input.role.is_some() || !input.valid_from.is_undefined();
+        let recheck =
+            sources.is_some() || !input.valid_from.is_undefined() || !input.valid_to.is_undefined();
+        let patch = input.patch();
+        let saved = update_record(
+            ctx,
+            &id,
+            version,
+            sources,
+            move |txn, _, current: &membership::Model, cited| {
+                Box::pin(async move {
+                    let mut next = current.clone();
+                    let f = valid(patch.apply(current))?;
+                    if rekey {
+                        membership_free(
+                            txn,
+                            next.state_id,
+                            next.forum_id,
+                            f.role,
+                            f.valid_from,
+                            Some(current.id),
+                        )
+                        .await?;
+                    }
+                    if recheck {
+                        precise_enough(
+                            txn,
+                            cited,
+                            &[("validFrom", f.valid_from), ("validTo", f.valid_to)],
+                        )
+                        .await?;
+                    }
+                    f.set(&mut next);
+                    Ok(next)
+                })
+            },
+        )
         .await?;
         Ok(Membership(saved))
     }
@@ -1077,47 +991,11 @@ impl ReferenceMutation {
         )]
         input: CreateInstrumentInput,
     ) -> async_graphql::Result<Instrument> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let saved = transaction(ctx, |txn| {
+        let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
             Box::pin(async move {
-                let slug = validate::key("slug", &input.slug)?;
-                let symbol = validate::opt_text("symbol", input.symbol.as_deref(), SYMBOL_MAX)?;
-                let title = validate::text("title", &input.title, 1, NAME_MAX)?;
-                let url = input.url.as_deref().map(|u| validate::url("url", u)).transpose()?;
-                let summary = validate::opt_text("summary", input.summary.as_deref(), SUMMARY_MAX)?;
-                let adopted = input.adopted_on.map(|d| d.0);
-                validate::not_future("adoptedOn", adopted)?;
-                let forum_id = match &input.forum {
-                    Some(f) => Some(validate::forum(txn, &actor, "forum", f).await?),
-                    None => None,
-                };
-                let sources = cited(txn, &actor, &input.sources).await?;
-                precise_enough(txn, &sources, &[("adoptedOn", adopted)]).await?;
-                if instrument::Entity::find().filter(instrument::Column::Slug.eq(slug.as_str())).one(txn).await?.is_some() {
-                    return Err(Error::bad_input("slug", format!("an instrument with slug `{slug}` exists already; correct that record instead")));
-                }
-                let (on, on_p) = split(adopted);
-                let now = chrono::Utc::now();
-                let model = instrument::Model {
-                    id: 0,
-                    slug,
-                    symbol,
-                    title,
-                    kind: input.kind,
-                    bindingness: input.bindingness,
-                    forum_id,
-                    adopted_on: on,
-                    adopted_on_precision: on_p,
-                    adoption_mode: input.adoption_mode,
-                    url,
-                    summary,
-                    status: PublicationStatus::Draft,
-                    created_by: Some(actor.user_id),
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
-                write::create(txn, &actor, model, &sources, json!({})).await
+                let forum_id = opt_forum(txn, actor, new.forum.as_deref()).await?;
+                precise_enough(txn, sources, &[("adoptedOn", new.fields.adopted_on)]).await?;
+                Ok(new.model(forum_id))
             })
         })
         .await?;
@@ -1140,73 +1018,36 @@ impl ReferenceMutation {
         #[graphql(
             desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
         )]
-        input: UpdateInstrumentInput,
+        mut input: UpdateInstrumentInput,
     ) -> async_graphql::Result<Instrument> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let iid = record_id("id", &id, RecordKind::Instrument)?;
-        let saved = transaction(ctx, |txn| {
-            Box::pin(async move {
-                let current: instrument::Model =
-                    write::for_change(txn, &actor, iid, version).await?;
-                let mut next = current.clone();
-                next.symbol = merged_text("symbol", next.symbol, &input.symbol, SYMBOL_MAX)?;
-                if let Some(t) = &input.title {
-                    next.title = validate::text("title", t, 1, NAME_MAX)?;
-                }
-                if let Some(k) = input.kind {
-                    next.kind = k;
-                }
-                if let Some(b) = input.bindingness {
-                    next.bindingness = b;
-                }
-                match &input.forum {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => next.forum_id = None,
-                    MaybeUndefined::Value(f) => {
-                        next.forum_id = Some(validate::forum(txn, &actor, "forum", f).await?)
+        let sources = input.sources.take();
+        let recheck = sources.is_some() || !input.adopted_on.is_undefined();
+        let forum = std::mem::take(&mut input.forum);
+        let patch = input.patch();
+        let saved = update_record(
+            ctx,
+            &id,
+            version,
+            sources,
+            move |txn, actor, current: &instrument::Model, cited| {
+                Box::pin(async move {
+                    let mut next = current.clone();
+                    valid(patch.apply(current))?.set(&mut next);
+                    match &forum {
+                        MaybeUndefined::Undefined => {}
+                        MaybeUndefined::Null => next.forum_id = None,
+                        MaybeUndefined::Value(f) => {
+                            next.forum_id = opt_forum(txn, actor, Some(f)).await?
+                        }
                     }
-                }
-                match &input.adoption_mode {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => next.adoption_mode = None,
-                    MaybeUndefined::Value(m) => next.adoption_mode = Some(*m),
-                }
-                match &input.url {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => next.url = None,
-                    MaybeUndefined::Value(u) => next.url = Some(validate::url("url", u)?),
-                }
-                next.summary = merged_text("summary", next.summary, &input.summary, SUMMARY_MAX)?;
-                let adopted = merged_date(
-                    stored(next.adopted_on, next.adopted_on_precision),
-                    &input.adopted_on,
-                );
-                validate::not_future("adoptedOn", adopted)?;
-                (next.adopted_on, next.adopted_on_precision) = split(adopted);
-                let (ids, before, after) = recite(
-                    txn,
-                    &actor,
-                    RecordKind::Instrument,
-                    iid,
-                    input.sources.as_deref(),
-                )
-                .await?;
-                if !input.adopted_on.is_undefined() || input.sources.is_some() {
-                    precise_enough(txn, &ids, &[("adoptedOn", adopted)]).await?;
-                }
-                write::update(
-                    txn,
-                    &actor,
-                    &current,
-                    next,
-                    RevisionAction::Update,
-                    None,
-                    json!({ "sources": before }),
-                    json!({ "sources": after }),
-                )
-                .await
-            })
-        })
+                    if recheck {
+                        let adopted = stored(next.adopted_on, next.adopted_on_precision);
+                        precise_enough(txn, cited, &[("adoptedOn", adopted)]).await?;
+                    }
+                    Ok(next)
+                })
+            },
+        )
         .await?;
         Ok(Instrument(saved))
     }
@@ -1220,34 +1061,11 @@ impl ReferenceMutation {
         )]
         input: CreateProvisionInput,
     ) -> async_graphql::Result<Provision> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let saved = transaction(ctx, |txn| {
+        let saved = create_record(ctx, input.domain(), |txn, actor, new, _| {
             Box::pin(async move {
-                let code = validate::key("code", &input.code)?;
-                let reference = validate::text("reference", &input.reference, 1, SYMBOL_MAX)?;
-                let title = validate::text("title", &input.title, 1, NAME_MAX)?;
-                let summary = validate::text("summary", &input.summary, 1, SUMMARY_MAX)?;
-                let instrument_id = validate::instrument(txn, &actor, "instrument", &input.instrument).await?;
-                let sources = cited(txn, &actor, &input.sources).await?;
-                if provision::Entity::find().filter(provision::Column::Code.eq(code.as_str())).one(txn).await?.is_some() {
-                    return Err(Error::bad_input("code", format!("a provision with code `{code}` exists already; correct that record instead")));
-                }
-                let now = chrono::Utc::now();
-                let model = provision::Model {
-                    id: 0,
-                    code,
-                    kind: input.kind,
-                    instrument_id,
-                    reference,
-                    title,
-                    summary,
-                    status: PublicationStatus::Draft,
-                    created_by: Some(actor.user_id),
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
-                write::create(txn, &actor, model, &sources, json!({})).await
+                let instrument_id =
+                    validate::instrument(txn, actor, "instrument", &new.instrument).await?;
+                Ok(new.model(instrument_id))
             })
         })
         .await?;
@@ -1270,42 +1088,27 @@ impl ReferenceMutation {
         #[graphql(
             desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
         )]
-        input: UpdateProvisionInput,
+        mut input: UpdateProvisionInput,
     ) -> async_graphql::Result<Provision> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let pid = record_id("id", &id, RecordKind::Provision)?;
-        let saved = transaction(ctx, |txn| {
-            Box::pin(async move {
-                let current: provision::Model = write::for_change(txn, &actor, pid, version).await?;
-                let mut next = current.clone();
-                if let Some(k) = input.kind {
-                    if k != current.kind {
-                        // A kind change must not break the direction of rights relations.
-                        let links = provision_link::Entity::find()
-                            .filter(Condition::any().add(provision_link::Column::FromId.eq(pid)).add(provision_link::Column::ToId.eq(pid)))
-                            .filter(provision_link::Column::Relation.is_in([LinkRelation::ProtectsRight, LinkRelation::MayRestrictRight]))
-                            .all(txn)
-                            .await?;
-                        let hro = k == ProvisionKind::HumanRightsObligation;
-                        if links.iter().any(|l| (l.from_id == pid && hro) || (l.to_id == pid && !hro)) {
-                            return Err(Error::bad_input("kind", "this provision is linked as a right or to a right; correct those links first"));
-                        }
+        let sources = input.sources.take();
+        let patch = input.patch();
+        let saved = update_record(
+            ctx,
+            &id,
+            version,
+            sources,
+            move |txn, _, current: &provision::Model, _| {
+                Box::pin(async move {
+                    let mut next = current.clone();
+                    let f = valid(patch.apply(current))?;
+                    if f.kind != current.kind {
+                        kind_keeps_links(txn, current.id, f.kind).await?;
                     }
-                    next.kind = k;
-                }
-                if let Some(r) = &input.reference {
-                    next.reference = validate::text("reference", r, 1, SYMBOL_MAX)?;
-                }
-                if let Some(t) = &input.title {
-                    next.title = validate::text("title", t, 1, NAME_MAX)?;
-                }
-                if let Some(s) = &input.summary {
-                    next.summary = validate::text("summary", s, 1, SUMMARY_MAX)?;
-                }
-                let (_, before, after) = recite(txn, &actor, RecordKind::Provision, pid, input.sources.as_deref()).await?;
-                write::update(txn, &actor, &current, next, RevisionAction::Update, None, json!({ "sources": before }), json!({ "sources": after })).await
-            })
-        })
+                    f.set(&mut next);
+                    Ok(next)
+                })
+            },
+        )
         .await?;
         Ok(Provision::from(saved))
     }
@@ -1319,35 +1122,14 @@ impl ReferenceMutation {
         )]
         input: CreateProvisionLinkInput,
     ) -> async_graphql::Result<ProvisionLink> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let saved = transaction(ctx, |txn| {
+        let saved = create_record(ctx, input.domain(), |txn, actor, new, _| {
             Box::pin(async move {
-                let from = validate::provision(txn, &actor, "from", &input.from).await?;
-                let to = validate::provision(txn, &actor, "to", &input.to).await?;
-                if from.id == to.id {
-                    return Err(Error::bad_input(
-                        "to",
-                        "a provision cannot be linked to itself",
-                    ));
-                }
-                link_direction(input.relation, &from, &to)?;
-                let rationale = validate::text("rationale", &input.rationale, 1, SUMMARY_MAX)?;
-                let sources = cited(txn, &actor, &input.sources).await?;
-                link_free(txn, "to", from.id, to.id, input.relation, None).await?;
-                let now = chrono::Utc::now();
-                let model = provision_link::Model {
-                    id: 0,
-                    from_id: from.id,
-                    to_id: to.id,
-                    relation: input.relation,
-                    rationale,
-                    status: PublicationStatus::Draft,
-                    created_by: Some(actor.user_id),
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
-                write::create(txn, &actor, model, &sources, json!({})).await
+                let from = validate::provision(txn, actor, "from", &new.from).await?;
+                let to = validate::provision(txn, actor, "to", &new.to).await?;
+                let relation = new.fields.relation;
+                link_direction(relation, &from, &to)?;
+                link_free(txn, "to", from.id, to.id, relation, None).await?;
+                Ok(new.model(from.id, to.id))
             })
         })
         .await?;
@@ -1370,38 +1152,27 @@ impl ReferenceMutation {
         #[graphql(
             desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
         )]
-        input: UpdateProvisionLinkInput,
+        mut input: UpdateProvisionLinkInput,
     ) -> async_graphql::Result<ProvisionLink> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let lid = record_id("id", &id, RecordKind::ProvisionLink)?;
-        let saved = transaction(ctx, |txn| {
-            Box::pin(async move {
-                let current: provision_link::Model = write::for_change(txn, &actor, lid, version).await?;
-                let mut next = current.clone();
-                if let Some(r) = input.relation {
-                    if r != current.relation {
-                        let ends = provision::Entity::find()
-                            .filter(provision::Column::Id.is_in([current.from_id, current.to_id]))
-                            .all(txn)
-                            .await?;
-                        let from = ends.iter().find(|p| p.id == current.from_id);
-                        let to = ends.iter().find(|p| p.id == current.to_id);
-                        if let (Some(from), Some(to)) = (from, to) {
-                            link_direction(r, from, to).map_err(|_| {
-                                Error::bad_input("relation", format!("{r} runs from a norm or CBM to a human-rights obligation; these ends do not"))
-                            })?;
-                        }
-                        link_free(txn, "relation", current.from_id, current.to_id, r, Some(lid)).await?;
+        let sources = input.sources.take();
+        let patch = input.patch();
+        let saved = update_record(
+            ctx,
+            &id,
+            version,
+            sources,
+            move |txn, _, current: &provision_link::Model, _| {
+                Box::pin(async move {
+                    let mut next = current.clone();
+                    let f = valid(patch.apply(current))?;
+                    if f.relation != current.relation {
+                        relation_fits(txn, current, f.relation).await?;
                     }
-                    next.relation = r;
-                }
-                if let Some(r) = &input.rationale {
-                    next.rationale = validate::text("rationale", r, 1, SUMMARY_MAX)?;
-                }
-                let (_, before, after) = recite(txn, &actor, RecordKind::ProvisionLink, lid, input.sources.as_deref()).await?;
-                write::update(txn, &actor, &current, next, RevisionAction::Update, None, json!({ "sources": before }), json!({ "sources": after })).await
-            })
-        })
+                    f.set(&mut next);
+                    Ok(next)
+                })
+            },
+        )
         .await?;
         Ok(ProvisionLink(saved))
     }
@@ -1415,48 +1186,8 @@ impl ReferenceMutation {
         )]
         input: CreateSourceInput,
     ) -> async_graphql::Result<Source> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let saved = transaction(ctx, |txn| {
-            Box::pin(async move {
-                let key = validate::key("key", &input.key)?;
-                let title = validate::text("title", &input.title, 1, NAME_MAX)?;
-                let publisher = validate::text("publisher", &input.publisher, 1, NAME_MAX)?;
-                let url = match input.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
-                    Some(u) => Some(validate::url("url", u)?),
-                    None => None,
-                };
-                let document_symbol = validate::opt_text("documentSymbol", input.document_symbol.as_deref(), SYMBOL_MAX)?;
-                let published = input.published_on.map(|d| d.0);
-                let accessed = input.accessed_on.map(|d| d.0);
-                source_dates_and_locator(&url, &document_symbol, published, accessed)?;
-                let note = validate::opt_text("note", input.note.as_deref(), NOTE_MAX)?;
-                if source::Entity::find().filter(source::Column::Key.eq(key.as_str())).one(txn).await?.is_some() {
-                    return Err(Error::bad_input("key", format!("a source with key `{key}` exists already; cite it, or correct that record")));
-                }
-                let (on, on_p) = split(published);
-                let now = chrono::Utc::now();
-                let model = source::Model {
-                    id: 0,
-                    key,
-                    kind: input.kind,
-                    tier: input.tier,
-                    title,
-                    publisher,
-                    url,
-                    document_symbol,
-                    published_on: on,
-                    published_on_precision: on_p,
-                    accessed_on: accessed,
-                    date_precision: input.date_precision.unwrap_or(DatePrecision::Day),
-                    note,
-                    status: PublicationStatus::Draft,
-                    created_by: Some(actor.user_id),
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
-                write::create(txn, &actor, model, &[], json!({})).await
-            })
+        let saved = create_record(ctx, input.domain(), |_, _, new, _| {
+            Box::pin(async move { Ok(new.model()) })
         })
         .await?;
         Ok(Source(saved))
@@ -1480,68 +1211,20 @@ impl ReferenceMutation {
         )]
         input: UpdateSourceInput,
     ) -> async_graphql::Result<Source> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let sid = record_id("id", &id, RecordKind::Source)?;
-        let saved = transaction(ctx, |txn| {
-            Box::pin(async move {
-                let current: source::Model = write::for_change(txn, &actor, sid, version).await?;
-                let mut next = current.clone();
-                if let Some(k) = input.kind {
-                    next.kind = k;
-                }
-                if let Some(t) = input.tier {
-                    next.tier = t;
-                }
-                if let Some(t) = &input.title {
-                    next.title = validate::text("title", t, 1, NAME_MAX)?;
-                }
-                if let Some(p) = &input.publisher {
-                    next.publisher = validate::text("publisher", p, 1, NAME_MAX)?;
-                }
-                match &input.url {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => next.url = None,
-                    MaybeUndefined::Value(u) => next.url = Some(validate::url("url", u)?),
-                }
-                next.document_symbol = merged_text(
-                    "documentSymbol",
-                    next.document_symbol,
-                    &input.document_symbol,
-                    SYMBOL_MAX,
-                )?;
-                let published = merged_date(
-                    stored(next.published_on, next.published_on_precision),
-                    &input.published_on,
-                );
-                match &input.accessed_on {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => next.accessed_on = None,
-                    MaybeUndefined::Value(d) => next.accessed_on = Some(d.0),
-                }
-                source_dates_and_locator(
-                    &next.url,
-                    &next.document_symbol,
-                    published,
-                    next.accessed_on,
-                )?;
-                (next.published_on, next.published_on_precision) = split(published);
-                if let Some(p) = input.date_precision {
-                    next.date_precision = p;
-                }
-                next.note = merged_text("note", next.note, &input.note, NOTE_MAX)?;
-                write::update(
-                    txn,
-                    &actor,
-                    &current,
-                    next,
-                    RevisionAction::Update,
-                    None,
-                    json!({}),
-                    json!({}),
-                )
-                .await
-            })
-        })
+        let patch = input.patch();
+        let saved = update_record(
+            ctx,
+            &id,
+            version,
+            None,
+            move |_, _, current: &source::Model, _| {
+                Box::pin(async move {
+                    let mut next = current.clone();
+                    valid(patch.apply(current))?.set(&mut next);
+                    Ok(next)
+                })
+            },
+        )
         .await?;
         Ok(Source(saved))
     }

@@ -3,34 +3,40 @@
 use crate::auth::Actor;
 use crate::error::{Error, Result};
 use crate::repo::Readable;
+use entity::domain::{Check, Invalid};
 use entity::*;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
+/// One rule of the domain ([`entity::domain::Check`]) applied to a value of the GraphQL input
+/// `field`: the same rule, with the same words, as the seed loader applies to the same column.
+fn rule<T>(field: &str, apply: impl FnOnce(&mut Check) -> T) -> Result<T> {
+    let mut c = Check::default();
+    let value = apply(&mut c);
+    c.finish(value).map_err(|Invalid(errors)| {
+        let message = errors
+            .into_iter()
+            .next()
+            .map(|e| e.message)
+            .unwrap_or_default();
+        Error::bad_input(field, message)
+    })
+}
+
 /// Trimmed text of `min..=max` characters.
 pub fn text(field: &str, value: &str, min: usize, max: usize) -> Result<String> {
-    let v = value.trim();
-    let n = v.chars().count();
-    if n < min {
+    let v = rule(field, |c| c.text("", value, max))?;
+    if v.chars().count() < min {
         return Err(Error::bad_input(
             field,
             format!("must be at least {min} characters long"),
         ));
     }
-    if n > max {
-        return Err(Error::bad_input(
-            field,
-            format!("must be at most {max} characters long (got {n})"),
-        ));
-    }
-    Ok(v.to_string())
+    Ok(v)
 }
 
 /// Optional text: empty means absent.
 pub fn opt_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => text(field, v, 1, max).map(Some),
-    }
+    rule(field, |c| c.opt_text("", value.map(str::to_string), max))
 }
 
 /// A plausible e-mail address, lower-cased.
@@ -54,44 +60,14 @@ pub fn email(field: &str, value: &str) -> Result<String> {
     }
 }
 
-/// An http(s) URL.
-pub fn url(field: &str, value: &str) -> Result<String> {
-    let v = value.trim();
-    let ok = (v.starts_with("https://") || v.starts_with("http://"))
-        && v.len() > 10
-        && v.len() <= 2000
-        && !v.contains(char::is_whitespace);
-    if ok {
-        Ok(v.to_string())
-    } else {
-        Err(Error::bad_input(
-            field,
-            format!("`{value}` is not an http(s) URL"),
-        ))
-    }
-}
-
 /// `to` must not end before `from` starts.
 pub fn ordered(field: &str, from: Option<PartialDate>, to: Option<PartialDate>) -> Result<()> {
-    if let (Some(f), Some(t)) = (from, to) {
-        if t.last_day() < f.date {
-            return Err(Error::bad_input(
-                field,
-                format!("`{t}` is before the start date `{f}`"),
-            ));
-        }
-    }
-    Ok(())
+    rule(field, |c| c.ordered("", from, to))
 }
 
 /// A date must not lie in the future.
 pub fn not_future(field: &str, d: Option<PartialDate>) -> Result<()> {
-    if let Some(d) = d {
-        if d.date > chrono::Utc::now().date_naive() {
-            return Err(Error::bad_input(field, format!("`{d}` is in the future")));
-        }
-    }
-    Ok(())
+    rule(field, |c| c.not_future("", d))
 }
 
 /// References resolve only to records the writer may see, and an invisible record (another
@@ -198,18 +174,5 @@ pub async fn evidence(
 
 /// A lowercase key of letters, digits and `-` (slugs, codes, source keys).
 pub fn key(field: &str, value: &str) -> Result<String> {
-    let v = value.trim().to_lowercase();
-    let ok = !v.is_empty()
-        && v.len() <= 120
-        && v.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !v.starts_with('-');
-    if ok {
-        Ok(v)
-    } else {
-        Err(Error::bad_input(
-            field,
-            format!("`{value}` is not a key: use lowercase letters, digits and `-`"),
-        ))
-    }
+    rule(field, |c| c.key("", value))
 }

@@ -1,0 +1,274 @@
+//! What every create and update mutation shares, so that each mutation is only its input type,
+//! its conversion to the domain's record ([`entity::domain`]) and one call here.
+//!
+//! - [`create_record`]: the writer's role first (a reader learns nothing about the input), then
+//!   the record's own rules, then in one transaction its sources, what it hangs from, and the
+//!   one write path ([`crate::write::create`]);
+//! - [`update_record`]: the same for a correction, with the version check and the sources
+//!   replaced when given ([`crate::write::update`]).
+
+use super::{record_id, transaction, writer, TxnFuture};
+use crate::auth::Actor;
+use crate::error::{Error, Result};
+use crate::schema::scalars::PartialDate;
+use crate::write;
+use async_graphql::{Context, MaybeUndefined, ID};
+use entity::domain::{Checked, Rules};
+use entity::partial_date::precision_rank;
+use entity::record::{Record, Reviewed};
+use entity::*;
+use sea_orm::sea_query::SimpleExpr;
+use sea_orm::{
+    ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+};
+use serde_json::json;
+
+pub(super) use entity::domain::{NAME_MAX, NOTE_MAX, SUMMARY_MAX};
+
+/// The keys of the sources a new record cites (`None` for a source itself, which cites none).
+pub(super) trait Cites {
+    fn source_keys(&self) -> Option<&[String]>;
+}
+
+macro_rules! cites {
+    ($($new:ident),*) => {
+        $(impl Cites for entity::domain::$new {
+            fn source_keys(&self) -> Option<&[String]> {
+                Some(&self.sources)
+            }
+        })*
+    };
+}
+
+cites!(
+    NewState,
+    NewForum,
+    NewMembership,
+    NewInstrument,
+    NewProvision,
+    NewProvisionLink
+);
+
+impl Cites for entity::domain::NewSource {
+    fn source_keys(&self) -> Option<&[String]> {
+        None
+    }
+}
+
+/// Creates a record as the writer's DRAFT (CONTRIBUTOR or above), with its sources and a
+/// revision, in one transaction. `build` gets the validated record and the ids of the sources it
+/// cites, resolves what it hangs from, checks it against the registry, and returns the row.
+pub(super) async fn create_record<N, M, B>(ctx: &Context<'_>, new: N, build: B) -> Result<M>
+where
+    B: for<'c> FnOnce(&'c DatabaseTransaction, &'c Actor, N, &'c [i32]) -> TxnFuture<'c, M>
+        + Send
+        + 'static,
+    N: Rules + Cites + Send + 'static,
+    M: Record + Reviewed + IntoActiveModel<M::Active> + sea_orm::FromQueryResult,
+{
+    let actor = writer(ctx, UserRole::Contributor)?;
+    let new = new.validate()?;
+    transaction(ctx, |txn| {
+        Box::pin(async move {
+            let sources = match new.source_keys() {
+                Some(keys) => cited(txn, &actor, keys).await?,
+                None => Vec::new(),
+            };
+            let model = build(txn, &actor, new, &sources).await?;
+            write::create(txn, &actor, model, &sources, json!({})).await
+        })
+    })
+    .await
+}
+
+/// Corrects the record `id` at `version` (CONTRIBUTOR on their own drafts, EDITOR on
+/// anything): `sources`, when given, replace the cited ones; a stale version is a CONFLICT.
+/// `edit` gets the stored record and the ids of the sources it now cites, and returns the
+/// record as it should become.
+pub(super) async fn update_record<M, E>(
+    ctx: &Context<'_>,
+    id: &ID,
+    version: i32,
+    sources: Option<Vec<String>>,
+    edit: E,
+) -> Result<M>
+where
+    E: for<'c> FnOnce(&'c DatabaseTransaction, &'c Actor, &'c M, &'c [i32]) -> TxnFuture<'c, M>
+        + Send
+        + 'static,
+    M: Record + Reviewed + IntoActiveModel<M::Active> + sea_orm::FromQueryResult,
+{
+    let actor = writer(ctx, UserRole::Contributor)?;
+    let rid = record_id("id", id, M::KIND)?;
+    transaction(ctx, |txn| {
+        Box::pin(async move {
+            let current: M = write::for_change(txn, &actor, rid, version).await?;
+            let given = sources.is_some();
+            let (ids, before, after) =
+                recite(txn, &actor, M::KIND, rid, sources.as_deref()).await?;
+            let next = edit(txn, &actor, &current, &ids).await?;
+            write::update(
+                txn,
+                &actor,
+                &current,
+                next,
+                RevisionAction::Update,
+                None,
+                given.then_some(ids.as_slice()),
+                json!({ "sources": before }),
+                json!({ "sources": after }),
+            )
+            .await
+        })
+    })
+    .await
+}
+
+/// A validated value, or the first problem as a BAD_USER_INPUT naming the field.
+pub(super) fn valid<T>(checked: Checked<T>) -> Result<T> {
+    Ok(checked?)
+}
+
+/// A clearable input as a patch sees it: absent (keep), `null` (clear) or a value.
+pub(super) fn change<T, U>(input: MaybeUndefined<T>, f: impl FnOnce(T) -> U) -> Option<Option<U>> {
+    match input {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(v) => Some(Some(f(v))),
+    }
+}
+
+/// A clearable date input as a patch sees it.
+pub(super) fn change_date(
+    input: MaybeUndefined<PartialDate>,
+) -> Option<Option<entity::PartialDate>> {
+    change(input, |d| d.0)
+}
+
+/// The stored columns of a partial date.
+pub(super) fn split(
+    d: Option<entity::PartialDate>,
+) -> (Option<chrono::NaiveDate>, Option<DatePrecision>) {
+    entity::PartialDate::to_parts(d)
+}
+
+/// A partial date from its stored columns.
+pub(super) fn stored(
+    date: Option<chrono::NaiveDate>,
+    precision: Option<DatePrecision>,
+) -> Option<entity::PartialDate> {
+    entity::PartialDate::from_parts(date, precision)
+}
+
+/// The value of a clearable date after an update.
+pub(super) fn merged_date(
+    current: Option<entity::PartialDate>,
+    input: &MaybeUndefined<PartialDate>,
+) -> Option<entity::PartialDate> {
+    match input {
+        MaybeUndefined::Undefined => current,
+        MaybeUndefined::Null => None,
+        MaybeUndefined::Value(d) => Some(d.0),
+    }
+}
+
+/// The value of a clearable text after an update, checked when given.
+pub(super) fn merged_text(
+    field: &str,
+    current: Option<String>,
+    input: &MaybeUndefined<String>,
+    max: usize,
+) -> Result<Option<String>> {
+    match input {
+        MaybeUndefined::Undefined => Ok(current),
+        MaybeUndefined::Null => Ok(None),
+        MaybeUndefined::Value(v) => super::validate::opt_text(field, Some(v), max),
+    }
+}
+
+/// `column IS NULL` for an absent value, `column = value` otherwise (for key look-ups).
+pub(super) fn eq_or_null<C: ColumnTrait, V: Into<sea_orm::Value>>(
+    column: C,
+    value: Option<V>,
+) -> SimpleExpr {
+    match value {
+        Some(v) => column.eq(v),
+        None => column.is_null(),
+    }
+}
+
+/// Source ids for `keys`: at least one, each known, none twice (the order is kept: primary first).
+pub(super) async fn cited(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    keys: &[String],
+) -> Result<Vec<i32>> {
+    write::source_ids(txn, actor, "sources", keys).await
+}
+
+/// The sources a record will cite after an update: the ones `keys` name when given (the write
+/// path then replaces the current ones), else the current ones. Returns their ids, and the keys
+/// before and after (for the revision).
+pub(super) async fn recite(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    kind: RecordKind,
+    id: i32,
+    keys: Option<&[String]>,
+) -> Result<(Vec<i32>, Vec<String>, Vec<String>)> {
+    let before = write::cited_keys(txn, kind, id).await?;
+    match keys {
+        Some(keys) => {
+            let ids = cited(txn, actor, keys).await?;
+            let after = write::keys_of(txn, &ids).await?;
+            Ok((ids, before, after))
+        }
+        None => {
+            let ids = record_source::Entity::find()
+                .filter(record_source::Column::RecordKind.eq(kind))
+                .filter(record_source::Column::RecordId.eq(id))
+                .order_by_asc(record_source::Column::Ordinal)
+                .all(txn)
+                .await?
+                .into_iter()
+                .map(|l| l.source_id)
+                .collect();
+            let after = before.clone();
+            Ok((ids, before, after))
+        }
+    }
+}
+
+/// Dates may be no more precise than the finest precision any of the record's sources gives
+/// (seed/data/FORMAT.md): a source that gives only years cannot support a day.
+pub(super) async fn precise_enough(
+    txn: &DatabaseTransaction,
+    sources: &[i32],
+    dates: &[(&str, Option<entity::PartialDate>)],
+) -> Result<()> {
+    if dates.iter().all(|(_, d)| d.is_none()) || sources.is_empty() {
+        return Ok(());
+    }
+    let finest = source::Entity::find()
+        .filter(source::Column::Id.is_in(sources.to_vec()))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|s| s.date_precision)
+        .max_by_key(|p| precision_rank(*p))
+        .unwrap_or(DatePrecision::Day);
+    for (field, date) in dates {
+        if let Some(d) = date {
+            if precision_rank(d.precision) > precision_rank(finest) {
+                return Err(Error::bad_input(
+                    *field,
+                    format!(
+                        "`{d}` is more precise than its sources, which give dates to the {}",
+                        finest.as_str().to_lowercase()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}

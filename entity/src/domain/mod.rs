@@ -1,0 +1,90 @@
+//! One description per record type, shared by every entry point.
+//!
+//! The seed loader (CSV rows) and the GraphQL mutations both build a `New<Type>` (and, for
+//! updates, a `<Type>Patch`), and call its one `validate()`. A rule therefore exists once: a
+//! record refused by one entry point is refused by the other, naming the same field with the
+//! same words. Each entry point only maps a [`FieldError`] to its own style: the seed to
+//! `file:line: field `x``, the API to a BAD_USER_INPUT with `extensions.field`.
+//!
+//! What lives here is what a record says about itself (lengths, formats, keys, URLs, dates not
+//! in the future and in order). What needs the rest of the registry (a referenced key exists, a
+//! key is not taken, a date is no more precise than its sources) is checked where that registry
+//! is: in the dataset for the seed, in the database for the API.
+//!
+//! Field names are the stored column names (`established_on`), as the CSV files spell them;
+//! the API shows them in GraphQL's camelCase ([`FieldError::camel_field`]).
+
+mod check;
+pub mod reference;
+
+pub use check::{Check, NAME_MAX, NOTE_MAX, SUMMARY_MAX, SYMBOL_MAX};
+pub use reference::*;
+
+/// A problem with one field of one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The column name, e.g. `established_on`.
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    /// The field as GraphQL names it: `established_on` becomes `establishedOn`.
+    pub fn camel_field(&self) -> String {
+        let mut out = String::with_capacity(self.field.len());
+        let mut upper = false;
+        for ch in self.field.chars() {
+            if ch == '_' {
+                upper = true;
+            } else if upper {
+                out.extend(ch.to_uppercase());
+                upper = false;
+            } else {
+                out.push(ch);
+            }
+        }
+        out
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// Every problem of one record, in field order (never empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid(pub Vec<FieldError>);
+
+/// A validated value, or every problem found in it.
+pub type Checked<T> = Result<T, Invalid>;
+
+/// The rules of one record (or of its correctable fields).
+pub trait Rules: Sized {
+    /// Normalises the value (trims, cases keys) and records every problem in `c`.
+    fn check(self, c: &mut Check) -> Self;
+
+    /// The normalised value, or every problem found in it.
+    fn validate(self) -> Checked<Self> {
+        let mut c = Check::default();
+        let value = self.check(&mut c);
+        c.finish(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camel_case_field_names() {
+        let e = |field| FieldError {
+            field,
+            message: String::new(),
+        };
+        assert_eq!(e("established_on").camel_field(), "establishedOn");
+        assert_eq!(e("un_member_since").camel_field(), "unMemberSince");
+        assert_eq!(e("name").camel_field(), "name");
+    }
+}

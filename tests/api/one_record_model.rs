@@ -1,0 +1,148 @@
+//! One description per record type (issue 14): the seed loader and the GraphQL mutations build
+//! the same domain record ([`entity::domain`]) and validate it with the same rules, so the same
+//! bad record is refused by both naming the same field with the same words. The seed names the
+//! CSV column (`established_on`), the API the GraphQL field (`establishedOn`).
+
+use crate::helpers::{code, spawn_writable_app};
+use crate::seed_loader::errors_after;
+use entity::UserRole;
+use serde_json::json;
+
+/// One bad record, written once as a CSV edit of the seed fixture and once as a mutation.
+struct Case {
+    rule: &'static str,
+    file: &'static str,
+    from: &'static str,
+    to: String,
+    mutation: String,
+    /// The CSV column the seed names.
+    column: &'static str,
+    /// The GraphQL field the API names.
+    field: &'static str,
+}
+
+fn cases() -> Vec<Case> {
+    let long_name = "n".repeat(501);
+    let long_summary = "s".repeat(5001);
+    vec![
+        Case {
+            rule: "bad URL (forum)",
+            file: "forums/f.csv",
+            from: "https://www.un.org/en/ga/",
+            to: "www.un.org/en/ga".into(),
+            mutation: r#"createForum(input: { slug: "test-forum", name: "A forum", kind: INTERGOVERNMENTAL, url: "www.un.org/en/ga", sources: ["untc-iccpr"] }) { id }"#.into(),
+            column: "url",
+            field: "url",
+        },
+        Case {
+            rule: "bad URL (source)",
+            file: "sources/s.csv",
+            from: "https://treaties.un.org/",
+            to: "ftp://treaties.un.org/".into(),
+            mutation: r#"createSource(input: { key: "test-source", kind: TREATY_DEPOSITARY, tier: PRIMARY, title: "A source", publisher: "Someone", url: "ftp://treaties.un.org/" }) { id }"#.into(),
+            column: "url",
+            field: "url",
+        },
+        Case {
+            rule: "date in the future (forum)",
+            file: "forums/f.csv",
+            from: "/en/ga/,1945,",
+            to: "/en/ga/,2999,".into(),
+            mutation: r#"createForum(input: { slug: "test-forum", name: "A forum", kind: INTERGOVERNMENTAL, establishedOn: "2999", sources: ["untc-iccpr"] }) { id }"#.into(),
+            column: "established_on",
+            field: "establishedOn",
+        },
+        Case {
+            rule: "date in the future (instrument)",
+            file: "instruments/i.csv",
+            from: "1966-12-16",
+            to: "2999-12-16".into(),
+            mutation: r#"createInstrument(input: { slug: "test-instrument", title: "A treaty", kind: TREATY, bindingness: LEGALLY_BINDING, adoptedOn: "2999-12-16", sources: ["untc-iccpr"] }) { id }"#.into(),
+            column: "adopted_on",
+            field: "adoptedOn",
+        },
+        Case {
+            rule: "bad key format (instrument)",
+            file: "instruments/i.csv",
+            from: "iccpr,A/RES",
+            to: "iccpr 1966,A/RES".into(),
+            mutation: r#"createInstrument(input: { slug: "iccpr 1966", title: "A treaty", kind: TREATY, bindingness: LEGALLY_BINDING, sources: ["untc-iccpr"] }) { id }"#.into(),
+            column: "slug",
+            field: "slug",
+        },
+        Case {
+            rule: "bad key format (provision)",
+            file: "provisions/p.csv",
+            from: "iccpr-17,",
+            to: "iccpr_17,".into(),
+            mutation: r#"createProvision(input: { code: "iccpr_17", kind: HUMAN_RIGHTS_OBLIGATION, instrument: "iccpr", reference: "Art. 17", title: "Privacy", summary: "No arbitrary interference.", sources: ["untc-iccpr"] }) { id }"#.into(),
+            column: "code",
+            field: "code",
+        },
+        Case {
+            rule: "over-long text (state)",
+            file: "states/s.csv",
+            from: "Mexico,",
+            to: format!("{long_name},"),
+            mutation: format!(r#"createState(input: {{ code: "XKX", alpha2: "XK", name: "{long_name}", unMember: false, sources: ["untc-iccpr"] }}) {{ id }}"#),
+            column: "name",
+            field: "name",
+        },
+        Case {
+            rule: "over-long text (provision)",
+            file: "provisions/p.csv",
+            from: "No arbitrary interference with privacy.",
+            to: long_summary.clone(),
+            mutation: format!(r#"createProvision(input: {{ code: "test-provision", kind: HUMAN_RIGHTS_OBLIGATION, instrument: "iccpr", reference: "Art. 17", title: "Privacy", summary: "{long_summary}", sources: ["untc-iccpr"] }}) {{ id }}"#),
+            column: "summary",
+            field: "summary",
+        },
+    ]
+}
+
+/// What the seed says about `column` of the edited row, without file and line.
+fn seed_message(case: &Case) -> String {
+    let errors = errors_after(case.file, case.from, &case.to);
+    let marker = format!("field `{}`: ", case.column);
+    let found: Vec<&String> = errors.iter().filter(|e| e.contains(&marker)).collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "{}: the seed should refuse `{}` once, got {errors:#?}",
+        case.rule,
+        case.column
+    );
+    found[0]
+        .split_once(&marker)
+        .map(|(_, m)| m.to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_same_bad_record_gets_the_same_field_error_from_the_seed_and_the_api() {
+    let app = spawn_writable_app().await;
+    let editor = app.user_token("editor@example.org", UserRole::Editor).await;
+    for case in cases() {
+        let seed = seed_message(&case);
+        let resp = app
+            .post_as(
+                &editor,
+                &format!("mutation {{ {} }}", case.mutation),
+                json!({}),
+            )
+            .await;
+        let err = &resp["errors"][0];
+        assert_eq!(code(err), "BAD_USER_INPUT", "{}: {resp}", case.rule);
+        assert_eq!(
+            err["extensions"]["field"], case.field,
+            "{}: {resp}",
+            case.rule
+        );
+        assert_eq!(
+            err["message"],
+            format!("{}: {seed}", case.field),
+            "{}: the API and the seed word the rule differently",
+            case.rule
+        );
+    }
+}
