@@ -15,7 +15,7 @@
 //! - [`cost`]: what a request costs, computed from its document before it runs.
 //! - [`answers`]: evaluated gap matrices kept while the data version stands.
 //! - [`batch`]: per-page computations (scorecards, a provision's gaps) run once per page.
-//! - [`loaders`]: DataLoaders that batch relation fields, so nested queries stay flat.
+//! - [`loaders`]: relation loaders that load a relation for a whole group of parents at once.
 //! - [`shared_limits`]: rate-limit and sign-in throttle state in PostgreSQL, shared by processes.
 //! - [`schema`]: the GraphQL types, one file per domain.
 
