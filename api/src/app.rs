@@ -128,14 +128,7 @@ impl App {
             crate::metrics::Metrics::new()
                 .map_err(|e| std::io::Error::other(format!("cannot register metrics: {e}")))?,
         );
-        let app = routes::build(
-            schema,
-            self.pools.read.clone(),
-            db::Writer(self.pools.write.clone()),
-            gate,
-            metrics,
-            &self.config,
-        );
+        let app = routes::build(schema, self.pools.clone(), gate, metrics, &self.config);
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(app, shutdown_signal(), Some(Duration::from_secs(10)))
             .await

@@ -66,7 +66,7 @@ impl Metrics {
         let connections = IntGaugeVec::new(
             Opts::new(
                 "normwatch_db_connections",
-                "Database connections by pool (read, write) and state (in_use, idle)",
+                "Database connections by pool (read, write, limits: where budgets are charged) and state (in_use, idle)",
             ),
             &["pool", "state"],
         )?;
@@ -135,7 +135,11 @@ impl Metrics {
 
     /// The text exposition of every metric, with the pools read now.
     pub fn render(&self, pools: &crate::db::Pools) -> String {
-        for (label, db) in [("read", &pools.read), ("write", &pools.write)] {
+        for (label, db) in [
+            ("read", &pools.read),
+            ("write", &pools.write),
+            ("limits", &pools.limits),
+        ] {
             let (size, idle) = pool_use(db);
             self.connections
                 .with_label_values(&[label, "in_use"])

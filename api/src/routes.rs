@@ -481,17 +481,14 @@ fn cors(config: &Config) -> Cors {
 /// The whole HTTP application.
 pub fn build(
     schema: NormwatchSchema,
-    db: DatabaseConnection,
-    writer: crate::db::Writer,
+    pools: crate::db::Pools,
     gate: Gate,
     metrics: Arc<Metrics>,
     config: &Config,
 ) -> impl Endpoint {
-    let pools = Arc::new(crate::db::Pools {
-        read: db.clone(),
-        write: writer.0.clone(),
-        limits: writer.0.clone(),
-    });
+    let db = pools.read.clone();
+    let writer = crate::db::Writer(pools.write.clone());
+    let pools = Arc::new(pools);
     Route::new()
         .at("/", get(crate::assets::dashboard))
         .at("/assets/*path", get(crate::assets::asset))

@@ -52,7 +52,7 @@ async fn metrics_count_operations_by_name_and_code_with_cost_latency_and_pools()
         &[("method", "POST")],
     );
     assert_eq!(answered, Some(3.0), "{text}");
-    for pool in ["read", "write"] {
+    for pool in ["read", "write", "limits"] {
         for state in ["in_use", "idle"] {
             assert!(
                 sample(
