@@ -29,7 +29,10 @@
 
 use api::{db::StatementCounter, App, Config};
 use clap::Parser;
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    Statement, TransactionTrait,
+};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
@@ -154,6 +157,12 @@ async fn main() -> Result<(), BoxError> {
     config.database_url = url.clone();
     config.addr = "127.0.0.1:0".parse()?;
     config.seed_on_start = false;
+    // Writes are measured too: an editor's account signs them. Budgets are raised so that the
+    // benchmark measures the work, not the rate limiter.
+    config.jwt_secret = Some(api::config::Secret::new(BENCH_SECRET));
+    config.writes_enabled = true;
+    config.rate_limit_capacity = u64::MAX / 4;
+    config.rate_limit_per_minute = u64::MAX / 4;
     let app = App::build(config).await?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let statements = app.statements();
@@ -166,7 +175,8 @@ async fn main() -> Result<(), BoxError> {
 
     let sql = sql_baseline(&db, args.iterations).await?;
     let api = measure(&address, &db, &statements, args.iterations).await?;
-    report(&args, &url, generation, &sql, api.as_ref());
+    let writes = measure_writes(&address, &db, &statements, args.iterations).await?;
+    report(&args, &url, generation, &sql, api.as_ref(), &writes);
     Ok(())
 }
 
@@ -220,6 +230,16 @@ async fn generate(admin_url: &str, url: &str, args: &Args) -> Result<Duration, B
     let step = Instant::now();
     db.execute_unprepared("ANALYZE").await?;
     println!("{:<34} {:>8.1} s", "ANALYZE", step.elapsed().as_secs_f64());
+    // The rows above bypassed the write path, which keeps the gap summary: build it once, as a
+    // database migrated before its data was loaded would.
+    let step = Instant::now();
+    entity::gap_summary::rebuild(&db).await?;
+    db.execute_unprepared("ANALYZE gap_summary").await?;
+    println!(
+        "{:<34} {:>8.1} s",
+        "gap summary (rebuild)",
+        step.elapsed().as_secs_f64()
+    );
     let took = started.elapsed();
     println!("generation took {:.1} s\n", took.as_secs_f64());
     print_row_counts(&db).await?;
@@ -630,6 +650,9 @@ struct Measured {
 
 impl Measured {
     fn label(&self) -> String {
+        if self.name == WRITE {
+            return self.name.to_string();
+        }
         format!("{}, {}", self.name, if self.cold { "cold" } else { "warm" })
     }
 }
@@ -645,6 +668,7 @@ const MATRIX: &str = "gapMatrix (all states x all provisions)";
 const SCORECARD: &str = "scorecard (one state)";
 const GAPS_PAGE: &str = "gaps (kind NORM, first 100)";
 const GAPS_TOTAL: &str = "gaps (kind NORM, first 100, with totalCount)";
+const WRITE: &str = "updateAssessment (a write that changes the summary)";
 
 /// Times the gap queries over HTTP against the running server, cold then warm. Returns `None`,
 /// with a message, when the server's schema has no gap queries yet, so that the generator and
@@ -765,6 +789,124 @@ async fn measure(
     Ok(Some(figures))
 }
 
+/// Signs the benchmark's tokens (HS256); the server lives only as long as the run.
+const BENCH_SECRET: &str = "normwatch-benchmark-secret-0123456789abcdef";
+
+/// What a write that changes the gap summary costs, over HTTP: an editor corrects the
+/// confidence of a published assessment (alternating LOW and MEDIUM, so every write changes
+/// the pair's summary row), which runs the write path in one transaction: the version check,
+/// the revision, the data version, and the refresh of the pair's summary row.
+async fn measure_writes(
+    address: &str,
+    db: &DatabaseConnection,
+    statements: &StatementCounter,
+    iterations: usize,
+) -> Result<Measured, BoxError> {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()?;
+    let (email, password) = ("bench-editor@example.org", "bench-password-0123");
+    // Exists already when the database is reused.
+    let _ = api::schema::user::create_user(
+        db,
+        "benchmark",
+        None,
+        email,
+        password,
+        entity::UserRole::Editor,
+    )
+    .await;
+    let login: Value = client
+        .post(format!("{address}/graphql"))
+        .json(&json!({
+            "query": "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+            "variables": { "e": email, "p": password }
+        }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = login["data"]["login"]["token"]
+        .as_str()
+        .ok_or_else(|| format!("login failed: {login}"))?
+        .to_string();
+    let target = entity::assessment::Entity::find()
+        .filter(entity::assessment::Column::Status.eq(entity::PublicationStatus::Published))
+        .order_by_asc(entity::assessment::Column::Id)
+        .one(db)
+        .await?
+        .ok_or("no published assessment")?;
+    let id = api::schema::ids::encode(entity::RecordKind::Assessment, target.id).to_string();
+    let post = |query: &'static str, variables: Value| {
+        client
+            .post(format!("{address}/graphql"))
+            .bearer_auth(&token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+    };
+    let mut ms = Vec::with_capacity(iterations);
+    let (mut fewest, mut most) = (u64::MAX, 0);
+    for run in 0..WARM_UPS + iterations {
+        let version = entity::assessment::Entity::find_by_id(target.id)
+            .one(db)
+            .await?
+            .ok_or("the assessment disappeared")?
+            .version;
+        let confidence = if run % 2 == 0 { "MEDIUM" } else { "LOW" };
+        let before = statements.get();
+        let started = Instant::now();
+        let body = post(
+            "mutation($id: ID!, $v: Int!, $c: Confidence!) { updateAssessment(id: $id, version: $v, input: { confidence: $c }) { version } }",
+            json!({ "id": id, "v": version, "c": confidence }),
+        )
+        .await?
+        .bytes()
+        .await?;
+        let elapsed = started.elapsed();
+        let ran = statements.get() - before;
+        let response: Value = serde_json::from_slice(&body)?;
+        if let Some(errors) = response.get("errors") {
+            return Err(format!("the write failed: {errors:#}").into());
+        }
+        if run >= WARM_UPS {
+            ms.push(elapsed.as_secs_f64() * 1000.0);
+            fewest = fewest.min(ran);
+            most = most.max(ran);
+        }
+    }
+    let m = Measured {
+        name: WRITE,
+        cold: true,
+        timings: Timings::from_durations(ms),
+        statements: (fewest, most),
+        note: format!("assessment {} (one summary row)", target.id),
+    };
+    println!(
+        "{}: median {:.1} ms, p99 {:.1} ms, {} statements per request\n",
+        m.name,
+        m.timings.median(),
+        m.timings.p99(),
+        statements_text(m.statements),
+    );
+    Ok(m)
+}
+
+/// The server's memory (this process: the server runs in it), from `/proc/self/status`: the
+/// resident size now and at its peak, in MB.
+fn memory() -> Option<(f64, f64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb = |key: &str| -> Option<f64> {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))?
+            .split_whitespace()
+            .nth(1)?
+            .parse::<f64>()
+            .ok()
+    };
+    Some((kb("VmRSS:")? / 1024.0, kb("VmHWM:")? / 1024.0))
+}
+
 /// The code of the first state (the scorecard's subject): `AAA` in generated data.
 async fn first_state(client: &reqwest::Client, address: &str) -> Result<String, BoxError> {
     let response: Value = client
@@ -876,6 +1018,7 @@ fn report(
     generation: Option<Duration>,
     sql: &SqlBaseline,
     api: Option<&ApiFigures>,
+    write: &Measured,
 ) {
     println!("## Results\n");
     let sizes = if args.reuse {
@@ -919,7 +1062,7 @@ fn report(
         println!("Run the SQL baseline by hand: psql {url} -c '\\timing on' -f benches/gap_matrix.sql -o /dev/null");
         return;
     };
-    for m in &api.queries {
+    for m in api.queries.iter().chain(std::iter::once(write)) {
         println!(
             "| `{}` | {:.1} | {:.1} | {} | {} |",
             m.label(),
@@ -960,6 +1103,17 @@ fn report(
         find(GAPS_TOTAL, true),
         100.0,
     );
+    against(
+        "a write that changes the summary",
+        Some(write.timings.median()),
+        20.0,
+    );
+    if let Some((now, peak)) = memory() {
+        println!(
+            "- server memory (the benchmark process, which runs the server): {now:.0} MB resident \
+             after the runs, {peak:.0} MB at its peak"
+        );
+    }
     if let Some(ms) = find(MATRIX, true) {
         let ratio = ms / sql.timings.median();
         target(

@@ -42,6 +42,8 @@ impl Key {
 pub struct Answers<T> {
     inner: Mutex<Kept<T>>,
     capacity: usize,
+    /// The `kind` label of this map's hits and misses in `/metrics`.
+    kind: &'static str,
 }
 
 impl<T> Default for Answers<T> {
@@ -57,7 +59,15 @@ impl<T> Answers<T> {
         Answers {
             inner: Mutex::new((HashMap::new(), VecDeque::new())),
             capacity: capacity.max(1),
+            kind: "other",
         }
+    }
+
+    /// The same map, counted under `kind` in `normwatch_kept_answers_total` (so an operator can
+    /// see how often a question was answered without evaluating it).
+    pub fn named(mut self, kind: &'static str) -> Self {
+        self.kind = kind;
+        self
     }
 
     /// The kept answer to `key`, or `compute`'s, which is then kept. Without a key (a viewer
@@ -77,10 +87,15 @@ impl<T> Answers<T> {
         Ok(answer)
     }
 
-    /// The kept answer to `key`, if any.
+    /// The kept answer to `key`, if any (counted as a hit or a miss).
     pub fn get(&self, key: &Key) -> Option<Arc<T>> {
         let guard = self.inner.lock().ok()?;
-        guard.0.get(key).cloned()
+        let kept = guard.0.get(key).cloned();
+        let outcome = if kept.is_some() { "hit" } else { "miss" };
+        crate::metrics::KEPT_ANSWERS
+            .with_label_values(&[self.kind, outcome])
+            .inc();
+        kept
     }
 
     /// Keeps `answer` for `key`, dropping the oldest entry past the capacity and every entry of

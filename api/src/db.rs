@@ -163,9 +163,14 @@ pub async fn pools(
     })
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration, then builds the gap summary if this database has none in
+/// the current layout yet (`entity::gap_summary::ensure`).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    Migrator::up(db, None).await?;
+    if entity::gap_summary::ensure(db).await? {
+        tracing::info!("built the gap summary");
+    }
+    Ok(())
 }
 
 /// Whether the registry holds no states yet (a fresh database).

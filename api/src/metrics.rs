@@ -6,6 +6,8 @@
 //! - `normwatch_query_cost_total`: cost points spent (the rate limiter's currency).
 //! - `normwatch_rate_limited_total`: operations refused with RATE_LIMITED.
 //! - `normwatch_db_connections{pool, state}`: connections in use and idle, per pool.
+//! - `normwatch_kept_answers_total{kind, outcome}`: public gap answers (`gap_matrix`,
+//!   `scorecard`, `gap_list`) served from the kept answers (`hit`) or evaluated (`miss`).
 //!
 //! Operation names come from clients, so they are a label only while there are few of them
 //! ([`MAX_OPERATION_NAMES`]) and they look like names; anything else counts as `other`.
@@ -18,6 +20,19 @@ use sea_orm::{DatabaseConnection, DbBackend};
 use std::collections::HashSet;
 use std::sync::Mutex;
 use std::time::Duration;
+
+/// Kept gap answers served and evaluated ([`crate::answers`]). Process-wide, because the
+/// kept answers are: every [`Metrics`] of the process registers this one counter.
+pub static KEPT_ANSWERS: std::sync::LazyLock<IntCounterVec> = std::sync::LazyLock::new(|| {
+    IntCounterVec::new(
+        Opts::new(
+            "normwatch_kept_answers_total",
+            "Public gap answers served from the kept answers (hit) or evaluated (miss), by kind",
+        ),
+        &["kind", "outcome"],
+    )
+    .expect("a valid metric")
+});
 
 /// Distinct operation names kept as labels; later ones count as `other`.
 pub const MAX_OPERATION_NAMES: usize = 100;
@@ -75,6 +90,7 @@ impl Metrics {
         registry.register(Box::new(cost.clone()))?;
         registry.register(Box::new(rate_limited.clone()))?;
         registry.register(Box::new(connections.clone()))?;
+        registry.register(Box::new(KEPT_ANSWERS.clone()))?;
         Ok(Metrics {
             registry,
             requests,

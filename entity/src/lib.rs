@@ -19,6 +19,7 @@ pub mod dataset_record;
 pub mod evidence;
 pub mod evidence_state;
 pub mod forum;
+pub mod gap_summary;
 pub mod instrument;
 pub mod membership;
 pub mod position;

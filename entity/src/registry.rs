@@ -15,6 +15,9 @@ pub struct Model {
     pub data_version: i64,
     /// When `data_version` last advanced.
     pub updated_at: DateTimeUtc,
+    /// The layout the gap summary was last rebuilt in (`gap_summary::FORMAT`); `None` when it
+    /// was never built.
+    pub gap_summary_format: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

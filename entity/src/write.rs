@@ -250,7 +250,9 @@ impl<'t> Journal<'t> {
     }
 
     /// Writes the queued citations and revisions (in batches: a seed load queues thousands),
-    /// and advances the data version once if any of them changed what the public sees.
+    /// advances the data version once if any of them changed what the public sees, and brings
+    /// the gap summary's rows of every (state, provision) the writes touched up to date
+    /// ([`gap_summary`]), all in the caller's transaction.
     pub async fn finish(self) -> Result<(), DbErr> {
         for chunk in self.citations.chunks(500) {
             record_source::Entity::insert_many(chunk.to_vec())
@@ -264,6 +266,30 @@ impl<'t> Journal<'t> {
         if public {
             registry::advance(self.txn).await?;
         }
+        let set = |v: &sea_orm::ActiveValue<Option<Value>>| match v {
+            sea_orm::ActiveValue::Set(Some(v)) | sea_orm::ActiveValue::Unchanged(Some(v)) => {
+                Some(v.clone())
+            }
+            _ => None,
+        };
+        let writes: Vec<(RecordKind, i32, [Option<Value>; 2])> = self
+            .revisions
+            .iter()
+            .filter_map(|r| match (&r.record_kind, &r.record_id) {
+                (sea_orm::ActiveValue::Set(kind), sea_orm::ActiveValue::Set(id)) => {
+                    Some((*kind, *id, [set(&r.before), set(&r.after)]))
+                }
+                _ => None,
+            })
+            .collect();
+        let touched = gap_summary::touched(
+            self.txn,
+            writes
+                .iter()
+                .map(|(kind, id, [b, a])| (*kind, *id, [b.as_ref(), a.as_ref()])),
+        )
+        .await?;
+        gap_summary::refresh(self.txn, &touched).await?;
         for chunk in self.revisions.chunks(200) {
             revision::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(self.txn)

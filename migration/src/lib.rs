@@ -29,6 +29,7 @@ mod m20261128_000020_create_datasets;
 mod m20261128_000021_create_registry;
 mod m20261128_000022_add_revision_is_public;
 mod m20261128_000023_create_shared_limits;
+mod m20261128_000024_create_gap_summary;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000021_create_registry::Migration),
             Box::new(m20261128_000022_add_revision_is_public::Migration),
             Box::new(m20261128_000023_create_shared_limits::Migration),
+            Box::new(m20261128_000024_create_gap_summary::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ mod datasets;
 mod export;
 mod fuzz;
 mod gap_pages;
+mod gap_summary;
 mod gaps;
 mod health;
 mod hostile;

@@ -89,3 +89,35 @@ async fn metrics_count_rate_limit_refusals() {
     );
     assert_eq!(by_code, Some(refused), "{text}");
 }
+
+/// A repeated public question is served from the kept answers, and `/metrics` says so. The
+/// counters are per process (the kept answers are), and other tests run in this process too, so
+/// the test compares the counts before and after its own requests.
+#[tokio::test]
+async fn kept_gap_answers_are_counted_as_hits_and_misses() {
+    let app = spawn_app().await;
+    let count = |text: &str, outcome: &str| {
+        sample(
+            text,
+            "normwatch_kept_answers_total",
+            &[("kind", "scorecard"), ("outcome", outcome)],
+        )
+        .unwrap_or(0.0)
+    };
+    let metrics = || async { app.get("/metrics").await.text().await.expect("text") };
+    let before = metrics().await;
+    let q = r#"{ scorecard(state: "MEX", asOf: "2021-05-05") { committed contradicted } }"#;
+    let first = app.data(q, json!({})).await;
+    let after_first = metrics().await;
+    let second = app.data(q, json!({})).await;
+    let after_second = metrics().await;
+    assert_eq!(first, second);
+    assert!(
+        count(&after_first, "miss") > count(&before, "miss"),
+        "the first answer is evaluated: {after_first}"
+    );
+    assert!(
+        count(&after_second, "hit") > count(&after_first, "hit"),
+        "the repeat is served from the kept answers: {after_second}"
+    );
+}

@@ -197,7 +197,8 @@ pub async fn rows(
 }
 
 /// The facts the rules weigh for `states` x `provisions` (rows of `scope`, from [`rows`]):
-/// commitments, reservations and assessments with their evidence dates, three statements.
+/// commitments and reservations (two statements) and the assessments with their evidence's
+/// dates, read from the gap summary (one statement, see `entity::gap_summary`).
 /// `scope.states` limits what is read; with `None`, every state's facts are read.
 pub async fn facts(
     db: &DatabaseConnection,
@@ -207,6 +208,44 @@ pub async fn facts(
     as_of: NaiveDate,
     admit: &Admissible,
 ) -> Result<Inputs> {
+    let commitments = commitment_facts(db, scope, &provisions).await?;
+    let assessments = summarised_assessments(db, scope, as_of, admit).await?;
+    Ok(Inputs {
+        states,
+        provisions,
+        commitments,
+        assessments,
+        admit: admit.clone(),
+    })
+}
+
+/// [`load`] from the raw tables instead of the summary: the reference the summary is checked
+/// against (`tests/api/gap_summary.rs`). Same answer, more rows read.
+pub async fn load_from_rows(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    as_of: NaiveDate,
+    admit: &Admissible,
+) -> Result<Inputs> {
+    let (states, provisions) = rows(db, scope).await?;
+    let commitments = commitment_facts(db, scope, &provisions).await?;
+    let assessments = raw_assessments(db, scope, as_of, admit).await?;
+    Ok(Inputs {
+        states,
+        provisions,
+        commitments,
+        assessments,
+        admit: admit.clone(),
+    })
+}
+
+/// Commitments to the instruments of `provisions` (every instrument when `scope` has no
+/// provision list), with their reservations, by (state, instrument): two statements.
+async fn commitment_facts(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    provisions: &[ProvisionRow],
+) -> Result<HashMap<(i32, i32), Vec<CommitmentFact>>> {
     let mut instruments: Vec<i32> = provisions.iter().map(|p| p.instrument_id).collect();
     instruments.sort_unstable();
     instruments.dedup();
@@ -282,7 +321,57 @@ pub async fn facts(
                 status,
             });
     }
+    Ok(commitments)
+}
 
+/// Published assessments of published evidence begun by `as_of` that `admit` admits, by
+/// (state, provision), from the gap summary: one statement.
+async fn summarised_assessments(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    as_of: NaiveDate,
+    admit: &Admissible,
+) -> Result<HashMap<(i32, i32), Vec<AssessmentFact>>> {
+    let mut q = gap_summary::Entity::find();
+    if let Some(ids) = &scope.provisions {
+        q = q.filter(gap_summary::Column::ProvisionId.is_in(ids.clone()));
+    }
+    if let Some(ids) = &scope.states {
+        q = q.filter(gap_summary::Column::StateId.is_in(ids.clone()));
+    }
+    let mut assessments: HashMap<(i32, i32), Vec<AssessmentFact>> = HashMap::new();
+    for row in q.all(db).await? {
+        let facts: Vec<AssessmentFact> = gap_summary::unpack(&row.facts)?
+            .into_iter()
+            .filter(|f| f.occurred_from.date <= as_of)
+            .map(|f| AssessmentFact {
+                id: f.assessment_id,
+                evidence_id: f.evidence_id,
+                finding: f.finding,
+                occurred_from: f.occurred_from,
+                occurred_to: f.occurred_to,
+                status: PublicationStatus::Published,
+                evidence_status: PublicationStatus::Published,
+                confidence: f.confidence,
+                attribution: f.attribution,
+            })
+            .filter(|f| admit.admits(f))
+            .collect();
+        if !facts.is_empty() {
+            assessments.insert((row.state_id, row.provision_id), facts);
+        }
+    }
+    Ok(assessments)
+}
+
+/// What [`summarised_assessments`] reads, from the raw tables under the public visibility
+/// rules: the reference implementation.
+async fn raw_assessments(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    as_of: NaiveDate,
+    admit: &Admissible,
+) -> Result<HashMap<(i32, i32), Vec<AssessmentFact>>> {
     // Assessments with their evidence's dates, published, of practice begun by `as_of`.
     let mut q = assessment::Entity::find()
         .select_only()
@@ -361,11 +450,5 @@ pub async fn facts(
         }
     }
 
-    Ok(Inputs {
-        states,
-        provisions,
-        commitments,
-        assessments,
-        admit: admit.clone(),
-    })
+    Ok(assessments)
 }

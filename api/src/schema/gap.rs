@@ -428,9 +428,9 @@ pub struct KeptAnswers {
 impl Default for KeptAnswers {
     fn default() -> Self {
         KeptAnswers {
-            matrices: Answers::default(),
-            scorecards: Answers::with_capacity(4096),
-            gap_lists: Answers::with_capacity(8),
+            matrices: Answers::default().named("gap_matrix"),
+            scorecards: Answers::with_capacity(4096).named("scorecard"),
+            gap_lists: Answers::with_capacity(8).named("gap_list"),
         }
     }
 }
