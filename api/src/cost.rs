@@ -140,7 +140,16 @@ pub struct ShapeCache {
     current: RwLock<Arc<Shape>>,
     /// The data version the shape was measured at (-1: unknown).
     measured_at: std::sync::atomic::AtomicI64,
+    /// Held while a measurement runs: one at a time per process (at registry scale one takes
+    /// seconds of full-table counts, and a second one at the same time would measure the same).
+    measuring: tokio::sync::Mutex<()>,
 }
+
+/// How long a write's response waits for the shape to be re-measured after its commit. On a
+/// registry the size of the bundled data the measurement takes milliseconds, so the writer's
+/// next query is charged by the new shape; at registry scale it takes seconds, and the write
+/// answers without it (the measurement goes on in the background).
+pub const WRITE_WAITS_FOR_SHAPE: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl Default for ShapeCache {
     fn default() -> Self {
@@ -156,6 +165,7 @@ impl ShapeCache {
         Self {
             current: RwLock::new(Arc::new(shape)),
             measured_at: std::sync::atomic::AtomicI64::new(-1),
+            measuring: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -174,6 +184,11 @@ impl ShapeCache {
     /// next refresh measures anew. A failure keeps the last shape and is logged.
     pub async fn refresh(&self, db: &sea_orm::DatabaseConnection) {
         use std::sync::atomic::Ordering;
+        // Another measurement is running: it will leave a shape at least as new as the data
+        // version it read, and the next refresh catches up with anything later.
+        let Ok(_measuring) = self.measuring.try_lock() else {
+            return;
+        };
         let version = match crate::repo::registry::current(db).await {
             Ok(r) => r.data_version,
             Err(e) => {
@@ -194,6 +209,16 @@ impl ShapeCache {
                 "could not re-measure the registry for the cost model"
             ),
         }
+    }
+
+    /// After a committed write: re-measures in a task of its own and waits for it at most
+    /// [`WRITE_WAITS_FOR_SHAPE`], so a write never takes as long as a measurement of a large
+    /// registry (before, a write there ran into the request timeout).
+    pub async fn refresh_after_write(self: &Arc<Self>, db: &sea_orm::DatabaseConnection) {
+        let me = Arc::clone(self);
+        let db = db.clone();
+        let task = tokio::spawn(async move { me.refresh(&db).await });
+        let _ = tokio::time::timeout(WRITE_WAITS_FOR_SHAPE, task).await;
     }
 
     /// Looks for a new data version every [`REFRESH_EVERY`] until the process ends.

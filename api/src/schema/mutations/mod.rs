@@ -68,7 +68,7 @@ where
         Ok(v) => {
             txn.commit().await?;
             if let Some(shape) = ctx.data_opt::<std::sync::Arc<crate::cost::ShapeCache>>() {
-                shape.refresh(db(ctx)).await;
+                shape.refresh_after_write(db(ctx)).await;
             }
             Ok(v)
         }
