@@ -9,7 +9,6 @@ use crate::dataset::{folder_kind, Dataset, ForumRec, ListRec};
 use entity::record::Record;
 use entity::write::{self, Journal};
 use entity::*;
-use sea_orm::prelude::DateTimeUtc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
     IntoActiveModel, QueryFilter, TransactionTrait,
@@ -81,7 +80,6 @@ enum Change {
 struct Writer<'a> {
     /// The registry's one write path ([`entity::write::Journal`]), as the seed.
     journal: Journal<'a>,
-    now: DateTimeUtc,
     report: LoadReport,
     /// Source ids by key, and keys by id (for readable revisions).
     source_id: HashMap<String, i32>,
@@ -311,7 +309,6 @@ async fn write_all(
         .collect();
     let journal = Journal::new(txn, write::Author::seed());
     let mut w = Writer {
-        now: journal.now(),
         journal,
         report: LoadReport::default(),
         source_id: HashMap::new(),
@@ -502,27 +499,9 @@ async fn write_all(
         json!({ "reservations": v })
     };
     for c in &ds.commitments {
-        let (from, from_p) = split(c.valid_from);
-        let (to, to_p) = split(c.valid_to);
-        let key = (sid(&c.state), iid(&c.instrument), c.act);
-        let desired = commitment::Model {
-            id: 0,
-            state_id: key.0,
-            instrument_id: key.1,
-            forum_id: c.forum.as_deref().map(fid),
-            act: c.act,
-            modality: c.modality,
-            valid_from: from,
-            valid_from_precision: from_p,
-            valid_to: to,
-            valid_to_precision: to_p,
-            note: c.note.clone(),
-            status: PublicationStatus::Published,
-            created_by: None,
-            created_at: w.now,
-            updated_at: w.now,
-            version: 1,
-        };
+        let key = (sid(&c.state), iid(&c.instrument), c.fields.act);
+        let forum = c.forum.as_deref().map(fid);
+        let desired = published(c.rec.clone().model(key.0, key.1, forum));
         let prior = old.get(&key).copied();
         let had: Vec<i32> = prior
             .and_then(|p| reserved.get(&p.id).cloned())
@@ -577,32 +556,15 @@ async fn write_all(
         })
         .collect();
     for p in &ds.positions {
-        let (date, date_p) = split(p.date);
         let key = (
             sid(&p.state),
             fid(&p.forum),
             p.instrument.as_deref().map(iid),
             p.provision.as_deref().map(pid),
-            p.kind,
-            date,
+            p.fields.kind,
+            p.fields.date.map(|d| d.date),
         );
-        let desired = position::Model {
-            id: 0,
-            state_id: key.0,
-            forum_id: key.1,
-            instrument_id: key.2,
-            provision_id: key.3,
-            kind: p.kind,
-            stance: p.stance,
-            date,
-            date_precision: date_p,
-            summary: p.summary.clone(),
-            status: PublicationStatus::Published,
-            created_by: None,
-            created_at: w.now,
-            updated_at: w.now,
-            version: 1,
-        };
+        let desired = published(p.rec.clone().model(key.0, key.1, key.2, key.3));
         let sources = w.source_ids(&p.sources);
         w.save(
             &p.origin.file,
@@ -639,26 +601,7 @@ async fn write_all(
     let mut evidence_id: HashMap<String, i32> =
         existing.iter().map(|m| (m.slug.clone(), m.id)).collect();
     for e in &ds.evidence {
-        let (to, to_p) = split(e.occurred_to);
-        let desired = evidence::Model {
-            id: 0,
-            slug: e.slug.clone(),
-            title: e.title.clone(),
-            summary: e.summary.clone(),
-            kind: e.kind,
-            occurred_from: e.occurred_from.date,
-            occurred_from_precision: e.occurred_from.precision,
-            occurred_to: to,
-            occurred_to_precision: to_p,
-            attributed_by: e.attributed_by.clone(),
-            attribution_basis: e.attribution_basis.clone(),
-            attribution_status: e.attribution_status,
-            status: PublicationStatus::Published,
-            created_by: None,
-            created_at: w.now,
-            updated_at: w.now,
-            version: 1,
-        };
+        let desired = published(e.rec.clone().model());
         let prior = old.get(e.slug.as_str()).copied();
         let had: Vec<i32> = prior
             .and_then(|p| responsible.get(&p.id).cloned())
@@ -706,20 +649,7 @@ async fn write_all(
             sid(&a.state),
             pid(&a.provision),
         );
-        let desired = assessment::Model {
-            id: 0,
-            evidence_id: key.0,
-            state_id: key.1,
-            provision_id: key.2,
-            finding: a.finding,
-            confidence: a.confidence,
-            rationale: a.rationale.clone(),
-            status: PublicationStatus::Published,
-            created_by: None,
-            created_at: w.now,
-            updated_at: w.now,
-            version: 1,
-        };
+        let desired = published(a.assessment.clone().model(key.0, key.1, key.2));
         let sources = w.source_ids(&a.sources);
         w.save(
             &a.origin.file,

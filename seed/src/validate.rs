@@ -87,20 +87,6 @@ fn precise_enough(
     }
 }
 
-fn ordered(
-    from: Option<PartialDate>,
-    to: Option<PartialDate>,
-    origin: &Origin,
-    field: &str,
-    errors: &mut Vec<SeedError>,
-) {
-    if let (Some(f), Some(t)) = (from, to) {
-        if t.last_day() < f.date {
-            errors.push(origin.error(field, format!("`{t}` is before the start date `{f}`")));
-        }
-    }
-}
-
 pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
     let sources = unique(
         ds.sources.iter().map(|s| (s.key.clone(), &s.origin)),
@@ -168,22 +154,25 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
         errors,
     );
     unique(
-        ds.commitments
-            .iter()
-            .map(|c| (format!("{} {} {}", c.state, c.act, c.instrument), &c.origin)),
+        ds.commitments.iter().map(|c| {
+            (
+                format!("{} {} {}", c.state, c.fields.act, c.instrument),
+                &c.origin,
+            )
+        }),
         "act",
         errors,
     );
     unique(
         ds.positions.iter().map(|p| {
-            let date = p.date.map(|d| d.to_string()).unwrap_or_default();
+            let date = p.fields.date.map(|d| d.to_string()).unwrap_or_default();
             let key = format!(
                 "{} {} {} {} {} {date}",
                 p.state,
                 p.forum,
                 p.instrument.as_deref().unwrap_or("-"),
                 p.provision.as_deref().unwrap_or("-"),
-                p.kind
+                p.fields.kind
             );
             (key, &p.origin)
         }),
@@ -312,9 +301,8 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
             }
         }
         let p = finest(&c.sources, &precision);
-        precise_enough(c.valid_from, p, &c.origin, "valid_from", r.errors);
-        precise_enough(c.valid_to, p, &c.origin, "valid_to", r.errors);
-        ordered(c.valid_from, c.valid_to, &c.origin, "valid_to", r.errors);
+        precise_enough(c.fields.valid_from, p, &c.origin, "valid_from", r.errors);
+        precise_enough(c.fields.valid_to, p, &c.origin, "valid_to", r.errors);
     }
     for p in &ds.positions {
         cite(&mut r, &p.origin, &p.sources);
@@ -327,7 +315,7 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
             r.check(&provisions, "provision", &p.origin, "provision", code);
         }
         precise_enough(
-            p.date,
+            p.fields.date,
             finest(&p.sources, &precision),
             &p.origin,
             "date",
@@ -340,21 +328,15 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
             r.check(&states, "state", &e.origin, "responsible_states", s);
         }
         let p = finest(&e.sources, &precision);
+        let f = &e.fields;
         precise_enough(
-            Some(e.occurred_from),
+            Some(f.occurred_from),
             p,
             &e.origin,
             "occurred_from",
             r.errors,
         );
-        precise_enough(e.occurred_to, p, &e.origin, "occurred_to", r.errors);
-        ordered(
-            Some(e.occurred_from),
-            e.occurred_to,
-            &e.origin,
-            "occurred_to",
-            r.errors,
-        );
+        precise_enough(f.occurred_to, p, &e.origin, "occurred_to", r.errors);
     }
     for a in &ds.assessments {
         cite(&mut r, &a.origin, &a.sources);
@@ -445,10 +427,10 @@ fn tallies_match(ds: &Dataset, errors: &mut Vec<SeedError>) {
             ds.positions
                 .iter()
                 .filter(|p| {
-                    p.kind == PositionKind::Vote
-                        && p.stance == stance
+                    p.fields.kind == PositionKind::Vote
+                        && p.fields.stance == stance
                         && p.instrument.as_deref() == Some(t.instrument.as_str())
-                        && (t.date.is_none() || p.date == t.date)
+                        && (t.date.is_none() || p.fields.date == t.date)
                 })
                 .count()
         };
@@ -487,7 +469,7 @@ fn acts_fit_instruments(ds: &Dataset, errors: &mut Vec<SeedError>) {
         .collect();
     for c in &ds.commitments {
         if let Some(why) = instruments.get(c.instrument.as_str()).and_then(|i| {
-            entity::rules::act_misfit(c.act, &i.slug, i.fields.kind, i.fields.adoption_mode)
+            entity::rules::act_misfit(c.fields.act, &i.slug, i.fields.kind, i.fields.adoption_mode)
         }) {
             errors.push(c.origin.error("act", why));
         }
@@ -506,10 +488,10 @@ fn could_count(
     from: chrono::NaiveDate,
     last: chrono::NaiveDate,
 ) -> bool {
-    c.act != CommitmentAct::Withdrew
+    c.fields.act != CommitmentAct::Withdrew
         && !c.reservations.iter().any(|r| r == provision)
-        && c.valid_from.is_none_or(|f| f.date <= last)
-        && c.valid_to.is_none_or(|t| t.date > from)
+        && c.fields.valid_from.is_none_or(|f| f.date <= last)
+        && c.fields.valid_to.is_none_or(|t| t.date > from)
 }
 
 /// Rule: an assessment must be able to reach a verdict. The gap engine holds a state to a
@@ -535,11 +517,12 @@ fn assessments_can_count(ds: &Dataset, errors: &mut Vec<SeedError>) {
         .evidence
         .iter()
         .map(|e| {
-            let first = e.occurred_from.date;
-            let last = e
+            let f = &e.fields;
+            let first = f.occurred_from.date;
+            let last = f
                 .occurred_to
-                .map_or(e.occurred_from.last_day(), |t| t.last_day())
-                .max(e.occurred_from.last_day());
+                .map_or(f.occurred_from.last_day(), |t| t.last_day())
+                .max(f.occurred_from.last_day());
             (e.slug.as_str(), (first, last))
         })
         .collect();

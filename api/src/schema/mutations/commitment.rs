@@ -1,14 +1,16 @@
 //! Creating and correcting commitments.
 
-use super::{record_id, transaction, validate, writer};
+use super::support::{
+    change, change_date, create_owning, precise_enough, update_owning, valid, List, Owned,
+};
+use super::validate;
 use crate::auth::Actor;
 use crate::error::{Error, Result};
 use crate::schema::{commitment::Commitment, scalars::PartialDate};
-use crate::write;
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+use entity::domain::*;
 use entity::*;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
-use serde_json::json;
+use sea_orm::DatabaseTransaction;
 
 /// A state's act binding or aligning it to an instrument.
 #[derive(InputObject)]
@@ -65,15 +67,46 @@ pub struct UpdateCommitmentInput {
     pub sources: Option<Vec<String>>,
 }
 
-/// Provision ids for reservation codes, which must belong to the instrument.
-async fn reservations(
+impl CreateCommitmentInput {
+    fn domain(self) -> NewCommitment {
+        NewCommitment {
+            state: self.state,
+            instrument: self.instrument,
+            forum: self.forum,
+            fields: CommitmentFields {
+                act: self.act,
+                modality: self.modality,
+                valid_from: self.valid_from.map(|d| d.0),
+                valid_to: self.valid_to.map(|d| d.0),
+                note: self.note,
+            },
+            reservations: self.reservations.unwrap_or_default(),
+            sources: self.sources,
+        }
+    }
+}
+
+impl UpdateCommitmentInput {
+    fn patch(self) -> CommitmentPatch {
+        CommitmentPatch {
+            act: self.act,
+            modality: self.modality,
+            valid_from: change_date(self.valid_from),
+            valid_to: change_date(self.valid_to),
+            note: change(self.note, |v| v),
+        }
+    }
+}
+
+/// The reservations, resolved: provisions of the instrument, each known to the writer.
+async fn reserved(
     txn: &DatabaseTransaction,
     actor: &Actor,
     instrument_id: i32,
-    codes: &[String],
-) -> Result<Vec<i32>> {
+    codes: Vec<String>,
+) -> Result<Owned> {
     let mut ids = Vec::new();
-    for code in codes {
+    for code in &codes {
         let p = validate::provision(txn, actor, "reservations", code).await?;
         if p.instrument_id != instrument_id {
             return Err(Error::bad_input(
@@ -83,48 +116,23 @@ async fn reservations(
         }
         ids.push(p.id);
     }
-    Ok(ids)
+    Ok(Owned::new(List::Reservations, ids, codes))
 }
 
-async fn reserved_codes(txn: &DatabaseTransaction, commitment_id: i32) -> Result<Vec<String>> {
-    let rows = commitment_reservation::Entity::find()
-        .filter(commitment_reservation::Column::CommitmentId.eq(commitment_id))
-        .all(txn)
-        .await?;
-    let ids: Vec<i32> = rows.iter().map(|r| r.provision_id).collect();
-    let mut codes: Vec<String> = provision::Entity::find()
-        .filter(provision::Column::Id.is_in(ids))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|p| p.code)
-        .collect();
-    codes.sort();
-    Ok(codes)
+/// The act must fit the instrument (the seed's rule, [`validate::act_fits`]); that the state
+/// has no other commitment with this act on this instrument is the database's unique key.
+async fn act_fits(txn: &DatabaseTransaction, act: CommitmentAct, instrument_id: i32) -> Result<()> {
+    validate::act_fits(txn, "act", act, instrument_id).await
 }
 
-async fn set_reservations(
-    txn: &DatabaseTransaction,
-    commitment_id: i32,
-    provisions: &[i32],
-) -> Result<()> {
-    commitment_reservation::Entity::delete_many()
-        .filter(commitment_reservation::Column::CommitmentId.eq(commitment_id))
-        .exec(txn)
-        .await?;
-    if !provisions.is_empty() {
-        let rows: Vec<_> = provisions
-            .iter()
-            .map(|p| commitment_reservation::ActiveModel {
-                commitment_id: sea_orm::Set(commitment_id),
-                provision_id: sea_orm::Set(*p),
-            })
-            .collect();
-        commitment_reservation::Entity::insert_many(rows)
-            .exec_without_returning(txn)
-            .await?;
-    }
-    Ok(())
+/// Dates no more precise than the sources.
+async fn dated(txn: &DatabaseTransaction, sources: &[i32], f: &CommitmentFields) -> Result<()> {
+    precise_enough(
+        txn,
+        sources,
+        &[("validFrom", f.valid_from), ("validTo", f.valid_to)],
+    )
+    .await
 }
 
 #[derive(Default)]
@@ -141,58 +149,20 @@ impl CommitmentMutation {
         )]
         input: CreateCommitmentInput,
     ) -> async_graphql::Result<Commitment> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let saved = transaction(ctx, |txn| {
+        let saved = create_owning(ctx, input.domain(), |txn, actor, new, sources| {
             Box::pin(async move {
-                let state_id = validate::state(txn, &actor, "state", &input.state).await?;
-                let instrument_id = validate::instrument(txn, &actor, "instrument", &input.instrument).await?;
-                validate::act_fits(txn, "act", input.act, instrument_id).await?;
-                let forum_id = match &input.forum {
-                    Some(f) => Some(validate::forum(txn, &actor, "forum", f).await?),
+                let state_id = validate::state(txn, actor, "state", &new.state).await?;
+                let instrument_id =
+                    validate::instrument(txn, actor, "instrument", &new.instrument).await?;
+                act_fits(txn, new.fields.act, instrument_id).await?;
+                let forum_id = match &new.forum {
+                    Some(f) => Some(validate::forum(txn, actor, "forum", f).await?),
                     None => None,
                 };
-                let from = input.valid_from.map(|d| d.0);
-                let to = input.valid_to.map(|d| d.0);
-                validate::not_future("validFrom", from)?;
-                validate::ordered("validTo", from, to)?;
-                let note = validate::opt_text("note", input.note.as_deref(), 2000)?;
-                let reserved = reservations(txn, &actor, instrument_id, input.reservations.as_deref().unwrap_or_default()).await?;
-                let sources = write::source_ids(txn, &actor, "sources", &input.sources).await?;
-                super::support::precise_enough(txn, &sources, &[("validFrom", from), ("validTo", to)]).await?;
-                let exists = commitment::Entity::find()
-                    .filter(commitment::Column::StateId.eq(state_id))
-                    .filter(commitment::Column::InstrumentId.eq(instrument_id))
-                    .filter(commitment::Column::Act.eq(input.act))
-                    .one(txn)
-                    .await?;
-                if exists.is_some() {
-                    return Err(Error::bad_input("act", "this state already has this act recorded for this instrument; correct that record instead"));
-                }
-                let (from, from_p) = entity::PartialDate::to_parts(from);
-                let (to, to_p) = entity::PartialDate::to_parts(to);
-                let now = chrono::Utc::now();
-                let model = commitment::Model {
-                    id: 0,
-                    state_id,
-                    instrument_id,
-                    forum_id,
-                    act: input.act,
-                    modality: input.modality,
-                    valid_from: from,
-                    valid_from_precision: from_p,
-                    valid_to: to,
-                    valid_to_precision: to_p,
-                    note,
-                    status: PublicationStatus::Draft,
-                    created_by: Some(actor.user_id),
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
-                let codes = input.reservations.clone().unwrap_or_default();
-                let saved = write::create(txn, &actor, model, &sources, json!({ "reservations": codes })).await?;
-                set_reservations(txn, saved.id, &reserved).await?;
-                Ok(saved)
+                let codes = new.reservations.clone();
+                let owned = reserved(txn, actor, instrument_id, codes).await?;
+                dated(txn, sources, &new.fields).await?;
+                Ok((new.model(state_id, instrument_id, forum_id), Some(owned)))
             })
         })
         .await?;
@@ -215,103 +185,45 @@ impl CommitmentMutation {
         #[graphql(
             desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
         )]
-        input: UpdateCommitmentInput,
+        mut input: UpdateCommitmentInput,
     ) -> async_graphql::Result<Commitment> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let cid = record_id("id", &id, RecordKind::Commitment)?;
-        let saved = transaction(ctx, |txn| {
-            Box::pin(async move {
-                let current: commitment::Model =
-                    write::for_change(txn, &actor, cid, version).await?;
-                let mut next = current.clone();
-                match &input.forum {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => next.forum_id = None,
-                    MaybeUndefined::Value(f) => {
-                        next.forum_id = Some(validate::forum(txn, &actor, "forum", f).await?)
+        let sources = input.sources.take();
+        let forum = std::mem::take(&mut input.forum);
+        let codes = input.reservations.take();
+        let patch = input.patch();
+        let saved = update_owning(
+            ctx,
+            &id,
+            version,
+            sources,
+            List::Reservations,
+            move |txn, actor, current: &commitment::Model, cited| {
+                Box::pin(async move {
+                    let mut next = current.clone();
+                    let f = valid(patch.apply(current))?;
+                    if f.act != current.act {
+                        act_fits(txn, f.act, current.instrument_id).await?;
                     }
-                }
-                if let Some(a) = input.act.filter(|a| *a != current.act) {
-                    validate::act_fits(txn, "act", a, current.instrument_id).await?;
-                    let taken = commitment::Entity::find()
-                        .filter(commitment::Column::StateId.eq(current.state_id))
-                        .filter(commitment::Column::InstrumentId.eq(current.instrument_id))
-                        .filter(commitment::Column::Act.eq(a))
-                        .one(txn)
-                        .await?;
-                    if taken.is_some() {
-                        return Err(Error::bad_input(
-                            "act",
-                            "this state already has this act recorded for this instrument",
-                        ));
+                    match &forum {
+                        MaybeUndefined::Undefined => {}
+                        MaybeUndefined::Null => next.forum_id = None,
+                        MaybeUndefined::Value(slug) => {
+                            next.forum_id = Some(validate::forum(txn, actor, "forum", slug).await?)
+                        }
                     }
-                    next.act = a;
-                }
-                if let Some(m) = input.modality {
-                    next.modality = m;
-                }
-                let mut from =
-                    entity::PartialDate::from_parts(next.valid_from, next.valid_from_precision);
-                let mut to =
-                    entity::PartialDate::from_parts(next.valid_to, next.valid_to_precision);
-                match &input.valid_from {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => from = None,
-                    MaybeUndefined::Value(d) => from = Some(d.0),
-                }
-                match &input.valid_to {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => to = None,
-                    MaybeUndefined::Value(d) => to = Some(d.0),
-                }
-                validate::not_future("validFrom", from)?;
-                validate::ordered("validTo", from, to)?;
-                (next.valid_from, next.valid_from_precision) = entity::PartialDate::to_parts(from);
-                (next.valid_to, next.valid_to_precision) = entity::PartialDate::to_parts(to);
-                match &input.note {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => next.note = None,
-                    MaybeUndefined::Value(n) => {
-                        next.note = validate::opt_text("note", Some(n), 2000)?
-                    }
-                }
-                let before_codes = reserved_codes(txn, cid).await?;
-                let before_sources = write::cited_keys(txn, RecordKind::Commitment, cid).await?;
-                let mut after_codes = before_codes.clone();
-                if let Some(codes) = &input.reservations {
-                    let ids = reservations(txn, &actor, next.instrument_id, codes).await?;
-                    set_reservations(txn, cid, &ids).await?;
-                    after_codes = codes.iter().map(|c| c.trim().to_lowercase()).collect();
-                    after_codes.sort();
-                }
-                let (source_ids, _, after_sources) = super::support::recite(
-                    txn,
-                    &actor,
-                    RecordKind::Commitment,
-                    cid,
-                    input.sources.as_deref(),
-                )
-                .await?;
-                super::support::precise_enough(
-                    txn,
-                    &source_ids,
-                    &[("validFrom", from), ("validTo", to)],
-                )
-                .await?;
-                write::update(
-                    txn,
-                    &actor,
-                    &current,
-                    next,
-                    RevisionAction::Update,
-                    None,
-                    input.sources.is_some().then_some(source_ids.as_slice()),
-                    json!({ "reservations": before_codes, "sources": before_sources }),
-                    json!({ "reservations": after_codes, "sources": after_sources }),
-                )
-                .await
-            })
-        })
+                    let owned = match codes {
+                        Some(codes) => {
+                            let codes = valid(reservations(codes))?;
+                            Some(reserved(txn, actor, current.instrument_id, codes).await?)
+                        }
+                        None => None,
+                    };
+                    dated(txn, cited, &f).await?;
+                    f.set(&mut next);
+                    Ok((next, owned))
+                })
+            },
+        )
         .await?;
         Ok(Commitment(saved))
     }

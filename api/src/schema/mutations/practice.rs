@@ -5,10 +5,10 @@
 //! links, and the `slug` of evidence are fixed at creation; everything else can be corrected.
 
 use super::support::{
-    cited, eq_or_null, merged_date, merged_text, precise_enough, recite, split, stored,
-    update_record, NAME_MAX, NOTE_MAX, SUMMARY_MAX,
+    change, change_date, create_owning, create_record, eq_or_null, precise_enough, update_owning,
+    update_record, valid, List, Owned,
 };
-use super::{record_id, transaction, validate, writer};
+use super::validate;
 use crate::auth::Actor;
 use crate::error::{Error, Result};
 use crate::schema::{
@@ -16,11 +16,10 @@ use crate::schema::{
     position::Position,
     scalars::PartialDate,
 };
-use crate::write;
 use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+use entity::domain::*;
 use entity::*;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
-use serde_json::json;
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
@@ -171,21 +170,105 @@ pub struct UpdateAssessmentInput {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Checks and owned rows
+// Conversions to the domain's records ([`entity::domain`], whose rules the seed applies too)
 // ---------------------------------------------------------------------------------------------
 
-/// A position is about an instrument, a provision, or both.
-fn about_something(instrument: Option<i32>, provision: Option<i32>) -> Result<()> {
-    if instrument.is_none() && provision.is_none() {
-        return Err(Error::bad_input(
-            "instrument",
-            "a position is about an instrument, a provision or both: name at least one",
-        ));
+impl CreatePositionInput {
+    fn domain(self) -> NewPosition {
+        NewPosition {
+            state: self.state,
+            forum: self.forum,
+            instrument: self.instrument,
+            provision: self.provision,
+            fields: PositionFields {
+                kind: self.kind,
+                stance: self.stance,
+                date: self.date.map(|d| d.0),
+                summary: self.summary,
+            },
+            sources: self.sources,
+        }
     }
-    Ok(())
 }
 
-/// The key of a position is (state, forum, instrument, provision, kind, date).
+impl UpdatePositionInput {
+    fn patch(self) -> PositionPatch {
+        PositionPatch {
+            kind: self.kind,
+            stance: self.stance,
+            date: change_date(self.date),
+            summary: self.summary,
+        }
+    }
+}
+
+impl CreateEvidenceInput {
+    fn domain(self) -> NewEvidence {
+        NewEvidence {
+            slug: self.slug,
+            fields: EvidenceFields {
+                title: self.title,
+                summary: self.summary,
+                kind: self.kind,
+                occurred_from: self.occurred_from.0,
+                occurred_to: self.occurred_to.map(|d| d.0),
+                attributed_by: self.attributed_by,
+                attribution_basis: self.attribution_basis,
+                attribution_status: self.attribution_status,
+            },
+            responsible_states: self.responsible_states,
+            sources: self.sources,
+        }
+    }
+}
+
+impl UpdateEvidenceInput {
+    fn patch(self) -> EvidencePatch {
+        EvidencePatch {
+            title: self.title,
+            summary: self.summary,
+            kind: self.kind,
+            occurred_from: self.occurred_from.map(|d| d.0),
+            occurred_to: change_date(self.occurred_to),
+            attributed_by: change(self.attributed_by, |v| v),
+            attribution_basis: change(self.attribution_basis, |v| v),
+            attribution_status: self.attribution_status,
+        }
+    }
+}
+
+impl CreateAssessmentInput {
+    fn domain(self) -> NewAssessment {
+        NewAssessment {
+            evidence: self.evidence,
+            state: self.state,
+            provision: self.provision,
+            fields: AssessmentFields {
+                finding: self.finding,
+                confidence: self.confidence,
+                rationale: self.rationale,
+            },
+            sources: self.sources,
+        }
+    }
+}
+
+impl UpdateAssessmentInput {
+    fn patch(self) -> AssessmentPatch {
+        AssessmentPatch {
+            finding: self.finding,
+            confidence: self.confidence,
+            rationale: self.rationale,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks against the registry, shared by create and update
+// ---------------------------------------------------------------------------------------------
+
+/// The key of a position is (state, forum, instrument, provision, kind, date); some of it may
+/// be null, which a unique index would not compare, so it is looked up.
 async fn position_free(
     txn: &DatabaseTransaction,
     m: &position::Model,
@@ -210,77 +293,46 @@ async fn position_free(
     Ok(())
 }
 
-/// State ids and codes (sorted) for the responsible states: at least one, each known, none twice.
+/// An instrument id for an optional slug.
+async fn opt_instrument(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    slug: Option<&str>,
+) -> Result<Option<i32>> {
+    match slug {
+        Some(i) => Ok(Some(
+            validate::instrument(txn, actor, "instrument", i).await?,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// A provision id for an optional code.
+async fn opt_provision(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    code: Option<&str>,
+) -> Result<Option<i32>> {
+    match code {
+        Some(p) => Ok(Some(
+            validate::provision(txn, actor, "provision", p).await?.id,
+        )),
+        None => Ok(None),
+    }
+}
+
+/// The responsible states, resolved: each known to the writer (the domain has checked that
+/// there is at least one and none twice).
 async fn responsible(
     txn: &DatabaseTransaction,
     actor: &Actor,
-    codes: &[String],
-) -> Result<(Vec<i32>, Vec<String>)> {
-    if codes.is_empty() {
-        return Err(Error::bad_input(
-            "responsibleStates",
-            "name at least one responsible state (ISO alpha-3 code)",
-        ));
-    }
+    codes: Vec<String>,
+) -> Result<Owned> {
     let mut ids = Vec::new();
-    let mut normalized = Vec::new();
-    for code in codes {
-        let id = validate::state(txn, actor, "responsibleStates", code).await?;
-        let upper = code.trim().to_uppercase();
-        if ids.contains(&id) {
-            return Err(Error::bad_input(
-                "responsibleStates",
-                format!("state `{upper}` is listed twice"),
-            ));
-        }
-        ids.push(id);
-        normalized.push(upper);
+    for code in &codes {
+        ids.push(validate::state(txn, actor, "responsibleStates", code).await?);
     }
-    normalized.sort();
-    Ok((ids, normalized))
-}
-
-async fn responsible_codes(txn: &DatabaseTransaction, evidence_id: i32) -> Result<Vec<String>> {
-    let ids: Vec<i32> = evidence_state::Entity::find()
-        .filter(evidence_state::Column::EvidenceId.eq(evidence_id))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|r| r.state_id)
-        .collect();
-    let mut codes: Vec<String> = state::Entity::find()
-        .filter(state::Column::Id.is_in(ids))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|s| s.code)
-        .collect();
-    codes.sort();
-    Ok(codes)
-}
-
-async fn set_responsible(
-    txn: &DatabaseTransaction,
-    evidence_id: i32,
-    states: &[i32],
-) -> Result<()> {
-    evidence_state::Entity::delete_many()
-        .filter(evidence_state::Column::EvidenceId.eq(evidence_id))
-        .exec(txn)
-        .await?;
-    if !states.is_empty() {
-        let rows: Vec<_> = states
-            .iter()
-            .map(|s| evidence_state::ActiveModel {
-                evidence_id: sea_orm::Set(evidence_id),
-                state_id: sea_orm::Set(*s),
-            })
-            .collect();
-        evidence_state::Entity::insert_many(rows)
-            .exec_without_returning(txn)
-            .await?;
-    }
-    Ok(())
+    Ok(Owned::new(List::ResponsibleStates, ids, codes))
 }
 
 /// A state leaving the responsible states must not leave standing assessments behind.
@@ -309,6 +361,41 @@ async fn no_orphaned_assessments(
     Ok(())
 }
 
+/// The state an assessment is about must be one of the evidence's responsible states.
+async fn among_responsible(
+    txn: &DatabaseTransaction,
+    evidence: &evidence::Model,
+    state_id: i32,
+    code: &str,
+) -> Result<()> {
+    let states: Vec<i32> = evidence_state::Entity::find()
+        .filter(evidence_state::Column::EvidenceId.eq(evidence.id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|r| r.state_id)
+        .collect();
+    if states.contains(&state_id) {
+        return Ok(());
+    }
+    let mut codes: Vec<String> = state::Entity::find()
+        .filter(state::Column::Id.is_in(states))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|s| s.code)
+        .collect();
+    codes.sort();
+    Err(Error::bad_input(
+        "state",
+        format!(
+            "`{code}` is not among the responsible states of evidence `{}` ({})",
+            evidence.slug,
+            codes.join(", ")
+        ),
+    ))
+}
+
 // ---------------------------------------------------------------------------------------------
 // Mutations
 // ---------------------------------------------------------------------------------------------
@@ -327,46 +414,16 @@ impl PracticeMutation {
         )]
         input: CreatePositionInput,
     ) -> async_graphql::Result<Position> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let saved = transaction(ctx, |txn| {
+        let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
             Box::pin(async move {
-                let state_id = validate::state(txn, &actor, "state", &input.state).await?;
-                let forum_id = validate::forum(txn, &actor, "forum", &input.forum).await?;
-                let instrument_id = match &input.instrument {
-                    Some(i) => Some(validate::instrument(txn, &actor, "instrument", i).await?),
-                    None => None,
-                };
-                let provision_id = match &input.provision {
-                    Some(p) => Some(validate::provision(txn, &actor, "provision", p).await?.id),
-                    None => None,
-                };
-                about_something(instrument_id, provision_id)?;
-                let date = input.date.map(|d| d.0);
-                validate::not_future("date", date)?;
-                let summary = validate::text("summary", &input.summary, 1, SUMMARY_MAX)?;
-                let sources = cited(txn, &actor, &input.sources).await?;
-                precise_enough(txn, &sources, &[("date", date)]).await?;
-                let (date, date_p) = split(date);
-                let now = chrono::Utc::now();
-                let model = position::Model {
-                    id: 0,
-                    state_id,
-                    forum_id,
-                    instrument_id,
-                    provision_id,
-                    kind: input.kind,
-                    stance: input.stance,
-                    date,
-                    date_precision: date_p,
-                    summary,
-                    status: PublicationStatus::Draft,
-                    created_by: Some(actor.user_id),
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
+                let state_id = validate::state(txn, actor, "state", &new.state).await?;
+                let forum_id = validate::forum(txn, actor, "forum", &new.forum).await?;
+                let instrument_id = opt_instrument(txn, actor, new.instrument.as_deref()).await?;
+                let provision_id = opt_provision(txn, actor, new.provision.as_deref()).await?;
+                precise_enough(txn, sources, &[("date", new.fields.date)]).await?;
+                let model = new.model(state_id, forum_id, instrument_id, provision_id);
                 position_free(txn, &model, None).await?;
-                write::create(txn, &actor, model, &sources, json!({})).await
+                Ok(model)
             })
         })
         .await?;
@@ -393,50 +450,45 @@ impl PracticeMutation {
     ) -> async_graphql::Result<Position> {
         let sources = input.sources.take();
         let recheck = sources.is_some() || !input.date.is_undefined();
+        let forum = input.forum.take();
+        let instrument = std::mem::take(&mut input.instrument);
+        let provision = std::mem::take(&mut input.provision);
+        let patch = input.patch();
         let saved = update_record(
             ctx,
             &id,
             version,
             sources,
-            move |txn, actor, current: &position::Model, ids| {
+            move |txn, actor, current: &position::Model, cited| {
                 Box::pin(async move {
                     let mut next = current.clone();
-                    if let Some(f) = &input.forum {
+                    if let Some(f) = &forum {
                         next.forum_id = validate::forum(txn, actor, "forum", f).await?;
                     }
-                    match &input.instrument {
+                    match &instrument {
                         MaybeUndefined::Undefined => {}
                         MaybeUndefined::Null => next.instrument_id = None,
                         MaybeUndefined::Value(i) => {
-                            next.instrument_id =
-                                Some(validate::instrument(txn, actor, "instrument", i).await?)
+                            next.instrument_id = opt_instrument(txn, actor, Some(i)).await?
                         }
                     }
-                    match &input.provision {
+                    match &provision {
                         MaybeUndefined::Undefined => {}
                         MaybeUndefined::Null => next.provision_id = None,
                         MaybeUndefined::Value(p) => {
-                            next.provision_id =
-                                Some(validate::provision(txn, actor, "provision", p).await?.id)
+                            next.provision_id = opt_provision(txn, actor, Some(p)).await?
                         }
                     }
-                    about_something(next.instrument_id, next.provision_id)?;
-                    if let Some(k) = input.kind {
-                        next.kind = k;
-                    }
-                    if let Some(s) = input.stance {
-                        next.stance = s;
-                    }
-                    let date = merged_date(stored(next.date, next.date_precision), &input.date);
-                    validate::not_future("date", date)?;
-                    (next.date, next.date_precision) = split(date);
-                    if let Some(s) = &input.summary {
-                        next.summary = validate::text("summary", s, 1, SUMMARY_MAX)?;
-                    }
-                    position_free(txn, &next, Some(current.id)).await?;
+                    valid(position_subject(
+                        next.instrument_id.is_some(),
+                        next.provision_id.is_some(),
+                    ))?;
+                    let f = valid(patch.apply(current))?;
                     if recheck {
-                        precise_enough(txn, ids, &[("date", date)]).await?;
+                        precise_enough(txn, cited, &[("date", f.date)]).await?;
                     }
+                    f.set(&mut next);
+                    position_free(txn, &next, Some(current.id)).await?;
                     Ok(next)
                 })
             },
@@ -454,49 +506,16 @@ impl PracticeMutation {
         )]
         input: CreateEvidenceInput,
     ) -> async_graphql::Result<Evidence> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let saved = transaction(ctx, |txn| {
+        let saved = create_owning(ctx, input.domain(), |txn, actor, new, sources| {
             Box::pin(async move {
-                let slug = validate::key("slug", &input.slug)?;
-                let title = validate::text("title", &input.title, 1, NAME_MAX)?;
-                let summary = validate::text("summary", &input.summary, 1, SUMMARY_MAX)?;
-                let from = input.occurred_from.0;
-                let to = input.occurred_to.map(|d| d.0);
-                validate::not_future("occurredFrom", Some(from))?;
-                validate::not_future("occurredTo", to)?;
-                validate::ordered("occurredTo", Some(from), to)?;
-                let attributed_by = validate::opt_text("attributedBy", input.attributed_by.as_deref(), NAME_MAX)?;
-                let attribution_basis = validate::opt_text("attributionBasis", input.attribution_basis.as_deref(), NOTE_MAX)?;
-                let (state_ids, codes) = responsible(txn, &actor, &input.responsible_states).await?;
-                let sources = cited(txn, &actor, &input.sources).await?;
-                precise_enough(txn, &sources, &[("occurredFrom", Some(from)), ("occurredTo", to)]).await?;
-                if evidence::Entity::find().filter(evidence::Column::Slug.eq(slug.as_str())).one(txn).await?.is_some() {
-                    return Err(Error::bad_input("slug", format!("evidence with slug `{slug}` exists already; correct that record instead")));
-                }
-                let (to, to_p) = split(to);
-                let now = chrono::Utc::now();
-                let model = evidence::Model {
-                    id: 0,
-                    slug,
-                    title,
-                    summary,
-                    kind: input.kind,
-                    occurred_from: from.date,
-                    occurred_from_precision: from.precision,
-                    occurred_to: to,
-                    occurred_to_precision: to_p,
-                    attributed_by,
-                    attribution_basis,
-                    attribution_status: input.attribution_status,
-                    status: PublicationStatus::Draft,
-                    created_by: Some(actor.user_id),
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
-                let saved = write::create(txn, &actor, model, &sources, json!({ "responsible_states": codes })).await?;
-                set_responsible(txn, saved.id, &state_ids).await?;
-                Ok(saved)
+                let owned = responsible(txn, actor, new.responsible_states.clone()).await?;
+                let f = &new.fields;
+                let dates = [
+                    ("occurredFrom", Some(f.occurred_from)),
+                    ("occurredTo", f.occurred_to),
+                ];
+                precise_enough(txn, sources, &dates).await?;
+                Ok((new.model(), Some(owned)))
             })
         })
         .await?;
@@ -519,95 +538,44 @@ impl PracticeMutation {
         #[graphql(
             desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
         )]
-        input: UpdateEvidenceInput,
+        mut input: UpdateEvidenceInput,
     ) -> async_graphql::Result<Evidence> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let eid = record_id("id", &id, RecordKind::Evidence)?;
-        let saved = transaction(ctx, |txn| {
-            Box::pin(async move {
-                let current: evidence::Model = write::for_change(txn, &actor, eid, version).await?;
-                let mut next = current.clone();
-                if let Some(t) = &input.title {
-                    next.title = validate::text("title", t, 1, NAME_MAX)?;
-                }
-                if let Some(s) = &input.summary {
-                    next.summary = validate::text("summary", s, 1, SUMMARY_MAX)?;
-                }
-                if let Some(k) = input.kind {
-                    next.kind = k;
-                }
-                let from = match &input.occurred_from {
-                    Some(d) => d.0,
-                    None => entity::PartialDate {
-                        date: next.occurred_from,
-                        precision: next.occurred_from_precision,
-                    },
-                };
-                let to = merged_date(
-                    stored(next.occurred_to, next.occurred_to_precision),
-                    &input.occurred_to,
-                );
-                validate::not_future("occurredFrom", Some(from))?;
-                validate::not_future("occurredTo", to)?;
-                validate::ordered("occurredTo", Some(from), to)?;
-                (next.occurred_from, next.occurred_from_precision) = (from.date, from.precision);
-                (next.occurred_to, next.occurred_to_precision) = split(to);
-                next.attributed_by = merged_text(
-                    "attributedBy",
-                    next.attributed_by,
-                    &input.attributed_by,
-                    NAME_MAX,
-                )?;
-                next.attribution_basis = merged_text(
-                    "attributionBasis",
-                    next.attribution_basis,
-                    &input.attribution_basis,
-                    NOTE_MAX,
-                )?;
-                if let Some(s) = input.attribution_status {
-                    next.attribution_status = s;
-                }
-                let before_states = responsible_codes(txn, eid).await?;
-                let mut after_states = before_states.clone();
-                if let Some(codes) = &input.responsible_states {
-                    let (ids, normalized) = responsible(txn, &actor, codes).await?;
-                    no_orphaned_assessments(txn, eid, &ids).await?;
-                    set_responsible(txn, eid, &ids).await?;
-                    after_states = normalized;
-                }
-                let (ids, before, after) = recite(
-                    txn,
-                    &actor,
-                    RecordKind::Evidence,
-                    eid,
-                    input.sources.as_deref(),
-                )
-                .await?;
-                if input.occurred_from.is_some()
-                    || !input.occurred_to.is_undefined()
-                    || input.sources.is_some()
-                {
-                    precise_enough(
-                        txn,
-                        &ids,
-                        &[("occurredFrom", Some(from)), ("occurredTo", to)],
-                    )
-                    .await?;
-                }
-                write::update(
-                    txn,
-                    &actor,
-                    &current,
-                    next,
-                    RevisionAction::Update,
-                    None,
-                    input.sources.is_some().then_some(ids.as_slice()),
-                    json!({ "responsible_states": before_states, "sources": before }),
-                    json!({ "responsible_states": after_states, "sources": after }),
-                )
-                .await
-            })
-        })
+        let sources = input.sources.take();
+        let recheck =
+            sources.is_some() || input.occurred_from.is_some() || !input.occurred_to.is_undefined();
+        let states = input.responsible_states.take();
+        let patch = input.patch();
+        let saved = update_owning(
+            ctx,
+            &id,
+            version,
+            sources,
+            List::ResponsibleStates,
+            move |txn, actor, current: &evidence::Model, cited| {
+                Box::pin(async move {
+                    let mut next = current.clone();
+                    let f = valid(patch.apply(current))?;
+                    let owned = match states {
+                        Some(codes) => {
+                            let owned =
+                                responsible(txn, actor, valid(responsible_states(codes))?).await?;
+                            no_orphaned_assessments(txn, current.id, &owned.ids).await?;
+                            Some(owned)
+                        }
+                        None => None,
+                    };
+                    if recheck {
+                        let dates = [
+                            ("occurredFrom", Some(f.occurred_from)),
+                            ("occurredTo", f.occurred_to),
+                        ];
+                        precise_enough(txn, cited, &dates).await?;
+                    }
+                    f.set(&mut next);
+                    Ok((next, owned))
+                })
+            },
+        )
         .await?;
         Ok(Evidence(saved))
     }
@@ -622,60 +590,14 @@ impl PracticeMutation {
         )]
         input: CreateAssessmentInput,
     ) -> async_graphql::Result<Assessment> {
-        let actor = writer(ctx, UserRole::Contributor)?;
-        let saved = transaction(ctx, |txn| {
+        let saved = create_record(ctx, input.domain(), |txn, actor, new, _| {
             Box::pin(async move {
-                let evidence = validate::evidence(txn, &actor, "evidence", &input.evidence).await?;
-                let state_id = validate::state(txn, &actor, "state", &input.state).await?;
-                let provision = validate::provision(txn, &actor, "provision", &input.provision).await?;
-                let is_responsible = evidence_state::Entity::find()
-                    .filter(evidence_state::Column::EvidenceId.eq(evidence.id))
-                    .filter(evidence_state::Column::StateId.eq(state_id))
-                    .one(txn)
-                    .await?
-                    .is_some();
-                if !is_responsible {
-                    let codes = responsible_codes(txn, evidence.id).await?;
-                    return Err(Error::bad_input(
-                        "state",
-                        format!(
-                            "`{}` is not among the responsible states of evidence `{}` ({})",
-                            input.state.trim().to_uppercase(),
-                            evidence.slug,
-                            codes.join(", ")
-                        ),
-                    ));
-                }
-                let rationale = validate::text("rationale", &input.rationale, 1, SUMMARY_MAX)?;
-                let sources = cited(txn, &actor, &input.sources).await?;
-                let exists = assessment::Entity::find()
-                    .filter(assessment::Column::EvidenceId.eq(evidence.id))
-                    .filter(assessment::Column::StateId.eq(state_id))
-                    .filter(assessment::Column::ProvisionId.eq(provision.id))
-                    .one(txn)
-                    .await?;
-                if exists.is_some() {
-                    return Err(Error::bad_input(
-                        "provision",
-                        "this evidence is already assessed against this provision for this state; correct that assessment instead",
-                    ));
-                }
-                let now = chrono::Utc::now();
-                let model = assessment::Model {
-                    id: 0,
-                    evidence_id: evidence.id,
-                    state_id,
-                    provision_id: provision.id,
-                    finding: input.finding,
-                    confidence: input.confidence,
-                    rationale,
-                    status: PublicationStatus::Draft,
-                    created_by: Some(actor.user_id),
-                    created_at: now,
-                    updated_at: now,
-                    version: 1,
-                };
-                write::create(txn, &actor, model, &sources, json!({})).await
+                let evidence = validate::evidence(txn, actor, "evidence", &new.evidence).await?;
+                let state_id = validate::state(txn, actor, "state", &new.state).await?;
+                let provision =
+                    validate::provision(txn, actor, "provision", &new.provision).await?;
+                among_responsible(txn, &evidence, state_id, &new.state).await?;
+                Ok(new.model(evidence.id, state_id, provision.id))
             })
         })
         .await?;
@@ -701,6 +623,7 @@ impl PracticeMutation {
         mut input: UpdateAssessmentInput,
     ) -> async_graphql::Result<Assessment> {
         let sources = input.sources.take();
+        let patch = input.patch();
         let saved = update_record(
             ctx,
             &id,
@@ -709,15 +632,7 @@ impl PracticeMutation {
             move |_, _, current: &assessment::Model, _| {
                 Box::pin(async move {
                     let mut next = current.clone();
-                    if let Some(f) = input.finding {
-                        next.finding = f;
-                    }
-                    if let Some(c) = input.confidence {
-                        next.confidence = c;
-                    }
-                    if let Some(r) = &input.rationale {
-                        next.rationale = validate::text("rationale", r, 1, SUMMARY_MAX)?;
-                    }
+                    valid(patch.apply(current))?.set(&mut next);
                     Ok(next)
                 })
             },
