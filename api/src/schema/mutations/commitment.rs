@@ -7,64 +7,58 @@ use super::validate;
 use crate::auth::Actor;
 use crate::error::{Error, Result};
 use crate::schema::{commitment::Commitment, scalars::PartialDate};
-use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+use async_graphql::{Context, MaybeUndefined, Object, ID};
 use entity::domain::*;
 use entity::*;
 use sea_orm::DatabaseTransaction;
 
-/// A state's act binding or aligning it to an instrument.
-#[derive(InputObject)]
-pub struct CreateCommitmentInput {
-    /// ISO alpha-3 code of the state.
-    pub state: String,
-    /// Slug of the instrument.
-    pub instrument: String,
-    /// Slug of the forum where the act took place.
-    pub forum: Option<String>,
-    /// What the state did; it must fit the instrument (a treaty is ratified, acceded to, succeeded
-    /// to or signed; a consensus adoption takes no vote in favour), else a BAD_USER_INPUT naming
-    /// `act`.
-    pub act: CommitmentAct,
-    /// The state's own act, a consensus it joined, or membership of the adopting body.
-    pub modality: CommitmentModality,
-    /// As precise as the source: `1981`, `1981-03` or `1981-03-23`.
-    pub valid_from: Option<PartialDate>,
-    /// Until when it held (a withdrawal or denunciation); not before `validFrom`.
-    pub valid_to: Option<PartialDate>,
-    /// Codes of provisions of the instrument that the state excluded.
-    pub reservations: Option<Vec<String>>,
-    /// Curators' remark, e.g. why the source gives no date.
-    pub note: Option<String>,
-    /// Keys of the sources (at least one), primary first.
-    pub sources: Vec<String>,
-}
-
-/// Changes to a commitment; absent fields stay as they are, `null` clears an optional one.
-#[derive(InputObject, Default)]
-pub struct UpdateCommitmentInput {
-    /// Slug of the forum where the act took place. Left out, it stays as it is; `null` clears it.
-    pub forum: MaybeUndefined<String>,
-    /// What the state did; it must fit the instrument (a treaty is ratified, acceded to, succeeded
-    /// to or signed; a consensus adoption takes no vote in favour), else a BAD_USER_INPUT naming
-    /// `act`. Left out, it stays as it is.
-    pub act: Option<CommitmentAct>,
-    /// The state's own act, a consensus it joined, or membership of the adopting body. Left out, it
-    /// stays as it is.
-    pub modality: Option<CommitmentModality>,
-    /// As precise as the source: `1981`, `1981-03` or `1981-03-23`. Left out, it stays as it is;
-    /// `null` clears it.
-    pub valid_from: MaybeUndefined<PartialDate>,
-    /// Until when it held (a withdrawal or denunciation); not before `validFrom`. Left out, it
-    /// stays as it is; `null` clears it.
-    pub valid_to: MaybeUndefined<PartialDate>,
-    /// Codes of provisions of the instrument that the state excluded. Left out, it stays as it is.
-    pub reservations: Option<Vec<String>>,
-    /// Curators' remark, e.g. why the source gives no date. Left out, it stays as it is; `null`
-    /// clears it.
-    pub note: MaybeUndefined<String>,
-    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
-    /// they are.
-    pub sources: Option<Vec<String>>,
+record_inputs! {
+    /// A state's act binding or aligning it to an instrument.
+    CreateCommitmentInput,
+    /// Changes to a commitment; absent fields stay as they are, `null` clears an optional one.
+    UpdateCommitmentInput {
+        /// ISO alpha-3 code of the state.
+        fixed state: String;
+        /// Slug of the instrument.
+        fixed instrument: String;
+        /// Slug of the forum where the act took place.
+        clear forum: String =>
+            /// Slug of the forum where the act took place. Left out, it stays as it is; `null` clears it.
+        ;
+        /// What the state did; it must fit the instrument (a treaty is ratified, acceded to, succeeded
+        /// to or signed; a consensus adoption takes no vote in favour), else a BAD_USER_INPUT naming
+        /// `act`.
+        set act: CommitmentAct =>
+            /// What the state did; it must fit the instrument (a treaty is ratified, acceded to, succeeded
+            /// to or signed; a consensus adoption takes no vote in favour), else a BAD_USER_INPUT naming
+            /// `act`. Left out, it stays as it is.
+        ;
+        /// The state's own act, a consensus it joined, or membership of the adopting body.
+        set modality: CommitmentModality =>
+            /// The state's own act, a consensus it joined, or membership of the adopting body. Left out, it
+            /// stays as it is.
+        ;
+        /// As precise as the source: `1981`, `1981-03` or `1981-03-23`.
+        clear valid_from: PartialDate =>
+            /// As precise as the source: `1981`, `1981-03` or `1981-03-23`. Left out, it stays as it is;
+            /// `null` clears it.
+        ;
+        /// Until when it held (a withdrawal or denunciation); not before `validFrom`.
+        clear valid_to: PartialDate =>
+            /// Until when it held (a withdrawal or denunciation); not before `validFrom`. Left out, it
+            /// stays as it is; `null` clears it.
+        ;
+        /// Codes of provisions of the instrument that the state excluded.
+        opt reservations: Vec<String> =>
+            /// Codes of provisions of the instrument that the state excluded. Left out, it stays as it is.
+        ;
+        /// Curators' remark, e.g. why the source gives no date.
+        clear note: String =>
+            /// Curators' remark, e.g. why the source gives no date. Left out, it stays as it is; `null`
+            /// clears it.
+        ;
+        sources;
+    }
 }
 
 impl CreateCommitmentInput {

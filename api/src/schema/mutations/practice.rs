@@ -16,7 +16,7 @@ use crate::schema::{
     position::Position,
     scalars::PartialDate,
 };
-use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+use async_graphql::{Context, MaybeUndefined, Object, ID};
 use entity::domain::*;
 use entity::*;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
@@ -25,148 +25,130 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 // Inputs
 // ---------------------------------------------------------------------------------------------
 
-/// A stance a state took in a forum, about an instrument, a provision, or both.
-#[derive(InputObject)]
-pub struct CreatePositionInput {
-    /// ISO alpha-3 code of the state.
-    pub state: String,
-    /// Slug of the forum where the state took the stance.
-    pub forum: String,
-    /// Slug of the instrument the stance is about (give it, a provision, or both).
-    pub instrument: Option<String>,
-    /// Code of the provision the stance is about (give it, an instrument, or both).
-    pub provision: Option<String>,
-    /// Vote, statement, sponsorship, national position or survey response.
-    pub kind: PositionKind,
-    /// Which way the position goes.
-    pub stance: Stance,
-    /// As precise as the source: `2018`, `2018-12` or `2018-12-05`.
-    pub date: Option<PartialDate>,
-    /// What the state said or did, in our own words.
-    pub summary: String,
-    /// Keys of the sources (at least one), primary first.
-    pub sources: Vec<String>,
+record_inputs! {
+    /// A stance a state took in a forum, about an instrument, a provision, or both.
+    CreatePositionInput,
+    /// Changes to a position; absent fields stay as they are, `null` clears an optional one.
+    /// The state is fixed.
+    UpdatePositionInput {
+        /// ISO alpha-3 code of the state.
+        fixed state: String;
+        /// Slug of the forum where the state took the stance.
+        set forum: String =>
+            /// Slug of the forum where the state took the stance. Left out, it stays as it is.
+        ;
+        /// Slug of the instrument the stance is about (give it, a provision, or both).
+        clear instrument: String =>
+            /// Slug of the instrument the stance is about (give it, a provision, or both). Left out, it
+            /// stays as it is; `null` clears it.
+        ;
+        /// Code of the provision the stance is about (give it, an instrument, or both).
+        clear provision: String =>
+            /// Code of the provision the stance is about (give it, an instrument, or both). Left out, it
+            /// stays as it is; `null` clears it.
+        ;
+        /// Vote, statement, sponsorship, national position or survey response.
+        set kind: PositionKind =>
+            /// Vote, statement, sponsorship, national position or survey response. Left out, it stays as it
+            /// is.
+        ;
+        /// Which way the position goes.
+        set stance: Stance =>
+            /// Which way the position goes. Left out, it stays as it is.
+        ;
+        /// As precise as the source: `2018`, `2018-12` or `2018-12-05`.
+        clear date: PartialDate =>
+            /// As precise as the source: `2018`, `2018-12` or `2018-12-05`. Left out, it stays as it is;
+            /// `null` clears it.
+        ;
+        /// What the state said or did, in our own words.
+        set summary: String =>
+            /// What the state said or did, in our own words. Left out, it stays as it is.
+        ;
+        sources;
+    }
 }
 
-/// Changes to a position; absent fields stay as they are, `null` clears an optional one.
-/// The state is fixed.
-#[derive(InputObject, Default)]
-pub struct UpdatePositionInput {
-    /// Slug of the forum where the state took the stance. Left out, it stays as it is.
-    pub forum: Option<String>,
-    /// Slug of the instrument the stance is about (give it, a provision, or both). Left out, it
-    /// stays as it is; `null` clears it.
-    pub instrument: MaybeUndefined<String>,
-    /// Code of the provision the stance is about (give it, an instrument, or both). Left out, it
-    /// stays as it is; `null` clears it.
-    pub provision: MaybeUndefined<String>,
-    /// Vote, statement, sponsorship, national position or survey response. Left out, it stays as it
-    /// is.
-    pub kind: Option<PositionKind>,
-    /// Which way the position goes. Left out, it stays as it is.
-    pub stance: Option<Stance>,
-    /// As precise as the source: `2018`, `2018-12` or `2018-12-05`. Left out, it stays as it is;
-    /// `null` clears it.
-    pub date: MaybeUndefined<PartialDate>,
-    /// What the state said or did, in our own words. Left out, it stays as it is.
-    pub summary: Option<String>,
-    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
-    /// they are.
-    pub sources: Option<Vec<String>>,
+record_inputs! {
+    /// Documented practice of one or more states.
+    CreateEvidenceInput,
+    /// Changes to evidence; absent fields stay as they are, `null` clears an optional one.
+    UpdateEvidenceInput {
+        /// Stable key: lowercase letters, digits and `-`, e.g. `mex-pegasus-2017`. Fixed once created.
+        fixed slug: String;
+        /// Short title; 1 to 500 characters.
+        set title: String =>
+            /// Short title; 1 to 500 characters. Left out, it stays as it is.
+        ;
+        /// What happened, to whom, when, in our own words.
+        set summary: String =>
+            /// What happened, to whom, when, in our own words. Left out, it stays as it is.
+        ;
+        /// What kind of practice it documents.
+        set kind: EvidenceKind =>
+            /// What kind of practice it documents. Left out, it stays as it is.
+        ;
+        /// When the practice began, as precise as the sources.
+        set occurred_from: PartialDate =>
+            /// When the practice began, as precise as the sources. Left out, it stays as it is.
+        ;
+        /// When it ended, if it did.
+        clear occurred_to: PartialDate =>
+            /// When it ended, if it did. Left out, it stays as it is; `null` clears it.
+        ;
+        /// ISO alpha-3 codes of the states the practice is attributed to (at least one).
+        set responsible_states: Vec<String> =>
+            /// Replaces the responsible states. A state that has assessments of this evidence cannot
+            /// be removed while they stand.
+        ;
+        /// Who made the attribution, e.g. `Citizen Lab; Government of the United Kingdom`.
+        clear attributed_by: String =>
+            /// Who made the attribution, e.g. `Citizen Lab; Government of the United Kingdom`. Left out, it
+            /// stays as it is; `null` clears it.
+        ;
+        /// What the attribution rests on, in one line.
+        clear attribution_basis: String =>
+            /// What the attribution rests on, in one line. Left out, it stays as it is; `null` clears it.
+        ;
+        /// How firmly the practice is attributed: ACKNOWLEDGED, SETTLED or CONTESTED (see
+        /// `AttributionStatus`).
+        set attribution_status: AttributionStatus =>
+            /// How firmly the practice is attributed: ACKNOWLEDGED, SETTLED or CONTESTED (see
+            /// `AttributionStatus`). Left out, it stays as it is.
+        ;
+        sources;
+    }
 }
 
-/// Documented practice of one or more states.
-#[derive(InputObject)]
-pub struct CreateEvidenceInput {
-    /// Stable key: lowercase letters, digits and `-`, e.g. `mex-pegasus-2017`. Fixed once created.
-    pub slug: String,
-    /// Short title; 1 to 500 characters.
-    pub title: String,
-    /// What happened, to whom, when, in our own words.
-    pub summary: String,
-    /// What kind of practice it documents.
-    pub kind: EvidenceKind,
-    /// When the practice began, as precise as the sources.
-    pub occurred_from: PartialDate,
-    /// When it ended, if it did.
-    pub occurred_to: Option<PartialDate>,
-    /// ISO alpha-3 codes of the states the practice is attributed to (at least one).
-    pub responsible_states: Vec<String>,
-    /// Who made the attribution, e.g. `Citizen Lab; Government of the United Kingdom`.
-    pub attributed_by: Option<String>,
-    /// What the attribution rests on, in one line.
-    pub attribution_basis: Option<String>,
-    /// How firmly the practice is attributed: ACKNOWLEDGED, SETTLED or CONTESTED (see
-    /// `AttributionStatus`).
-    pub attribution_status: AttributionStatus,
-    /// Keys of the sources (at least one), primary first.
-    pub sources: Vec<String>,
-}
-
-/// Changes to evidence; absent fields stay as they are, `null` clears an optional one.
-#[derive(InputObject, Default)]
-pub struct UpdateEvidenceInput {
-    /// Short title; 1 to 500 characters. Left out, it stays as it is.
-    pub title: Option<String>,
-    /// What happened, to whom, when, in our own words. Left out, it stays as it is.
-    pub summary: Option<String>,
-    /// What kind of practice it documents. Left out, it stays as it is.
-    pub kind: Option<EvidenceKind>,
-    /// When the practice began, as precise as the sources. Left out, it stays as it is.
-    pub occurred_from: Option<PartialDate>,
-    /// When it ended, if it did. Left out, it stays as it is; `null` clears it.
-    pub occurred_to: MaybeUndefined<PartialDate>,
-    /// Replaces the responsible states. A state that has assessments of this evidence cannot
-    /// be removed while they stand.
-    pub responsible_states: Option<Vec<String>>,
-    /// Who made the attribution, e.g. `Citizen Lab; Government of the United Kingdom`. Left out, it
-    /// stays as it is; `null` clears it.
-    pub attributed_by: MaybeUndefined<String>,
-    /// What the attribution rests on, in one line. Left out, it stays as it is; `null` clears it.
-    pub attribution_basis: MaybeUndefined<String>,
-    /// How firmly the practice is attributed: ACKNOWLEDGED, SETTLED or CONTESTED (see
-    /// `AttributionStatus`). Left out, it stays as it is.
-    pub attribution_status: Option<AttributionStatus>,
-    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
-    /// they are.
-    pub sources: Option<Vec<String>>,
-}
-
-/// Evidence about one responsible state weighed against one provision.
-#[derive(InputObject)]
-pub struct CreateAssessmentInput {
-    /// Slug of the evidence.
-    pub evidence: String,
-    /// ISO alpha-3 code of the state: one of the evidence's responsible states.
-    pub state: String,
-    /// Code of the provision.
-    pub provision: String,
-    /// Whether the practice contradicts, partially contradicts or supports the provision
-    /// (docs/assessment-standard.md).
-    pub finding: Finding,
-    /// How sure the finding is, by the sources read; CONTESTED attribution is never HIGH.
-    pub confidence: Confidence,
-    /// Why the practice bears on the provision, in our own words.
-    pub rationale: String,
-    /// Keys of the sources (at least one), primary first.
-    pub sources: Vec<String>,
-}
-
-/// Changes to an assessment; absent fields stay as they are. Its evidence, state and provision
-/// are fixed.
-#[derive(InputObject, Default)]
-pub struct UpdateAssessmentInput {
-    /// Whether the practice contradicts, partially contradicts or supports the provision
-    /// (docs/assessment-standard.md). Left out, it stays as it is.
-    pub finding: Option<Finding>,
-    /// How sure the finding is, by the sources read; CONTESTED attribution is never HIGH. Left out,
-    /// it stays as it is.
-    pub confidence: Option<Confidence>,
-    /// Why the practice bears on the provision, in our own words. Left out, it stays as it is.
-    pub rationale: Option<String>,
-    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
-    /// they are.
-    pub sources: Option<Vec<String>>,
+record_inputs! {
+    /// Evidence about one responsible state weighed against one provision.
+    CreateAssessmentInput,
+    /// Changes to an assessment; absent fields stay as they are. Its evidence, state and provision
+    /// are fixed.
+    UpdateAssessmentInput {
+        /// Slug of the evidence.
+        fixed evidence: String;
+        /// ISO alpha-3 code of the state: one of the evidence's responsible states.
+        fixed state: String;
+        /// Code of the provision.
+        fixed provision: String;
+        /// Whether the practice contradicts, partially contradicts or supports the provision
+        /// (docs/assessment-standard.md).
+        set finding: Finding =>
+            /// Whether the practice contradicts, partially contradicts or supports the provision
+            /// (docs/assessment-standard.md). Left out, it stays as it is.
+        ;
+        /// How sure the finding is, by the sources read; CONTESTED attribution is never HIGH.
+        set confidence: Confidence =>
+            /// How sure the finding is, by the sources read; CONTESTED attribution is never HIGH. Left out,
+            /// it stays as it is.
+        ;
+        /// Why the practice bears on the provision, in our own words.
+        set rationale: String =>
+            /// Why the practice bears on the provision, in our own words. Left out, it stays as it is.
+        ;
+        sources;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
