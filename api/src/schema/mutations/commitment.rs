@@ -7,7 +7,7 @@ use super::validate;
 use crate::auth::Actor;
 use crate::error::{Error, Result};
 use crate::schema::{commitment::Commitment, scalars::PartialDate};
-use async_graphql::{Context, MaybeUndefined, Object, ID};
+use async_graphql::{Context, MaybeUndefined, ID};
 use entity::domain::*;
 use entity::*;
 use sea_orm::DatabaseTransaction;
@@ -129,96 +129,80 @@ async fn dated(txn: &DatabaseTransaction, sources: &[i32], f: &CommitmentFields)
     .await
 }
 
-#[derive(Default)]
-pub struct CommitmentMutation;
+record_mutations! {
+    CommitmentMutation {
+        /// Records a commitment as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
+        create_commitment(CreateCommitmentInput),
+        /// Corrects a commitment. `version` is the one you read: if someone changed the record
+        /// since, this is a CONFLICT carrying the current version.
+        update_commitment(UpdateCommitmentInput) -> Commitment;
+    }
+}
 
-#[Object]
-impl CommitmentMutation {
-    /// Records a commitment as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
-    async fn create_commitment(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateCommitmentInput,
-    ) -> async_graphql::Result<Commitment> {
-        let saved = create_owning(ctx, input.domain(), |txn, actor, new, sources| {
+async fn create_commitment(ctx: &Context<'_>, input: CreateCommitmentInput) -> Result<Commitment> {
+    let saved = create_owning(ctx, input.domain(), |txn, actor, new, sources| {
+        Box::pin(async move {
+            let state_id = validate::state(txn, actor, "state", &new.state).await?;
+            let instrument_id =
+                validate::instrument(txn, actor, "instrument", &new.instrument).await?;
+            act_fits(txn, new.fields.act, instrument_id).await?;
+            let forum_id = match &new.forum {
+                Some(f) => Some(validate::forum(txn, actor, "forum", f).await?),
+                None => None,
+            };
+            let codes = new.reservations.clone();
+            let owned = reserved(txn, actor, instrument_id, codes).await?;
+            dated(txn, sources, &new.fields).await?;
+            Ok((new.model(state_id, instrument_id, forum_id), Some(owned)))
+        })
+    })
+    .await?;
+    Ok(Commitment(saved))
+}
+
+async fn update_commitment(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    mut input: UpdateCommitmentInput,
+) -> Result<Commitment> {
+    let sources = input.sources.take();
+    let forum = std::mem::take(&mut input.forum);
+    let codes = input.reservations.take();
+    let patch = input.patch();
+    let saved = update_owning(
+        ctx,
+        &id,
+        version,
+        sources,
+        List::Reservations,
+        move |txn, actor, current: &commitment::Model, cited| {
             Box::pin(async move {
-                let state_id = validate::state(txn, actor, "state", &new.state).await?;
-                let instrument_id =
-                    validate::instrument(txn, actor, "instrument", &new.instrument).await?;
-                act_fits(txn, new.fields.act, instrument_id).await?;
-                let forum_id = match &new.forum {
-                    Some(f) => Some(validate::forum(txn, actor, "forum", f).await?),
+                let mut next = current.clone();
+                let f = valid(patch.apply(current))?;
+                if f.act != current.act {
+                    act_fits(txn, f.act, current.instrument_id).await?;
+                }
+                match &forum {
+                    MaybeUndefined::Undefined => {}
+                    MaybeUndefined::Null => next.forum_id = None,
+                    MaybeUndefined::Value(slug) => {
+                        next.forum_id = Some(validate::forum(txn, actor, "forum", slug).await?)
+                    }
+                }
+                let owned = match codes {
+                    Some(codes) => {
+                        let codes = valid(reservations(codes))?;
+                        Some(reserved(txn, actor, current.instrument_id, codes).await?)
+                    }
                     None => None,
                 };
-                let codes = new.reservations.clone();
-                let owned = reserved(txn, actor, instrument_id, codes).await?;
-                dated(txn, sources, &new.fields).await?;
-                Ok((new.model(state_id, instrument_id, forum_id), Some(owned)))
+                dated(txn, cited, &f).await?;
+                f.set(&mut next);
+                Ok((next, owned))
             })
-        })
-        .await?;
-        Ok(Commitment(saved))
-    }
-
-    /// Corrects a commitment. `version` is the one you read: if someone changed the record
-    /// since, this is a CONFLICT carrying the current version.
-    async fn update_commitment(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        mut input: UpdateCommitmentInput,
-    ) -> async_graphql::Result<Commitment> {
-        let sources = input.sources.take();
-        let forum = std::mem::take(&mut input.forum);
-        let codes = input.reservations.take();
-        let patch = input.patch();
-        let saved = update_owning(
-            ctx,
-            &id,
-            version,
-            sources,
-            List::Reservations,
-            move |txn, actor, current: &commitment::Model, cited| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    let f = valid(patch.apply(current))?;
-                    if f.act != current.act {
-                        act_fits(txn, f.act, current.instrument_id).await?;
-                    }
-                    match &forum {
-                        MaybeUndefined::Undefined => {}
-                        MaybeUndefined::Null => next.forum_id = None,
-                        MaybeUndefined::Value(slug) => {
-                            next.forum_id = Some(validate::forum(txn, actor, "forum", slug).await?)
-                        }
-                    }
-                    let owned = match codes {
-                        Some(codes) => {
-                            let codes = valid(reservations(codes))?;
-                            Some(reserved(txn, actor, current.instrument_id, codes).await?)
-                        }
-                        None => None,
-                    };
-                    dated(txn, cited, &f).await?;
-                    f.set(&mut next);
-                    Ok((next, owned))
-                })
-            },
-        )
-        .await?;
-        Ok(Commitment(saved))
-    }
+        },
+    )
+    .await?;
+    Ok(Commitment(saved))
 }

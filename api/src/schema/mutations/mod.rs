@@ -6,7 +6,7 @@
 //! names the field, and nothing is written.
 
 #[macro_use]
-mod inputs;
+mod surface;
 pub mod commitment;
 pub mod practice;
 pub mod reference;

@@ -16,7 +16,7 @@ use crate::schema::{
     position::Position,
     scalars::PartialDate,
 };
-use async_graphql::{Context, MaybeUndefined, Object, ID};
+use async_graphql::{Context, MaybeUndefined, ID};
 use entity::domain::*;
 use entity::*;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
@@ -382,244 +382,197 @@ async fn among_responsible(
 // Mutations
 // ---------------------------------------------------------------------------------------------
 
-#[derive(Default)]
-pub struct PracticeMutation;
+record_mutations! {
+    PracticeMutation {
+        /// Records a position as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
+        create_position(CreatePositionInput),
+        /// Corrects a position. `version` is the one you read: if someone changed the record since,
+        /// this is a CONFLICT carrying the current version.
+        update_position(UpdatePositionInput) -> Position;
+        /// Records evidence of practice as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
+        create_evidence(CreateEvidenceInput),
+        /// Corrects evidence. `version` is the one you read: if someone changed the record since,
+        /// this is a CONFLICT carrying the current version. The `slug` is fixed.
+        update_evidence(UpdateEvidenceInput) -> Evidence;
+        /// Records an assessment as a DRAFT (CONTRIBUTOR or above); an editor publishes it, and
+        /// only then does it count in the gap engine.
+        create_assessment(CreateAssessmentInput),
+        /// Corrects an assessment. `version` is the one you read: if someone changed the record
+        /// since, this is a CONFLICT carrying the current version.
+        update_assessment(UpdateAssessmentInput) -> Assessment;
+    }
+}
 
-#[Object]
-impl PracticeMutation {
-    /// Records a position as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
-    async fn create_position(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreatePositionInput,
-    ) -> async_graphql::Result<Position> {
-        let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
-            Box::pin(async move {
-                let state_id = validate::state(txn, actor, "state", &new.state).await?;
-                let forum_id = validate::forum(txn, actor, "forum", &new.forum).await?;
-                let instrument_id = opt_instrument(txn, actor, new.instrument.as_deref()).await?;
-                let provision_id = opt_provision(txn, actor, new.provision.as_deref()).await?;
-                precise_enough(txn, sources, &[("date", new.fields.date)]).await?;
-                let model = new.model(state_id, forum_id, instrument_id, provision_id);
-                position_free(txn, &model, None).await?;
-                Ok(model)
-            })
+async fn create_position(ctx: &Context<'_>, input: CreatePositionInput) -> Result<Position> {
+    let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+        Box::pin(async move {
+            let state_id = validate::state(txn, actor, "state", &new.state).await?;
+            let forum_id = validate::forum(txn, actor, "forum", &new.forum).await?;
+            let instrument_id = opt_instrument(txn, actor, new.instrument.as_deref()).await?;
+            let provision_id = opt_provision(txn, actor, new.provision.as_deref()).await?;
+            precise_enough(txn, sources, &[("date", new.fields.date)]).await?;
+            let model = new.model(state_id, forum_id, instrument_id, provision_id);
+            position_free(txn, &model, None).await?;
+            Ok(model)
         })
-        .await?;
-        Ok(Position(saved))
-    }
+    })
+    .await?;
+    Ok(Position(saved))
+}
 
-    /// Corrects a position. `version` is the one you read: if someone changed the record since,
-    /// this is a CONFLICT carrying the current version.
-    async fn update_position(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        mut input: UpdatePositionInput,
-    ) -> async_graphql::Result<Position> {
-        let sources = input.sources.take();
-        let recheck = sources.is_some() || !input.date.is_undefined();
-        let forum = input.forum.take();
-        let instrument = std::mem::take(&mut input.instrument);
-        let provision = std::mem::take(&mut input.provision);
-        let patch = input.patch();
-        let saved = update_record(
-            ctx,
-            &id,
-            version,
-            sources,
-            move |txn, actor, current: &position::Model, cited| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    if let Some(f) = &forum {
-                        next.forum_id = validate::forum(txn, actor, "forum", f).await?;
-                    }
-                    match &instrument {
-                        MaybeUndefined::Undefined => {}
-                        MaybeUndefined::Null => next.instrument_id = None,
-                        MaybeUndefined::Value(i) => {
-                            next.instrument_id = opt_instrument(txn, actor, Some(i)).await?
-                        }
-                    }
-                    match &provision {
-                        MaybeUndefined::Undefined => {}
-                        MaybeUndefined::Null => next.provision_id = None,
-                        MaybeUndefined::Value(p) => {
-                            next.provision_id = opt_provision(txn, actor, Some(p)).await?
-                        }
-                    }
-                    valid(position_subject(
-                        next.instrument_id.is_some(),
-                        next.provision_id.is_some(),
-                    ))?;
-                    let f = valid(patch.apply(current))?;
-                    if recheck {
-                        precise_enough(txn, cited, &[("date", f.date)]).await?;
-                    }
-                    f.set(&mut next);
-                    position_free(txn, &next, Some(current.id)).await?;
-                    Ok(next)
-                })
-            },
-        )
-        .await?;
-        Ok(Position(saved))
-    }
-
-    /// Records evidence of practice as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
-    async fn create_evidence(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateEvidenceInput,
-    ) -> async_graphql::Result<Evidence> {
-        let saved = create_owning(ctx, input.domain(), |txn, actor, new, sources| {
+async fn update_position(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    mut input: UpdatePositionInput,
+) -> Result<Position> {
+    let sources = input.sources.take();
+    let recheck = sources.is_some() || !input.date.is_undefined();
+    let forum = input.forum.take();
+    let instrument = std::mem::take(&mut input.instrument);
+    let provision = std::mem::take(&mut input.provision);
+    let patch = input.patch();
+    let saved = update_record(
+        ctx,
+        &id,
+        version,
+        sources,
+        move |txn, actor, current: &position::Model, cited| {
             Box::pin(async move {
-                let owned = responsible(txn, actor, new.responsible_states.clone()).await?;
-                let f = &new.fields;
-                let dates = [
-                    ("occurredFrom", Some(f.occurred_from)),
-                    ("occurredTo", f.occurred_to),
-                ];
-                precise_enough(txn, sources, &dates).await?;
-                Ok((new.model(), Some(owned)))
-            })
-        })
-        .await?;
-        Ok(Evidence(saved))
-    }
-
-    /// Corrects evidence. `version` is the one you read: if someone changed the record since,
-    /// this is a CONFLICT carrying the current version. The `slug` is fixed.
-    async fn update_evidence(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        mut input: UpdateEvidenceInput,
-    ) -> async_graphql::Result<Evidence> {
-        let sources = input.sources.take();
-        let recheck =
-            sources.is_some() || input.occurred_from.is_some() || !input.occurred_to.is_undefined();
-        let states = input.responsible_states.take();
-        let patch = input.patch();
-        let saved = update_owning(
-            ctx,
-            &id,
-            version,
-            sources,
-            List::ResponsibleStates,
-            move |txn, actor, current: &evidence::Model, cited| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    let f = valid(patch.apply(current))?;
-                    let owned = match states {
-                        Some(codes) => {
-                            let owned =
-                                responsible(txn, actor, valid(responsible_states(codes))?).await?;
-                            no_orphaned_assessments(txn, current.id, &owned.ids).await?;
-                            Some(owned)
-                        }
-                        None => None,
-                    };
-                    if recheck {
-                        let dates = [
-                            ("occurredFrom", Some(f.occurred_from)),
-                            ("occurredTo", f.occurred_to),
-                        ];
-                        precise_enough(txn, cited, &dates).await?;
+                let mut next = current.clone();
+                if let Some(f) = &forum {
+                    next.forum_id = validate::forum(txn, actor, "forum", f).await?;
+                }
+                match &instrument {
+                    MaybeUndefined::Undefined => {}
+                    MaybeUndefined::Null => next.instrument_id = None,
+                    MaybeUndefined::Value(i) => {
+                        next.instrument_id = opt_instrument(txn, actor, Some(i)).await?
                     }
-                    f.set(&mut next);
-                    Ok((next, owned))
-                })
-            },
-        )
-        .await?;
-        Ok(Evidence(saved))
-    }
-
-    /// Records an assessment as a DRAFT (CONTRIBUTOR or above); an editor publishes it, and
-    /// only then does it count in the gap engine.
-    async fn create_assessment(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateAssessmentInput,
-    ) -> async_graphql::Result<Assessment> {
-        let saved = create_record(ctx, input.domain(), |txn, actor, new, _| {
-            Box::pin(async move {
-                let evidence = validate::evidence(txn, actor, "evidence", &new.evidence).await?;
-                let state_id = validate::state(txn, actor, "state", &new.state).await?;
-                let provision =
-                    validate::provision(txn, actor, "provision", &new.provision).await?;
-                among_responsible(txn, &evidence, state_id, &new.state).await?;
-                Ok(new.model(evidence.id, state_id, provision.id))
+                }
+                match &provision {
+                    MaybeUndefined::Undefined => {}
+                    MaybeUndefined::Null => next.provision_id = None,
+                    MaybeUndefined::Value(p) => {
+                        next.provision_id = opt_provision(txn, actor, Some(p)).await?
+                    }
+                }
+                valid(position_subject(
+                    next.instrument_id.is_some(),
+                    next.provision_id.is_some(),
+                ))?;
+                let f = valid(patch.apply(current))?;
+                if recheck {
+                    precise_enough(txn, cited, &[("date", f.date)]).await?;
+                }
+                f.set(&mut next);
+                position_free(txn, &next, Some(current.id)).await?;
+                Ok(next)
             })
-        })
-        .await?;
-        Ok(Assessment(saved))
-    }
+        },
+    )
+    .await?;
+    Ok(Position(saved))
+}
 
-    /// Corrects an assessment. `version` is the one you read: if someone changed the record
-    /// since, this is a CONFLICT carrying the current version.
-    async fn update_assessment(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        mut input: UpdateAssessmentInput,
-    ) -> async_graphql::Result<Assessment> {
-        let sources = input.sources.take();
-        let patch = input.patch();
-        let saved = update_record(
-            ctx,
-            &id,
-            version,
-            sources,
-            move |_, _, current: &assessment::Model, _| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    valid(patch.apply(current))?.set(&mut next);
-                    Ok(next)
-                })
-            },
-        )
-        .await?;
-        Ok(Assessment(saved))
-    }
+async fn create_evidence(ctx: &Context<'_>, input: CreateEvidenceInput) -> Result<Evidence> {
+    let saved = create_owning(ctx, input.domain(), |txn, actor, new, sources| {
+        Box::pin(async move {
+            let owned = responsible(txn, actor, new.responsible_states.clone()).await?;
+            let f = &new.fields;
+            let dates = [
+                ("occurredFrom", Some(f.occurred_from)),
+                ("occurredTo", f.occurred_to),
+            ];
+            precise_enough(txn, sources, &dates).await?;
+            Ok((new.model(), Some(owned)))
+        })
+    })
+    .await?;
+    Ok(Evidence(saved))
+}
+
+async fn update_evidence(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    mut input: UpdateEvidenceInput,
+) -> Result<Evidence> {
+    let sources = input.sources.take();
+    let recheck =
+        sources.is_some() || input.occurred_from.is_some() || !input.occurred_to.is_undefined();
+    let states = input.responsible_states.take();
+    let patch = input.patch();
+    let saved = update_owning(
+        ctx,
+        &id,
+        version,
+        sources,
+        List::ResponsibleStates,
+        move |txn, actor, current: &evidence::Model, cited| {
+            Box::pin(async move {
+                let mut next = current.clone();
+                let f = valid(patch.apply(current))?;
+                let owned = match states {
+                    Some(codes) => {
+                        let owned =
+                            responsible(txn, actor, valid(responsible_states(codes))?).await?;
+                        no_orphaned_assessments(txn, current.id, &owned.ids).await?;
+                        Some(owned)
+                    }
+                    None => None,
+                };
+                if recheck {
+                    let dates = [
+                        ("occurredFrom", Some(f.occurred_from)),
+                        ("occurredTo", f.occurred_to),
+                    ];
+                    precise_enough(txn, cited, &dates).await?;
+                }
+                f.set(&mut next);
+                Ok((next, owned))
+            })
+        },
+    )
+    .await?;
+    Ok(Evidence(saved))
+}
+
+async fn create_assessment(ctx: &Context<'_>, input: CreateAssessmentInput) -> Result<Assessment> {
+    let saved = create_record(ctx, input.domain(), |txn, actor, new, _| {
+        Box::pin(async move {
+            let evidence = validate::evidence(txn, actor, "evidence", &new.evidence).await?;
+            let state_id = validate::state(txn, actor, "state", &new.state).await?;
+            let provision = validate::provision(txn, actor, "provision", &new.provision).await?;
+            among_responsible(txn, &evidence, state_id, &new.state).await?;
+            Ok(new.model(evidence.id, state_id, provision.id))
+        })
+    })
+    .await?;
+    Ok(Assessment(saved))
+}
+
+async fn update_assessment(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    mut input: UpdateAssessmentInput,
+) -> Result<Assessment> {
+    let sources = input.sources.take();
+    let patch = input.patch();
+    let saved = update_record(
+        ctx,
+        &id,
+        version,
+        sources,
+        move |_, _, current: &assessment::Model, _| {
+            Box::pin(async move {
+                let mut next = current.clone();
+                valid(patch.apply(current))?.set(&mut next);
+                Ok(next)
+            })
+        },
+    )
+    .await?;
+    Ok(Assessment(saved))
 }

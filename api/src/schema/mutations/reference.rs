@@ -25,7 +25,7 @@ use crate::schema::{
     source::Source,
     state::State,
 };
-use async_graphql::{Context, MaybeUndefined, Object, ID};
+use async_graphql::{Context, MaybeUndefined, ID};
 use entity::domain::*;
 use entity::*;
 use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter};
@@ -712,481 +712,376 @@ async fn opt_forum(
     }
 }
 
-#[derive(Default)]
-pub struct ReferenceMutation;
+record_mutations! {
+    ReferenceMutation {
+        /// Records a state as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
+        create_state(CreateStateInput),
+        /// Corrects a state. `version` is the one you read: if someone changed the record since,
+        /// this is a CONFLICT carrying the current version. The `code` is fixed.
+        update_state(UpdateStateInput) -> State;
+        /// Records a forum as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
+        create_forum(CreateForumInput),
+        /// Corrects a forum. `version` is the one you read: if someone changed the record since,
+        /// this is a CONFLICT carrying the current version. The `slug` is fixed.
+        update_forum(UpdateForumInput) -> Forum;
+        /// Records a state's membership of a forum as a DRAFT (CONTRIBUTOR or above).
+        create_membership(CreateMembershipInput),
+        /// Corrects a membership. `version` is the one you read: if someone changed the record
+        /// since, this is a CONFLICT carrying the current version. The state and forum are fixed.
+        update_membership(UpdateMembershipInput) -> Membership;
+        /// Records an instrument as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
+        create_instrument(CreateInstrumentInput),
+        /// Corrects an instrument. `version` is the one you read: if someone changed the record
+        /// since, this is a CONFLICT carrying the current version. The `slug` is fixed.
+        update_instrument(UpdateInstrumentInput) -> Instrument;
+        /// Records a provision as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
+        create_provision(CreateProvisionInput),
+        /// Corrects a provision. `version` is the one you read: if someone changed the record
+        /// since, this is a CONFLICT carrying the current version. The code and instrument are fixed.
+        update_provision(UpdateProvisionInput) -> Provision;
+        /// Records a crosswalk link between two provisions as a DRAFT (CONTRIBUTOR or above).
+        create_provision_link(CreateProvisionLinkInput),
+        /// Corrects a crosswalk link. `version` is the one you read: if someone changed the record
+        /// since, this is a CONFLICT carrying the current version. Its two ends are fixed.
+        update_provision_link(UpdateProvisionLinkInput) -> ProvisionLink;
+        /// Records a source as a DRAFT (CONTRIBUTOR or above). A source cites no other sources.
+        create_source(CreateSourceInput),
+        /// Corrects a source. `version` is the one you read: if someone changed the record since,
+        /// this is a CONFLICT carrying the current version. The `key` is fixed.
+        update_source(UpdateSourceInput) -> Source;
+    }
+}
 
-#[Object]
-impl ReferenceMutation {
-    /// Records a state as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
-    async fn create_state(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateStateInput,
-    ) -> async_graphql::Result<State> {
-        let saved = create_record(ctx, input.domain(), |txn, _, new, sources| {
+async fn create_state(ctx: &Context<'_>, input: CreateStateInput) -> Result<State> {
+    let saved = create_record(ctx, input.domain(), |txn, _, new, sources| {
+        Box::pin(async move {
+            let since = new.fields.un_member_since;
+            precise_enough(txn, sources, &[("unMemberSince", since)]).await?;
+            Ok(new.model())
+        })
+    })
+    .await?;
+    Ok(State(saved))
+}
+
+async fn update_state(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    mut input: UpdateStateInput,
+) -> Result<State> {
+    let sources = input.sources.take();
+    let recheck = sources.is_some() || !input.un_member_since.is_undefined();
+    let patch = input.patch();
+    let saved = update_record(
+        ctx,
+        &id,
+        version,
+        sources,
+        move |txn, _, current: &state::Model, cited| {
             Box::pin(async move {
-                let since = new.fields.un_member_since;
-                precise_enough(txn, sources, &[("unMemberSince", since)]).await?;
-                Ok(new.model())
+                let mut next = current.clone();
+                valid(patch.apply(current))?.set(&mut next);
+                if recheck {
+                    let since = stored(next.un_member_since, next.un_member_since_precision);
+                    precise_enough(txn, cited, &[("unMemberSince", since)]).await?;
+                }
+                Ok(next)
             })
+        },
+    )
+    .await?;
+    Ok(State(saved))
+}
+
+async fn create_forum(ctx: &Context<'_>, input: CreateForumInput) -> Result<Forum> {
+    let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+        Box::pin(async move {
+            let parent_id = match &new.parent {
+                Some(p) => Some(parent_forum(txn, actor, p, None).await?),
+                None => None,
+            };
+            let established = new.fields.established_on;
+            precise_enough(txn, sources, &[("establishedOn", established)]).await?;
+            Ok(new.model(parent_id))
         })
-        .await?;
-        Ok(State(saved))
-    }
+    })
+    .await?;
+    Ok(Forum(saved))
+}
 
-    /// Corrects a state. `version` is the one you read: if someone changed the record since,
-    /// this is a CONFLICT carrying the current version. The `code` is fixed.
-    async fn update_state(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        mut input: UpdateStateInput,
-    ) -> async_graphql::Result<State> {
-        let sources = input.sources.take();
-        let recheck = sources.is_some() || !input.un_member_since.is_undefined();
-        let patch = input.patch();
-        let saved = update_record(
-            ctx,
-            &id,
-            version,
-            sources,
-            move |txn, _, current: &state::Model, cited| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    valid(patch.apply(current))?.set(&mut next);
-                    if recheck {
-                        let since = stored(next.un_member_since, next.un_member_since_precision);
-                        precise_enough(txn, cited, &[("unMemberSince", since)]).await?;
-                    }
-                    Ok(next)
-                })
-            },
-        )
-        .await?;
-        Ok(State(saved))
-    }
-
-    /// Records a forum as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
-    async fn create_forum(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateForumInput,
-    ) -> async_graphql::Result<Forum> {
-        let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+async fn update_forum(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    mut input: UpdateForumInput,
+) -> Result<Forum> {
+    let sources = input.sources.take();
+    let recheck = sources.is_some() || !input.established_on.is_undefined();
+    let parent = std::mem::take(&mut input.parent);
+    let patch = input.patch();
+    let saved = update_record(
+        ctx,
+        &id,
+        version,
+        sources,
+        move |txn, actor, current: &forum::Model, cited| {
             Box::pin(async move {
-                let parent_id = match &new.parent {
-                    Some(p) => Some(parent_forum(txn, actor, p, None).await?),
-                    None => None,
-                };
-                let established = new.fields.established_on;
-                precise_enough(txn, sources, &[("establishedOn", established)]).await?;
-                Ok(new.model(parent_id))
+                let mut next = current.clone();
+                valid(patch.apply(current))?.set(&mut next);
+                match &parent {
+                    MaybeUndefined::Undefined => {}
+                    MaybeUndefined::Null => next.parent_id = None,
+                    MaybeUndefined::Value(p) => {
+                        next.parent_id = Some(parent_forum(txn, actor, p, Some(current.id)).await?)
+                    }
+                }
+                if recheck {
+                    let established = stored(next.established_on, next.established_on_precision);
+                    precise_enough(txn, cited, &[("establishedOn", established)]).await?;
+                }
+                Ok(next)
             })
+        },
+    )
+    .await?;
+    Ok(Forum(saved))
+}
+
+async fn create_membership(ctx: &Context<'_>, input: CreateMembershipInput) -> Result<Membership> {
+    let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+        Box::pin(async move {
+            let state_id = validate::state(txn, actor, "state", &new.state).await?;
+            let forum_id = validate::forum(txn, actor, "forum", &new.forum).await?;
+            let f = &new.fields;
+            precise_enough(
+                txn,
+                sources,
+                &[("validFrom", f.valid_from), ("validTo", f.valid_to)],
+            )
+            .await?;
+            membership_free(txn, state_id, forum_id, f.role, f.valid_from, None).await?;
+            Ok(new.model(state_id, forum_id))
         })
-        .await?;
-        Ok(Forum(saved))
-    }
+    })
+    .await?;
+    Ok(Membership(saved))
+}
 
-    /// Corrects a forum. `version` is the one you read: if someone changed the record since,
-    /// this is a CONFLICT carrying the current version. The `slug` is fixed.
-    async fn update_forum(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        mut input: UpdateForumInput,
-    ) -> async_graphql::Result<Forum> {
-        let sources = input.sources.take();
-        let recheck = sources.is_some() || !input.established_on.is_undefined();
-        let parent = std::mem::take(&mut input.parent);
-        let patch = input.patch();
-        let saved = update_record(
-            ctx,
-            &id,
-            version,
-            sources,
-            move |txn, actor, current: &forum::Model, cited| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    valid(patch.apply(current))?.set(&mut next);
-                    match &parent {
-                        MaybeUndefined::Undefined => {}
-                        MaybeUndefined::Null => next.parent_id = None,
-                        MaybeUndefined::Value(p) => {
-                            next.parent_id =
-                                Some(parent_forum(txn, actor, p, Some(current.id)).await?)
-                        }
-                    }
-                    if recheck {
-                        let established =
-                            stored(next.established_on, next.established_on_precision);
-                        precise_enough(txn, cited, &[("establishedOn", established)]).await?;
-                    }
-                    Ok(next)
-                })
-            },
-        )
-        .await?;
-        Ok(Forum(saved))
-    }
-
-    /// Records a state's membership of a forum as a DRAFT (CONTRIBUTOR or above).
-    async fn create_membership(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateMembershipInput,
-    ) -> async_graphql::Result<Membership> {
-        let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+async fn update_membership(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    mut input: UpdateMembershipInput,
+) -> Result<Membership> {
+    let sources = input.sources.take();
+    let rekey = input.role.is_some() || !input.valid_from.is_undefined();
+    let recheck =
+        sources.is_some() || !input.valid_from.is_undefined() || !input.valid_to.is_undefined();
+    let patch = input.patch();
+    let saved = update_record(
+        ctx,
+        &id,
+        version,
+        sources,
+        move |txn, _, current: &membership::Model, cited| {
             Box::pin(async move {
-                let state_id = validate::state(txn, actor, "state", &new.state).await?;
-                let forum_id = validate::forum(txn, actor, "forum", &new.forum).await?;
-                let f = &new.fields;
-                precise_enough(
-                    txn,
-                    sources,
-                    &[("validFrom", f.valid_from), ("validTo", f.valid_to)],
-                )
-                .await?;
-                membership_free(txn, state_id, forum_id, f.role, f.valid_from, None).await?;
-                Ok(new.model(state_id, forum_id))
+                let mut next = current.clone();
+                let f = valid(patch.apply(current))?;
+                if rekey {
+                    membership_free(
+                        txn,
+                        next.state_id,
+                        next.forum_id,
+                        f.role,
+                        f.valid_from,
+                        Some(current.id),
+                    )
+                    .await?;
+                }
+                if recheck {
+                    precise_enough(
+                        txn,
+                        cited,
+                        &[("validFrom", f.valid_from), ("validTo", f.valid_to)],
+                    )
+                    .await?;
+                }
+                f.set(&mut next);
+                Ok(next)
             })
+        },
+    )
+    .await?;
+    Ok(Membership(saved))
+}
+
+async fn create_instrument(ctx: &Context<'_>, input: CreateInstrumentInput) -> Result<Instrument> {
+    let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+        Box::pin(async move {
+            let forum_id = opt_forum(txn, actor, new.forum.as_deref()).await?;
+            precise_enough(txn, sources, &[("adoptedOn", new.fields.adopted_on)]).await?;
+            Ok(new.model(forum_id))
         })
-        .await?;
-        Ok(Membership(saved))
-    }
+    })
+    .await?;
+    Ok(Instrument(saved))
+}
 
-    /// Corrects a membership. `version` is the one you read: if someone changed the record
-    /// since, this is a CONFLICT carrying the current version. The state and forum are fixed.
-    async fn update_membership(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        mut input: UpdateMembershipInput,
-    ) -> async_graphql::Result<Membership> {
-        let sources = input.sources.take();
-        let rekey = input.role.is_some() || !input.valid_from.is_undefined();
-        let recheck =
-            sources.is_some() || !input.valid_from.is_undefined() || !input.valid_to.is_undefined();
-        let patch = input.patch();
-        let saved = update_record(
-            ctx,
-            &id,
-            version,
-            sources,
-            move |txn, _, current: &membership::Model, cited| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    let f = valid(patch.apply(current))?;
-                    if rekey {
-                        membership_free(
-                            txn,
-                            next.state_id,
-                            next.forum_id,
-                            f.role,
-                            f.valid_from,
-                            Some(current.id),
-                        )
-                        .await?;
-                    }
-                    if recheck {
-                        precise_enough(
-                            txn,
-                            cited,
-                            &[("validFrom", f.valid_from), ("validTo", f.valid_to)],
-                        )
-                        .await?;
-                    }
-                    f.set(&mut next);
-                    Ok(next)
-                })
-            },
-        )
-        .await?;
-        Ok(Membership(saved))
-    }
-
-    /// Records an instrument as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
-    async fn create_instrument(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateInstrumentInput,
-    ) -> async_graphql::Result<Instrument> {
-        let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+async fn update_instrument(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    mut input: UpdateInstrumentInput,
+) -> Result<Instrument> {
+    let sources = input.sources.take();
+    let recheck = sources.is_some() || !input.adopted_on.is_undefined();
+    let forum = std::mem::take(&mut input.forum);
+    let patch = input.patch();
+    let saved = update_record(
+        ctx,
+        &id,
+        version,
+        sources,
+        move |txn, actor, current: &instrument::Model, cited| {
             Box::pin(async move {
-                let forum_id = opt_forum(txn, actor, new.forum.as_deref()).await?;
-                precise_enough(txn, sources, &[("adoptedOn", new.fields.adopted_on)]).await?;
-                Ok(new.model(forum_id))
+                let mut next = current.clone();
+                valid(patch.apply(current))?.set(&mut next);
+                match &forum {
+                    MaybeUndefined::Undefined => {}
+                    MaybeUndefined::Null => next.forum_id = None,
+                    MaybeUndefined::Value(f) => {
+                        next.forum_id = opt_forum(txn, actor, Some(f)).await?
+                    }
+                }
+                if recheck {
+                    let adopted = stored(next.adopted_on, next.adopted_on_precision);
+                    precise_enough(txn, cited, &[("adoptedOn", adopted)]).await?;
+                }
+                Ok(next)
             })
+        },
+    )
+    .await?;
+    Ok(Instrument(saved))
+}
+
+async fn create_provision(ctx: &Context<'_>, input: CreateProvisionInput) -> Result<Provision> {
+    let saved = create_record(ctx, input.domain(), |txn, actor, new, _| {
+        Box::pin(async move {
+            let instrument_id =
+                validate::instrument(txn, actor, "instrument", &new.instrument).await?;
+            Ok(new.model(instrument_id))
         })
-        .await?;
-        Ok(Instrument(saved))
-    }
+    })
+    .await?;
+    Ok(Provision::from(saved))
+}
 
-    /// Corrects an instrument. `version` is the one you read: if someone changed the record
-    /// since, this is a CONFLICT carrying the current version. The `slug` is fixed.
-    async fn update_instrument(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        mut input: UpdateInstrumentInput,
-    ) -> async_graphql::Result<Instrument> {
-        let sources = input.sources.take();
-        let recheck = sources.is_some() || !input.adopted_on.is_undefined();
-        let forum = std::mem::take(&mut input.forum);
-        let patch = input.patch();
-        let saved = update_record(
-            ctx,
-            &id,
-            version,
-            sources,
-            move |txn, actor, current: &instrument::Model, cited| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    valid(patch.apply(current))?.set(&mut next);
-                    match &forum {
-                        MaybeUndefined::Undefined => {}
-                        MaybeUndefined::Null => next.forum_id = None,
-                        MaybeUndefined::Value(f) => {
-                            next.forum_id = opt_forum(txn, actor, Some(f)).await?
-                        }
-                    }
-                    if recheck {
-                        let adopted = stored(next.adopted_on, next.adopted_on_precision);
-                        precise_enough(txn, cited, &[("adoptedOn", adopted)]).await?;
-                    }
-                    Ok(next)
-                })
-            },
-        )
-        .await?;
-        Ok(Instrument(saved))
-    }
-
-    /// Records a provision as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
-    async fn create_provision(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateProvisionInput,
-    ) -> async_graphql::Result<Provision> {
-        let saved = create_record(ctx, input.domain(), |txn, actor, new, _| {
+async fn update_provision(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    mut input: UpdateProvisionInput,
+) -> Result<Provision> {
+    let sources = input.sources.take();
+    let patch = input.patch();
+    let saved = update_record(
+        ctx,
+        &id,
+        version,
+        sources,
+        move |txn, _, current: &provision::Model, _| {
             Box::pin(async move {
-                let instrument_id =
-                    validate::instrument(txn, actor, "instrument", &new.instrument).await?;
-                Ok(new.model(instrument_id))
+                let mut next = current.clone();
+                let f = valid(patch.apply(current))?;
+                if f.kind != current.kind {
+                    kind_keeps_links(txn, current.id, f.kind).await?;
+                }
+                f.set(&mut next);
+                Ok(next)
             })
+        },
+    )
+    .await?;
+    Ok(Provision::from(saved))
+}
+
+async fn create_provision_link(
+    ctx: &Context<'_>,
+    input: CreateProvisionLinkInput,
+) -> Result<ProvisionLink> {
+    let saved = create_record(ctx, input.domain(), |txn, actor, new, _| {
+        Box::pin(async move {
+            let from = validate::provision(txn, actor, "from", &new.from).await?;
+            let to = validate::provision(txn, actor, "to", &new.to).await?;
+            let relation = new.fields.relation;
+            link_direction(relation, &from, &to)?;
+            link_free(txn, "to", from.id, to.id, relation, None).await?;
+            Ok(new.model(from.id, to.id))
         })
-        .await?;
-        Ok(Provision::from(saved))
-    }
+    })
+    .await?;
+    Ok(ProvisionLink(saved))
+}
 
-    /// Corrects a provision. `version` is the one you read: if someone changed the record
-    /// since, this is a CONFLICT carrying the current version. The code and instrument are fixed.
-    async fn update_provision(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        mut input: UpdateProvisionInput,
-    ) -> async_graphql::Result<Provision> {
-        let sources = input.sources.take();
-        let patch = input.patch();
-        let saved = update_record(
-            ctx,
-            &id,
-            version,
-            sources,
-            move |txn, _, current: &provision::Model, _| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    let f = valid(patch.apply(current))?;
-                    if f.kind != current.kind {
-                        kind_keeps_links(txn, current.id, f.kind).await?;
-                    }
-                    f.set(&mut next);
-                    Ok(next)
-                })
-            },
-        )
-        .await?;
-        Ok(Provision::from(saved))
-    }
-
-    /// Records a crosswalk link between two provisions as a DRAFT (CONTRIBUTOR or above).
-    async fn create_provision_link(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateProvisionLinkInput,
-    ) -> async_graphql::Result<ProvisionLink> {
-        let saved = create_record(ctx, input.domain(), |txn, actor, new, _| {
+async fn update_provision_link(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    mut input: UpdateProvisionLinkInput,
+) -> Result<ProvisionLink> {
+    let sources = input.sources.take();
+    let patch = input.patch();
+    let saved = update_record(
+        ctx,
+        &id,
+        version,
+        sources,
+        move |txn, _, current: &provision_link::Model, _| {
             Box::pin(async move {
-                let from = validate::provision(txn, actor, "from", &new.from).await?;
-                let to = validate::provision(txn, actor, "to", &new.to).await?;
-                let relation = new.fields.relation;
-                link_direction(relation, &from, &to)?;
-                link_free(txn, "to", from.id, to.id, relation, None).await?;
-                Ok(new.model(from.id, to.id))
+                let mut next = current.clone();
+                let f = valid(patch.apply(current))?;
+                if f.relation != current.relation {
+                    relation_fits(txn, current, f.relation).await?;
+                }
+                f.set(&mut next);
+                Ok(next)
             })
-        })
-        .await?;
-        Ok(ProvisionLink(saved))
-    }
+        },
+    )
+    .await?;
+    Ok(ProvisionLink(saved))
+}
 
-    /// Corrects a crosswalk link. `version` is the one you read: if someone changed the record
-    /// since, this is a CONFLICT carrying the current version. Its two ends are fixed.
-    async fn update_provision_link(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        mut input: UpdateProvisionLinkInput,
-    ) -> async_graphql::Result<ProvisionLink> {
-        let sources = input.sources.take();
-        let patch = input.patch();
-        let saved = update_record(
-            ctx,
-            &id,
-            version,
-            sources,
-            move |txn, _, current: &provision_link::Model, _| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    let f = valid(patch.apply(current))?;
-                    if f.relation != current.relation {
-                        relation_fits(txn, current, f.relation).await?;
-                    }
-                    f.set(&mut next);
-                    Ok(next)
-                })
-            },
-        )
-        .await?;
-        Ok(ProvisionLink(saved))
-    }
+async fn create_source(ctx: &Context<'_>, input: CreateSourceInput) -> Result<Source> {
+    let saved = create_record(ctx, input.domain(), |_, _, new, _| {
+        Box::pin(async move { Ok(new.model()) })
+    })
+    .await?;
+    Ok(Source(saved))
+}
 
-    /// Records a source as a DRAFT (CONTRIBUTOR or above). A source cites no other sources.
-    async fn create_source(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateSourceInput,
-    ) -> async_graphql::Result<Source> {
-        let saved = create_record(ctx, input.domain(), |_, _, new, _| {
-            Box::pin(async move { Ok(new.model()) })
-        })
-        .await?;
-        Ok(Source(saved))
-    }
-
-    /// Corrects a source. `version` is the one you read: if someone changed the record since,
-    /// this is a CONFLICT carrying the current version. The `key` is fixed.
-    async fn update_source(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        input: UpdateSourceInput,
-    ) -> async_graphql::Result<Source> {
-        let patch = input.patch();
-        let saved = update_record(
-            ctx,
-            &id,
-            version,
-            None,
-            move |_, _, current: &source::Model, _| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    valid(patch.apply(current))?.set(&mut next);
-                    Ok(next)
-                })
-            },
-        )
-        .await?;
-        Ok(Source(saved))
-    }
+async fn update_source(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    input: UpdateSourceInput,
+) -> Result<Source> {
+    let patch = input.patch();
+    let saved = update_record(
+        ctx,
+        &id,
+        version,
+        None,
+        move |_, _, current: &source::Model, _| {
+            Box::pin(async move {
+                let mut next = current.clone();
+                valid(patch.apply(current))?.set(&mut next);
+                Ok(next)
+            })
+        },
+    )
+    .await?;
+    Ok(Source(saved))
 }

@@ -1,4 +1,7 @@
-//! [`record_inputs!`]: a record type's two GraphQL inputs from one list of fields.
+//! The GraphQL surface of the record mutations, declared once per record type:
+//! [`record_inputs!`] (its two input types) and [`record_mutations!`] (its two mutations).
+//!
+//! ## `record_inputs!`
 //!
 //! Why a macro: every record type has a `Create<Type>Input` (every field) and an
 //! `Update<Type>Input` (the correctable fields, absent = keep), and the two were written out by
@@ -18,8 +21,18 @@
 //! - `sources;` the cited sources, described alike for every record.
 //!
 //! Fields keep their order in both inputs (the SDL lists them as declared).
+//!
+//! ## `record_mutations!`
+//!
+//! Why a macro: the 22 create and update mutations had the same signature written out each
+//! time, with the same three argument descriptions (a third of every mutation), which `#[Object]`
+//! needs inside the `impl` block itself, so no function can share them. The macro writes the
+//! `#[Object]` block: each `create_<type>(input)` and `update_<type>(id, version, input)` calls
+//! the module's function of the same name, which holds what is particular to the record type
+//! (resolving references, the checks that need the registry, one call to
+//! [`super::support::create_record`] or [`super::support::update_record`]).
 
-/// See the module documentation.
+/// A record type's `Create<Type>Input` and `Update<Type>Input` (see the module documentation).
 macro_rules! record_inputs {
     (
         $(#[doc = $create_doc:literal])* $create:ident,
@@ -109,6 +122,52 @@ macro_rules! record_inputs {
         #[derive(async_graphql::InputObject, Default)]
         pub struct $update {
             $($uf)*
+        }
+    };
+}
+
+/// The `#[Object]` block of a group of create and update mutations (see the module
+/// documentation): `create_<type>(Input), update_<type>(Input) -> Output;` per record type, each
+/// with its description.
+macro_rules! record_mutations {
+    (
+        $group:ident {
+            $(
+                $(#[doc = $create_doc:literal])* $create:ident($create_input:ty),
+                $(#[doc = $update_doc:literal])* $update:ident($update_input:ty) -> $out:ty;
+            )*
+        }
+    ) => {
+        #[derive(Default)]
+        pub struct $group;
+
+        #[async_graphql::Object]
+        impl $group {
+            $(
+                $(#[doc = $create_doc])*
+                async fn $create(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    #[graphql(desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`).")]
+                    input: $create_input,
+                ) -> async_graphql::Result<$out> {
+                    Ok($create(ctx, input).await?)
+                }
+
+                $(#[doc = $update_doc])*
+                async fn $update(
+                    &self,
+                    ctx: &async_graphql::Context<'_>,
+                    #[graphql(desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND.")]
+                    id: async_graphql::ID,
+                    #[graphql(desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry.")]
+                    version: i32,
+                    #[graphql(desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field.")]
+                    input: $update_input,
+                ) -> async_graphql::Result<$out> {
+                    Ok($update(ctx, id, version, input).await?)
+                }
+            )*
         }
     };
 }
