@@ -108,6 +108,12 @@ impl std::ops::Deref for AssessmentRow {
     }
 }
 
+impl Cites for AssessmentRow {
+    fn source_keys(&self) -> Option<&[String]> {
+        self.assessment.source_keys()
+    }
+}
+
 impl Rules for AssessmentRow {
     fn check(mut self, c: &mut Check) -> Self {
         self.assessment = self.assessment.check(c);

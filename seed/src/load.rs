@@ -5,7 +5,8 @@
 //! `version` bumped, and a revision with the record before and after is written. Records in the
 //! database that the files do not mention are left alone: they may have come through the API.
 
-use crate::dataset::{folder_kind, Dataset, ForumRec, ListRec};
+use crate::dataset::{folder_kind, At, Dataset, ForumRec, ListRec};
+use entity::domain::Cites;
 use entity::record::Record;
 use entity::write::{self, Journal};
 use entity::*;
@@ -16,6 +17,7 @@ use sea_orm::{
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 
 /// What a load did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -180,6 +182,43 @@ impl Writer<'_> {
         }
     }
 
+    /// Loads one list of records that own nothing in other tables. `build` makes a row's
+    /// record (given the ids loaded so far, for a record that hangs from one of its own kind)
+    /// and its key; the stored record with the same `key` is the one it updates. Returns the ids
+    /// of the stored and the loaded records by key, for the lists that refer to them.
+    async fn save_list<'r, R, M, K>(
+        &mut self,
+        stored: &[M],
+        key: impl Fn(&M) -> K,
+        rows: impl IntoIterator<Item = &'r At<R>>,
+        mut build: impl FnMut(&R, &HashMap<K, i32>) -> (K, M),
+    ) -> Result<HashMap<K, i32>, DbErr>
+    where
+        R: Cites + 'r,
+        K: Eq + Hash,
+        M: Record + IntoActiveModel<M::Active>,
+        <M::Active as ActiveModelTrait>::Entity: EntityTrait<Model = M>,
+    {
+        let old: HashMap<K, &M> = stored.iter().map(|m| (key(m), m)).collect();
+        let mut ids: HashMap<K, i32> = stored.iter().map(|m| (key(m), m.id())).collect();
+        for row in rows {
+            let (k, desired) = build(&row.rec, &ids);
+            let sources = self.source_ids(row.rec.source_keys().unwrap_or_default());
+            let (saved, _) = self
+                .save(
+                    &row.origin.file,
+                    old.get(&k).copied(),
+                    published(desired),
+                    &sources,
+                    json!({}),
+                    json!({}),
+                )
+                .await?;
+            ids.insert(k, saved.id());
+        }
+        Ok(ids)
+    }
+
     /// One record through the registry's write path.
     async fn write<M>(
         &mut self,
@@ -318,166 +357,91 @@ async fn write_all(
         edited: edited_by_people(txn).await?,
         options,
     };
-    let empty = || json!({});
 
     // Sources first: everything cites them. They cite nothing themselves.
     let existing = source::Entity::find().all(txn).await?;
-    let old: HashMap<&str, &source::Model> = existing.iter().map(|m| (m.key.as_str(), m)).collect();
-    for s in &ds.sources {
-        let desired = published(s.rec.clone().model());
-        let (saved, _) = w
-            .save(
-                &s.origin.file,
-                old.get(s.key.as_str()).copied(),
-                desired,
-                &[],
-                empty(),
-                empty(),
-            )
-            .await?;
-        w.source_id.insert(saved.key.clone(), saved.id);
-        w.source_key.insert(saved.id, saved.key);
-    }
-    for m in &existing {
-        w.source_id.entry(m.key.clone()).or_insert(m.id);
-        w.source_key.entry(m.id).or_insert(m.key.clone());
-    }
+    let source_id = w
+        .save_list(
+            &existing,
+            |m| m.key.clone(),
+            &ds.sources,
+            |s, _| (s.key.clone(), s.clone().model()),
+        )
+        .await?;
+    w.source_key = source_id.iter().map(|(k, id)| (*id, k.clone())).collect();
+    w.source_id = source_id;
 
-    // States.
     let existing = state::Entity::find().all(txn).await?;
-    let old: HashMap<&str, &state::Model> = existing.iter().map(|m| (m.code.as_str(), m)).collect();
-    let mut state_id: HashMap<String, i32> =
-        existing.iter().map(|m| (m.code.clone(), m.id)).collect();
-    for s in &ds.states {
-        let desired = published(s.rec.clone().model());
-        let sources = w.source_ids(&s.sources);
-        let (saved, _) = w
-            .save(
-                &s.origin.file,
-                old.get(s.code.as_str()).copied(),
-                desired,
-                &sources,
-                empty(),
-                empty(),
-            )
-            .await?;
-        state_id.insert(saved.code, saved.id);
-    }
+    let state_id = w
+        .save_list(
+            &existing,
+            |m| m.code.clone(),
+            &ds.states,
+            |s, _| (s.code.clone(), s.clone().model()),
+        )
+        .await?;
 
     // Forums, parents first (a parent may come later in the file, or be new).
     let existing = forum::Entity::find().all(txn).await?;
-    let old: HashMap<&str, &forum::Model> = existing.iter().map(|m| (m.slug.as_str(), m)).collect();
-    let mut forum_id: HashMap<String, i32> =
-        existing.iter().map(|m| (m.slug.clone(), m.id)).collect();
-    for f in parents_first(&ds.forums, |slug| old.contains_key(slug)) {
-        let parent_id = f.parent.as_ref().and_then(|p| forum_id.get(p).copied());
-        let desired = published(f.rec.clone().model(parent_id));
-        let sources = w.source_ids(&f.sources);
-        let (saved, _) = w
-            .save(
-                &f.origin.file,
-                old.get(f.slug.as_str()).copied(),
-                desired,
-                &sources,
-                empty(),
-                empty(),
-            )
-            .await?;
-        forum_id.insert(saved.slug, saved.id);
-    }
+    let stored: HashSet<&str> = existing.iter().map(|m| m.slug.as_str()).collect();
+    let forums = parents_first(&ds.forums, |slug| stored.contains(slug));
+    let forum_id = w
+        .save_list(
+            &existing,
+            |m| m.slug.clone(),
+            forums,
+            |f, ids| {
+                let parent_id = f.parent.as_ref().and_then(|p| ids.get(p).copied());
+                (f.slug.clone(), f.clone().model(parent_id))
+            },
+        )
+        .await?;
 
-    // Instruments.
     let existing = instrument::Entity::find().all(txn).await?;
-    let old: HashMap<&str, &instrument::Model> =
-        existing.iter().map(|m| (m.slug.as_str(), m)).collect();
-    let mut instrument_id: HashMap<String, i32> =
-        existing.iter().map(|m| (m.slug.clone(), m.id)).collect();
-    for i in &ds.instruments {
-        let forum = i.forum.as_ref().and_then(|f| forum_id.get(f).copied());
-        let desired = published(i.rec.clone().model(forum));
-        let sources = w.source_ids(&i.sources);
-        let (saved, _) = w
-            .save(
-                &i.origin.file,
-                old.get(i.slug.as_str()).copied(),
-                desired,
-                &sources,
-                empty(),
-                empty(),
-            )
-            .await?;
-        instrument_id.insert(saved.slug, saved.id);
-    }
+    let instrument_id = w
+        .save_list(
+            &existing,
+            |m| m.slug.clone(),
+            &ds.instruments,
+            |i, _| {
+                let forum = i.forum.as_ref().and_then(|f| forum_id.get(f).copied());
+                (i.slug.clone(), i.clone().model(forum))
+            },
+        )
+        .await?;
 
-    // Provisions.
     let existing = provision::Entity::find().all(txn).await?;
-    let old: HashMap<&str, &provision::Model> =
-        existing.iter().map(|m| (m.code.as_str(), m)).collect();
-    let mut provision_id: HashMap<String, i32> =
-        existing.iter().map(|m| (m.code.clone(), m.id)).collect();
-    for p in &ds.provisions {
-        let instrument = instrument_id.get(&p.instrument).copied().unwrap_or(0);
-        let desired = published(p.rec.clone().model(instrument));
-        let sources = w.source_ids(&p.sources);
-        let (saved, _) = w
-            .save(
-                &p.origin.file,
-                old.get(p.code.as_str()).copied(),
-                desired,
-                &sources,
-                empty(),
-                empty(),
-            )
-            .await?;
-        provision_id.insert(saved.code, saved.id);
-    }
+    let provision_id = w
+        .save_list(
+            &existing,
+            |m| m.code.clone(),
+            &ds.provisions,
+            |p, _| {
+                let instrument = instrument_id.get(&p.instrument).copied().unwrap_or(0);
+                (p.code.clone(), p.clone().model(instrument))
+            },
+        )
+        .await?;
     let pid = |code: &str| provision_id.get(code).copied().unwrap_or(0);
     let sid = |code: &str| state_id.get(code).copied().unwrap_or(0);
     let fid = |slug: &str| forum_id.get(slug).copied().unwrap_or(0);
     let iid = |slug: &str| instrument_id.get(slug).copied().unwrap_or(0);
 
-    // Provision links.
     let existing = provision_link::Entity::find().all(txn).await?;
-    let old: HashMap<(i32, i32, LinkRelation), &provision_link::Model> = existing
-        .iter()
-        .map(|m| ((m.from_id, m.to_id, m.relation), m))
-        .collect();
-    for l in &ds.links {
-        let key = (pid(&l.from), pid(&l.to), l.fields.relation);
-        let desired = published(l.rec.clone().model(key.0, key.1));
-        let sources = w.source_ids(&l.sources);
-        w.save(
-            &l.origin.file,
-            old.get(&key).copied(),
-            desired,
-            &sources,
-            empty(),
-            empty(),
-        )
-        .await?;
-    }
+    let key = |m: &provision_link::Model| (m.from_id, m.to_id, m.relation);
+    w.save_list(&existing, key, &ds.links, |l, _| {
+        let link = l.clone().model(pid(&l.from), pid(&l.to));
+        (key(&link), link)
+    })
+    .await?;
 
-    // Memberships.
     let existing = membership::Entity::find().all(txn).await?;
-    let old: HashMap<_, &membership::Model> = existing
-        .iter()
-        .map(|m| ((m.state_id, m.forum_id, m.role, m.valid_from), m))
-        .collect();
-    for m in &ds.memberships {
-        let from = m.fields.valid_from.map(|d| d.date);
-        let key = (sid(&m.state), fid(&m.forum), m.fields.role, from);
-        let desired = published(m.rec.clone().model(key.0, key.1));
-        let sources = w.source_ids(&m.sources);
-        w.save(
-            &m.origin.file,
-            old.get(&key).copied(),
-            desired,
-            &sources,
-            empty(),
-            empty(),
-        )
-        .await?;
-    }
+    let key = |m: &membership::Model| (m.state_id, m.forum_id, m.role, m.valid_from);
+    w.save_list(&existing, key, &ds.memberships, |m, _| {
+        let membership = m.clone().model(sid(&m.state), fid(&m.forum));
+        (key(&membership), membership)
+    })
+    .await?;
 
     // Commitments, with their reservations.
     let existing = commitment::Entity::find().all(txn).await?;
@@ -537,45 +501,20 @@ async fn write_all(
         }
     }
 
-    // Positions.
     let existing = position::Entity::find().all(txn).await?;
-    let old: HashMap<_, &position::Model> = existing
-        .iter()
-        .map(|m| {
-            (
-                (
-                    m.state_id,
-                    m.forum_id,
-                    m.instrument_id,
-                    m.provision_id,
-                    m.kind,
-                    m.date,
-                ),
-                m,
-            )
-        })
-        .collect();
-    for p in &ds.positions {
-        let key = (
-            sid(&p.state),
-            fid(&p.forum),
-            p.instrument.as_deref().map(iid),
-            p.provision.as_deref().map(pid),
-            p.fields.kind,
-            p.fields.date.map(|d| d.date),
-        );
-        let desired = published(p.rec.clone().model(key.0, key.1, key.2, key.3));
-        let sources = w.source_ids(&p.sources);
-        w.save(
-            &p.origin.file,
-            old.get(&key).copied(),
-            desired,
-            &sources,
-            empty(),
-            empty(),
-        )
-        .await?;
-    }
+    let key = |m: &position::Model| {
+        let about = (m.instrument_id, m.provision_id);
+        (m.state_id, m.forum_id, about, m.kind, m.date)
+    };
+    w.save_list(&existing, key, &ds.positions, |p, _| {
+        let instrument = p.instrument.as_deref().map(iid);
+        let provision = p.provision.as_deref().map(pid);
+        let position = p
+            .clone()
+            .model(sid(&p.state), fid(&p.forum), instrument, provision);
+        (key(&position), position)
+    })
+    .await?;
 
     // Evidence, with its responsible states.
     let existing = evidence::Entity::find().all(txn).await?;
@@ -637,30 +576,17 @@ async fn write_all(
         }
     }
 
-    // Assessments.
     let existing = assessment::Entity::find().all(txn).await?;
-    let old: HashMap<_, &assessment::Model> = existing
-        .iter()
-        .map(|m| ((m.evidence_id, m.state_id, m.provision_id), m))
-        .collect();
-    for a in &ds.assessments {
-        let key = (
-            evidence_id.get(&a.evidence).copied().unwrap_or(0),
-            sid(&a.state),
-            pid(&a.provision),
-        );
-        let desired = published(a.assessment.clone().model(key.0, key.1, key.2));
-        let sources = w.source_ids(&a.sources);
-        w.save(
-            &a.origin.file,
-            old.get(&key).copied(),
-            desired,
-            &sources,
-            empty(),
-            empty(),
-        )
-        .await?;
-    }
+    let key = |m: &assessment::Model| (m.evidence_id, m.state_id, m.provision_id);
+    w.save_list(&existing, key, &ds.assessments, |a, _| {
+        let evidence = evidence_id.get(&a.evidence).copied().unwrap_or(0);
+        let assessment = a
+            .assessment
+            .clone()
+            .model(evidence, sid(&a.state), pid(&a.provision));
+        (key(&assessment), assessment)
+    })
+    .await?;
 
     w.journal.finish().await?;
     write_lists(txn, ds, &w.placed).await?;

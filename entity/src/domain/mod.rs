@@ -49,6 +49,41 @@ pub use check::{Check, NAME_MAX, NOTE_MAX, SUMMARY_MAX, SYMBOL_MAX};
 pub use practice::*;
 pub use reference::*;
 
+/// The keys of the sources a new record cites (`None` for a source itself, which cites none):
+/// the seed and the API resolve them against the registry alike.
+pub trait Cites {
+    fn source_keys(&self) -> Option<&[String]>;
+}
+
+macro_rules! cites {
+    ($($new:ident),*) => {
+        $(impl Cites for $new {
+            fn source_keys(&self) -> Option<&[String]> {
+                Some(&self.sources)
+            }
+        })*
+    };
+}
+
+cites!(
+    NewState,
+    NewForum,
+    NewMembership,
+    NewInstrument,
+    NewProvision,
+    NewProvisionLink,
+    NewCommitment,
+    NewPosition,
+    NewEvidence,
+    NewAssessment
+);
+
+impl Cites for NewSource {
+    fn source_keys(&self) -> Option<&[String]> {
+        None
+    }
+}
+
 /// A problem with one field of one record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {

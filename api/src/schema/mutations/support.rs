@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::schema::scalars::PartialDate;
 use crate::write;
 use async_graphql::{Context, MaybeUndefined, ID};
-use entity::domain::{Checked, Rules};
+use entity::domain::{Checked, Cites, Rules};
 use entity::partial_date::precision_rank;
 use entity::record::{Record, Reviewed};
 use entity::*;
@@ -22,40 +22,6 @@ use sea_orm::{
     ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde_json::json;
-
-/// The keys of the sources a new record cites (`None` for a source itself, which cites none).
-pub(super) trait Cites {
-    fn source_keys(&self) -> Option<&[String]>;
-}
-
-macro_rules! cites {
-    ($($new:ident),*) => {
-        $(impl Cites for entity::domain::$new {
-            fn source_keys(&self) -> Option<&[String]> {
-                Some(&self.sources)
-            }
-        })*
-    };
-}
-
-cites!(
-    NewState,
-    NewForum,
-    NewMembership,
-    NewInstrument,
-    NewProvision,
-    NewProvisionLink,
-    NewCommitment,
-    NewPosition,
-    NewEvidence,
-    NewAssessment
-);
-
-impl Cites for entity::domain::NewSource {
-    fn source_keys(&self) -> Option<&[String]> {
-        None
-    }
-}
 
 /// A list a record owns in another table: a commitment's reservations, evidence's
 /// responsible states. Its keys are part of the record's content in every revision, like its
