@@ -7,6 +7,7 @@
 
 use crate::dataset::{folder_kind, At, Dataset, ForumRec, ListRec};
 use entity::domain::Cites;
+use entity::owned::List;
 use entity::record::Record;
 use entity::write::{self, Journal};
 use entity::*;
@@ -82,6 +83,8 @@ enum Change {
 struct Writer<'a> {
     /// The registry's one write path ([`entity::write::Journal`]), as the seed.
     journal: Journal<'a>,
+    /// The load's transaction (the journal writes through it too).
+    txn: &'a DatabaseTransaction,
     report: LoadReport,
     /// Source ids by key, and keys by id (for readable revisions).
     source_id: HashMap<String, i32>,
@@ -219,6 +222,61 @@ impl Writer<'_> {
         Ok(ids)
     }
 
+    /// [`Writer::save_list`] for records that own a [`List`] (`list`: which, and the keys of
+    /// the ids it holds): `build` also gives the ids the row lists. The list is part of the
+    /// record's content (a changed list is a changed record, in its revision), and is rewritten
+    /// only when the record was written and the list differs.
+    async fn save_owning<'r, R, M, K>(
+        &mut self,
+        (list, key_of): (List, &HashMap<i32, &str>),
+        stored: &[M],
+        key: impl Fn(&M) -> K,
+        rows: impl IntoIterator<Item = &'r At<R>>,
+        mut build: impl FnMut(&R) -> (K, M, Vec<i32>),
+    ) -> Result<HashMap<K, i32>, DbErr>
+    where
+        R: Cites + 'r,
+        K: Eq + Hash,
+        M: Record + IntoActiveModel<M::Active>,
+        <M::Active as ActiveModelTrait>::Entity: EntityTrait<Model = M>,
+    {
+        let txn = self.txn;
+        let lists = list.all(txn).await?;
+        let shown = |ids: &[i32]| {
+            let mut keys: Vec<&str> = ids.iter().filter_map(|i| key_of.get(i).copied()).collect();
+            keys.sort();
+            json!({ list.name(): keys })
+        };
+        let old: HashMap<K, &M> = stored.iter().map(|m| (key(m), m)).collect();
+        let mut ids: HashMap<K, i32> = stored.iter().map(|m| (key(m), m.id())).collect();
+        for row in rows {
+            let (k, desired, want) = build(&row.rec);
+            let prior = old.get(&k).copied();
+            let had = prior
+                .and_then(|p| lists.get(&p.id()).cloned())
+                .unwrap_or_default();
+            let sources = self.source_ids(row.rec.source_keys().unwrap_or_default());
+            let (saved, change) = self
+                .save(
+                    &row.origin.file,
+                    prior,
+                    published(desired),
+                    &sources,
+                    shown(&had),
+                    shown(&want),
+                )
+                .await?;
+            let (mut a, mut b) = (had, want.clone());
+            a.sort();
+            b.sort();
+            if change != Change::Unchanged && a != b {
+                list.set(txn, saved.id(), &want).await?;
+            }
+            ids.insert(k, saved.id());
+        }
+        Ok(ids)
+    }
+
     /// One record through the registry's write path.
     async fn write<M>(
         &mut self,
@@ -349,6 +407,7 @@ async fn write_all(
     let journal = Journal::new(txn, write::Author::seed());
     let mut w = Writer {
         journal,
+        txn,
         report: LoadReport::default(),
         source_id: HashMap::new(),
         source_key: HashMap::new(),
@@ -445,61 +504,16 @@ async fn write_all(
 
     // Commitments, with their reservations.
     let existing = commitment::Entity::find().all(txn).await?;
-    let old: HashMap<_, &commitment::Model> = existing
-        .iter()
-        .map(|m| ((m.state_id, m.instrument_id, m.act), m))
-        .collect();
-    let mut reserved: HashMap<i32, Vec<i32>> = HashMap::new();
-    for r in commitment_reservation::Entity::find().all(txn).await? {
-        reserved
-            .entry(r.commitment_id)
-            .or_default()
-            .push(r.provision_id);
-    }
-    let code_of: HashMap<i32, String> = provision_id.iter().map(|(k, v)| (*v, k.clone())).collect();
-    let codes = |ids: &[i32]| {
-        let mut v: Vec<String> = ids.iter().filter_map(|i| code_of.get(i).cloned()).collect();
-        v.sort();
-        json!({ "reservations": v })
-    };
-    for c in &ds.commitments {
-        let key = (sid(&c.state), iid(&c.instrument), c.fields.act);
+    let key = |m: &commitment::Model| (m.state_id, m.instrument_id, m.act);
+    let codes: HashMap<i32, &str> = provision_id.iter().map(|(k, v)| (*v, k.as_str())).collect();
+    let list = (List::Reservations, &codes);
+    w.save_owning(list, &existing, key, &ds.commitments, |c| {
         let forum = c.forum.as_deref().map(fid);
-        let desired = published(c.rec.clone().model(key.0, key.1, forum));
-        let prior = old.get(&key).copied();
-        let had: Vec<i32> = prior
-            .and_then(|p| reserved.get(&p.id).cloned())
-            .unwrap_or_default();
-        let want: Vec<i32> = c.reservations.iter().map(|r| pid(r)).collect();
-        let sources = w.source_ids(&c.sources);
-        let (saved, change) = w
-            .save(
-                &c.origin.file,
-                prior,
-                desired,
-                &sources,
-                codes(&had),
-                codes(&want),
-            )
-            .await?;
-        let mut had_sorted = had.clone();
-        had_sorted.sort();
-        let mut want_sorted = want.clone();
-        want_sorted.sort();
-        if change != Change::Unchanged && had_sorted != want_sorted {
-            commitment_reservation::Entity::delete_many()
-                .filter(commitment_reservation::Column::CommitmentId.eq(saved.id))
-                .exec(txn)
-                .await?;
-            let rows = want.iter().map(|p| commitment_reservation::ActiveModel {
-                commitment_id: sea_orm::Set(saved.id),
-                provision_id: sea_orm::Set(*p),
-            });
-            commitment_reservation::Entity::insert_many(rows.collect::<Vec<_>>())
-                .exec_without_returning(txn)
-                .await?;
-        }
-    }
+        let commitment = c.clone().model(sid(&c.state), iid(&c.instrument), forum);
+        let reserved = c.reservations.iter().map(|r| pid(r)).collect();
+        (key(&commitment), commitment, reserved)
+    })
+    .await?;
 
     let existing = position::Entity::find().all(txn).await?;
     let key = |m: &position::Model| {
@@ -518,63 +532,15 @@ async fn write_all(
 
     // Evidence, with its responsible states.
     let existing = evidence::Entity::find().all(txn).await?;
-    let old: HashMap<&str, &evidence::Model> =
-        existing.iter().map(|m| (m.slug.as_str(), m)).collect();
-    let mut responsible: HashMap<i32, Vec<i32>> = HashMap::new();
-    for r in evidence_state::Entity::find().all(txn).await? {
-        responsible
-            .entry(r.evidence_id)
-            .or_default()
-            .push(r.state_id);
-    }
-    let code_of_state: HashMap<i32, String> =
-        state_id.iter().map(|(k, v)| (*v, k.clone())).collect();
-    let state_codes = |ids: &[i32]| {
-        let mut v: Vec<String> = ids
-            .iter()
-            .filter_map(|i| code_of_state.get(i).cloned())
-            .collect();
-        v.sort();
-        json!({ "responsible_states": v })
-    };
-    let mut evidence_id: HashMap<String, i32> =
-        existing.iter().map(|m| (m.slug.clone(), m.id)).collect();
-    for e in &ds.evidence {
-        let desired = published(e.rec.clone().model());
-        let prior = old.get(e.slug.as_str()).copied();
-        let had: Vec<i32> = prior
-            .and_then(|p| responsible.get(&p.id).cloned())
-            .unwrap_or_default();
-        let want: Vec<i32> = e.responsible_states.iter().map(|s| sid(s)).collect();
-        let sources = w.source_ids(&e.sources);
-        let (saved, change) = w
-            .save(
-                &e.origin.file,
-                prior,
-                desired,
-                &sources,
-                state_codes(&had),
-                state_codes(&want),
-            )
-            .await?;
-        evidence_id.insert(saved.slug.clone(), saved.id);
-        let (mut a, mut b) = (had.clone(), want.clone());
-        a.sort();
-        b.sort();
-        if change != Change::Unchanged && a != b {
-            evidence_state::Entity::delete_many()
-                .filter(evidence_state::Column::EvidenceId.eq(saved.id))
-                .exec(txn)
-                .await?;
-            let rows = want.iter().map(|s| evidence_state::ActiveModel {
-                evidence_id: sea_orm::Set(saved.id),
-                state_id: sea_orm::Set(*s),
-            });
-            evidence_state::Entity::insert_many(rows.collect::<Vec<_>>())
-                .exec_without_returning(txn)
-                .await?;
-        }
-    }
+    let codes: HashMap<i32, &str> = state_id.iter().map(|(k, v)| (*v, k.as_str())).collect();
+    let list = (List::ResponsibleStates, &codes);
+    let key = |m: &evidence::Model| m.slug.clone();
+    let evidence_id = w
+        .save_owning(list, &existing, key, &ds.evidence, |e| {
+            let states = e.responsible_states.iter().map(|s| sid(s)).collect();
+            (e.slug.clone(), e.clone().model(), states)
+        })
+        .await?;
 
     let existing = assessment::Entity::find().all(txn).await?;
     let key = |m: &assessment::Model| (m.evidence_id, m.state_id, m.provision_id);

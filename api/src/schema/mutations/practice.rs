@@ -350,24 +350,11 @@ async fn among_responsible(
     state_id: i32,
     code: &str,
 ) -> Result<()> {
-    let states: Vec<i32> = evidence_state::Entity::find()
-        .filter(evidence_state::Column::EvidenceId.eq(evidence.id))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|r| r.state_id)
-        .collect();
+    let states = List::ResponsibleStates.of(txn, evidence.id).await?;
     if states.contains(&state_id) {
         return Ok(());
     }
-    let mut codes: Vec<String> = state::Entity::find()
-        .filter(state::Column::Id.is_in(states))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|s| s.code)
-        .collect();
-    codes.sort();
+    let codes = List::ResponsibleStates.keys(txn, states).await?;
     Err(Error::bad_input(
         "state",
         format!(

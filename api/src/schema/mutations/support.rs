@@ -14,6 +14,7 @@ use crate::schema::scalars::PartialDate;
 use crate::write;
 use async_graphql::{Context, MaybeUndefined, ID};
 use entity::domain::{Checked, Cites, Rules};
+pub(super) use entity::owned::List;
 use entity::partial_date::precision_rank;
 use entity::record::{Record, Reviewed};
 use entity::*;
@@ -22,102 +23,6 @@ use sea_orm::{
     ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
 use serde_json::json;
-
-/// A list a record owns in another table: a commitment's reservations, evidence's
-/// responsible states. Its keys are part of the record's content in every revision, like its
-/// sources, so a correction of the list reads in the history like a correction of a field.
-#[derive(Clone, Copy)]
-pub(super) enum List {
-    Reservations,
-    ResponsibleStates,
-}
-
-impl List {
-    /// The list's name in revisions (the seed's column name).
-    fn name(self) -> &'static str {
-        match self {
-            List::Reservations => "reservations",
-            List::ResponsibleStates => "responsible_states",
-        }
-    }
-
-    /// The keys in record `id`'s list, sorted (as the seed's revisions show them).
-    async fn keys(self, txn: &DatabaseTransaction, id: i32) -> Result<Vec<String>> {
-        let mut keys: Vec<String> = match self {
-            List::Reservations => {
-                let ids: Vec<i32> = commitment_reservation::Entity::find()
-                    .filter(commitment_reservation::Column::CommitmentId.eq(id))
-                    .all(txn)
-                    .await?
-                    .into_iter()
-                    .map(|r| r.provision_id)
-                    .collect();
-                provision::Entity::find()
-                    .filter(provision::Column::Id.is_in(ids))
-                    .all(txn)
-                    .await?
-                    .into_iter()
-                    .map(|p| p.code)
-                    .collect()
-            }
-            List::ResponsibleStates => {
-                let ids: Vec<i32> = evidence_state::Entity::find()
-                    .filter(evidence_state::Column::EvidenceId.eq(id))
-                    .all(txn)
-                    .await?
-                    .into_iter()
-                    .map(|r| r.state_id)
-                    .collect();
-                state::Entity::find()
-                    .filter(state::Column::Id.is_in(ids))
-                    .all(txn)
-                    .await?
-                    .into_iter()
-                    .map(|s| s.code)
-                    .collect()
-            }
-        };
-        keys.sort();
-        Ok(keys)
-    }
-
-    /// Replaces record `id`'s list with the rows for `ids`.
-    async fn set(self, txn: &DatabaseTransaction, id: i32, ids: &[i32]) -> Result<()> {
-        match self {
-            List::Reservations => {
-                commitment_reservation::Entity::delete_many()
-                    .filter(commitment_reservation::Column::CommitmentId.eq(id))
-                    .exec(txn)
-                    .await?;
-                if !ids.is_empty() {
-                    let rows = ids.iter().map(|p| commitment_reservation::ActiveModel {
-                        commitment_id: sea_orm::Set(id),
-                        provision_id: sea_orm::Set(*p),
-                    });
-                    commitment_reservation::Entity::insert_many(rows.collect::<Vec<_>>())
-                        .exec_without_returning(txn)
-                        .await?;
-                }
-            }
-            List::ResponsibleStates => {
-                evidence_state::Entity::delete_many()
-                    .filter(evidence_state::Column::EvidenceId.eq(id))
-                    .exec(txn)
-                    .await?;
-                if !ids.is_empty() {
-                    let rows = ids.iter().map(|s| evidence_state::ActiveModel {
-                        evidence_id: sea_orm::Set(id),
-                        state_id: sea_orm::Set(*s),
-                    });
-                    evidence_state::Entity::insert_many(rows.collect::<Vec<_>>())
-                        .exec_without_returning(txn)
-                        .await?;
-                }
-            }
-        }
-        Ok(())
-    }
-}
 
 /// The new content of a record's [`List`]: the ids of its rows, resolved against the registry,
 /// and their keys for the revision.
@@ -276,7 +181,7 @@ where
             let mut before = json!({ "sources": before });
             let mut after = json!({ "sources": after });
             if let Some(list) = list {
-                let had = list.keys(txn, rid).await?;
+                let had = list.keys(txn, list.of(txn, rid).await?).await?;
                 let has = match owned {
                     Some(o) => {
                         o.list.set(txn, rid, &o.ids).await?;
