@@ -202,37 +202,24 @@ impl Writer<'_> {
         M: Record + IntoActiveModel<M::Active>,
         <M::Active as ActiveModelTrait>::Entity: EntityTrait<Model = M>,
     {
-        let old: HashMap<K, &M> = stored.iter().map(|m| (key(m), m)).collect();
-        let mut ids: HashMap<K, i32> = stored.iter().map(|m| (key(m), m.id())).collect();
-        for row in rows {
-            let (k, desired) = build(&row.rec, &ids);
-            let sources = self.source_ids(row.rec.source_keys().unwrap_or_default());
-            let (saved, _) = self
-                .save(
-                    &row.origin.file,
-                    old.get(&k).copied(),
-                    published(desired),
-                    &sources,
-                    json!({}),
-                    json!({}),
-                )
-                .await?;
-            ids.insert(k, saved.id());
-        }
-        Ok(ids)
+        let build = |row: &R, ids: &HashMap<K, i32>| {
+            let (k, m) = build(row, ids);
+            (k, m, Vec::new())
+        };
+        self.save_rows(None, stored, key, rows, build).await
     }
 
-    /// [`Writer::save_list`] for records that own a [`List`] (`list`: which, and the keys of
-    /// the ids it holds): `build` also gives the ids the row lists. The list is part of the
-    /// record's content (a changed list is a changed record, in its revision), and is rewritten
-    /// only when the record was written and the list differs.
-    async fn save_owning<'r, R, M, K>(
+    /// [`Writer::save_list`], also for records that own a [`List`] (`owned`: which, and the
+    /// keys of the ids it holds): `build` also gives the ids the row lists. The list is part of
+    /// the record's content (a changed list is a changed record, in its revision), and is
+    /// rewritten only when the record was written and the list differs.
+    async fn save_rows<'r, R, M, K>(
         &mut self,
-        (list, key_of): (List, &HashMap<i32, &str>),
+        owned: Option<(List, &HashMap<i32, &str>)>,
         stored: &[M],
         key: impl Fn(&M) -> K,
         rows: impl IntoIterator<Item = &'r At<R>>,
-        mut build: impl FnMut(&R) -> (K, M, Vec<i32>),
+        mut build: impl FnMut(&R, &HashMap<K, i32>) -> (K, M, Vec<i32>),
     ) -> Result<HashMap<K, i32>, DbErr>
     where
         R: Cites + 'r,
@@ -241,16 +228,23 @@ impl Writer<'_> {
         <M::Active as ActiveModelTrait>::Entity: EntityTrait<Model = M>,
     {
         let txn = self.txn;
-        let lists = list.all(txn).await?;
-        let shown = |ids: &[i32]| {
-            let mut keys: Vec<&str> = ids.iter().filter_map(|i| key_of.get(i).copied()).collect();
-            keys.sort();
-            json!({ list.name(): keys })
+        let lists = match owned {
+            Some((list, _)) => list.all(txn).await?,
+            None => HashMap::new(),
+        };
+        let shown = |ids: &[i32]| match owned {
+            Some((list, key_of)) => {
+                let mut keys: Vec<&str> =
+                    ids.iter().filter_map(|i| key_of.get(i).copied()).collect();
+                keys.sort();
+                json!({ list.name(): keys })
+            }
+            None => json!({}),
         };
         let old: HashMap<K, &M> = stored.iter().map(|m| (key(m), m)).collect();
         let mut ids: HashMap<K, i32> = stored.iter().map(|m| (key(m), m.id())).collect();
         for row in rows {
-            let (k, desired, want) = build(&row.rec);
+            let (k, desired, want) = build(&row.rec, &ids);
             let prior = old.get(&k).copied();
             let had = prior
                 .and_then(|p| lists.get(&p.id()).cloned())
@@ -269,7 +263,7 @@ impl Writer<'_> {
             let (mut a, mut b) = (had, want.clone());
             a.sort();
             b.sort();
-            if change != Change::Unchanged && a != b {
+            if let (Some((list, _)), true) = (owned, change != Change::Unchanged && a != b) {
                 list.set(txn, saved.id(), &want).await?;
             }
             ids.insert(k, saved.id());
@@ -507,7 +501,7 @@ async fn write_all(
     let key = |m: &commitment::Model| (m.state_id, m.instrument_id, m.act);
     let codes: HashMap<i32, &str> = provision_id.iter().map(|(k, v)| (*v, k.as_str())).collect();
     let list = (List::Reservations, &codes);
-    w.save_owning(list, &existing, key, &ds.commitments, |c| {
+    w.save_rows(Some(list), &existing, key, &ds.commitments, |c, _| {
         let forum = c.forum.as_deref().map(fid);
         let commitment = c.clone().model(sid(&c.state), iid(&c.instrument), forum);
         let reserved = c.reservations.iter().map(|r| pid(r)).collect();
@@ -536,7 +530,7 @@ async fn write_all(
     let list = (List::ResponsibleStates, &codes);
     let key = |m: &evidence::Model| m.slug.clone();
     let evidence_id = w
-        .save_owning(list, &existing, key, &ds.evidence, |e| {
+        .save_rows(Some(list), &existing, key, &ds.evidence, |e, _| {
             let states = e.responsible_states.iter().map(|s| sid(s)).collect();
             (e.slug.clone(), e.clone().model(), states)
         })
