@@ -281,3 +281,35 @@ async fn the_same_bad_record_gets_the_same_field_error_from_the_seed_and_the_api
         );
     }
 }
+
+/// A key the registry holds already (a commitment's state, instrument and act; evidence's slug;
+/// an assessment's evidence, state and provision) is the database's to refuse, through its
+/// unique indexes, so two writers racing for one key cannot both win; the answer still names the
+/// field, as the seed names the column of a duplicate row.
+#[tokio::test]
+async fn a_key_the_registry_holds_already_is_refused_naming_the_field() {
+    let app = spawn_writable_app().await;
+    let editor = app.user_token("editor@example.org", UserRole::Editor).await;
+    let cases = [
+        (
+            r#"createCommitment(input: { state: "MEX", instrument: "iccpr", act: ACCEDED, modality: EXPLICIT, sources: ["untc-iccpr"] }) { id }"#,
+            "act",
+        ),
+        (
+            r#"createEvidence(input: { slug: "slv-pegasus-2020-2021", title: "Pegasus", summary: "Phones infected.", kind: SURVEILLANCE, occurredFrom: "2020-07", responsibleStates: ["SLV"], attributionStatus: CONTESTED, sources: ["untc-iccpr"] }) { id }"#,
+            "slug",
+        ),
+        (
+            r#"createAssessment(input: { evidence: "slv-pegasus-2020-2021", state: "SLV", provision: "iccpr-17", finding: CONTRADICTS, confidence: LOW, rationale: "Again.", sources: ["untc-iccpr"] }) { id }"#,
+            "provision",
+        ),
+    ];
+    for (mutation, field) in cases {
+        let resp = app
+            .post_as(&editor, &format!("mutation {{ {mutation} }}"), json!({}))
+            .await;
+        let err = &resp["errors"][0];
+        assert_eq!(code(err), "BAD_USER_INPUT", "{mutation}: {resp}");
+        assert_eq!(err["extensions"]["field"], field, "{mutation}: {resp}");
+    }
+}
