@@ -6,6 +6,7 @@
 
 pub mod domain;
 pub mod enums;
+pub mod owned;
 pub mod partial_date;
 pub mod record;
 pub mod rules;

@@ -85,64 +85,40 @@ pub type InstrumentRec = At<NewInstrument>;
 pub type ProvisionRec = At<NewProvision>;
 pub type LinkRec = At<NewProvisionLink>;
 
-#[derive(Debug, Clone)]
-pub struct CommitmentRec {
-    pub origin: Origin,
-    pub state: String,
-    pub instrument: String,
-    pub forum: Option<String>,
-    pub act: CommitmentAct,
-    pub modality: CommitmentModality,
-    pub valid_from: Option<PartialDate>,
-    pub valid_to: Option<PartialDate>,
-    pub reservations: Vec<String>,
-    pub note: Option<String>,
-    pub sources: Vec<String>,
-}
+pub type CommitmentRec = At<NewCommitment>;
+pub type PositionRec = At<NewPosition>;
+pub type EvidenceRec = At<NewEvidence>;
+pub type AssessmentRec = At<AssessmentRow>;
 
+/// An assessment as the files give it: the domain's record plus the curator's context mark,
+/// which only the seed's integrity rules read (it is not stored).
 #[derive(Debug, Clone)]
-pub struct PositionRec {
-    pub origin: Origin,
-    pub state: String,
-    pub forum: String,
-    pub instrument: Option<String>,
-    pub provision: Option<String>,
-    pub kind: PositionKind,
-    pub stance: Stance,
-    pub date: Option<PartialDate>,
-    pub summary: String,
-    pub sources: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct EvidenceRec {
-    pub origin: Origin,
-    pub slug: String,
-    pub title: String,
-    pub summary: String,
-    pub kind: EvidenceKind,
-    pub occurred_from: PartialDate,
-    pub occurred_to: Option<PartialDate>,
-    pub responsible_states: Vec<String>,
-    pub attributed_by: Option<String>,
-    pub attribution_basis: Option<String>,
-    pub attribution_status: AttributionStatus,
-    pub sources: Vec<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct AssessmentRec {
-    pub origin: Origin,
-    pub evidence: String,
-    pub state: String,
-    pub provision: String,
-    pub finding: Finding,
-    pub confidence: Confidence,
-    pub rationale: String,
+pub struct AssessmentRow {
+    pub assessment: NewAssessment,
     /// Marked by the curator as context: practice the state's commitments cannot reach (the
     /// state is not bound, or the practice predates its commitment). Checked by the loader.
     pub context: bool,
-    pub sources: Vec<String>,
+}
+
+impl std::ops::Deref for AssessmentRow {
+    type Target = NewAssessment;
+
+    fn deref(&self) -> &NewAssessment {
+        &self.assessment
+    }
+}
+
+impl Cites for AssessmentRow {
+    fn source_keys(&self) -> Option<&[String]> {
+        self.assessment.source_keys()
+    }
+}
+
+impl Rules for AssessmentRow {
+    fn check(mut self, c: &mut Check) -> Self {
+        self.assessment = self.assessment.check(c);
+        self
+    }
 }
 
 /// The official result of a recorded vote on an instrument.
@@ -514,99 +490,73 @@ pub fn read(dir: &DataFiles, errors: &mut Vec<SeedError>) -> Dataset {
         errors,
         |row, errors| {
             let n = errors.len();
-            let state = row.text("state", errors);
-            let instrument = row.text("instrument", errors);
             let act = row.enumeration("act", errors);
             let modality = row.enumeration("modality", errors);
             let valid_from = row.opt_date("valid_from", errors);
             let valid_to = row.opt_date("valid_to", errors);
-            let sources = row.sources(errors);
-            if let (true, Some(act), Some(modality)) = (errors.len() == n, act, modality) {
-                ds.commitments.push(CommitmentRec {
-                    origin: row.origin.clone(),
-                    state,
-                    instrument,
-                    forum: row.opt_text("forum"),
+            let rec = act.zip(modality).map(|(act, modality)| NewCommitment {
+                state: row.cell("state"),
+                instrument: row.cell("instrument"),
+                forum: row.opt_text("forum"),
+                fields: CommitmentFields {
                     act,
                     modality,
                     valid_from,
                     valid_to,
-                    reservations: row.list("reservations"),
                     note: row.opt_text("note"),
-                    sources,
-                });
-            }
+                },
+                reservations: row.list("reservations"),
+                sources: row.list("sources"),
+            });
+            keep(row, n, rec, errors, &mut ds.commitments);
         },
     );
 
     read_folder(dir, "positions", POSITION_COLUMNS, errors, |row, errors| {
         let n = errors.len();
-        let state = row.text("state", errors);
-        let forum = row.text("forum", errors);
         let kind = row.enumeration("kind", errors);
         let stance = row.enumeration("stance", errors);
         let date = row.opt_date("date", errors);
-        let summary = row.text("summary", errors);
-        let sources = row.sources(errors);
-        let instrument = row.opt_text("instrument");
-        let provision = row.opt_text("provision");
-        if instrument.is_none() && provision.is_none() {
-            errors.push(row.origin.error(
-                "instrument",
-                "a position needs an instrument or a provision",
-            ));
-        }
-        if let (true, Some(kind), Some(stance)) = (errors.len() == n, kind, stance) {
-            ds.positions.push(PositionRec {
-                origin: row.origin.clone(),
-                state,
-                forum,
-                instrument,
-                provision,
+        let rec = kind.zip(stance).map(|(kind, stance)| NewPosition {
+            state: row.cell("state"),
+            forum: row.cell("forum"),
+            instrument: row.opt_text("instrument"),
+            provision: row.opt_text("provision"),
+            fields: PositionFields {
                 kind,
                 stance,
                 date,
-                summary,
-                sources,
-            });
-        }
+                summary: row.cell("summary"),
+            },
+            sources: row.list("sources"),
+        });
+        keep(row, n, rec, errors, &mut ds.positions);
     });
 
     read_folder(dir, "evidence", EVIDENCE_COLUMNS, errors, |row, errors| {
         let n = errors.len();
-        let slug = row.text("slug", errors);
-        let title = row.text("title", errors);
-        let summary = row.text("summary", errors);
         let kind = row.enumeration("kind", errors);
         let occurred_from = row.date("occurred_from", errors);
         let occurred_to = row.opt_date("occurred_to", errors);
-        let responsible_states = row.list("responsible_states");
-        if responsible_states.is_empty() {
-            errors.push(
-                row.origin
-                    .error("responsible_states", "name at least one responsible state"),
-            );
-        }
         let attribution_status = row.enumeration("attribution_status", errors);
-        let sources = row.sources(errors);
-        if let (true, Some(kind), Some(occurred_from), Some(attribution_status)) =
-            (errors.len() == n, kind, occurred_from, attribution_status)
-        {
-            ds.evidence.push(EvidenceRec {
-                origin: row.origin.clone(),
-                slug,
-                title,
-                summary,
-                kind,
-                occurred_from,
-                occurred_to,
-                responsible_states,
-                attributed_by: row.opt_text("attributed_by"),
-                attribution_basis: row.opt_text("attribution_basis"),
-                attribution_status,
-                sources,
-            });
-        }
+        let rec = (kind.zip(occurred_from).zip(attribution_status)).map(
+            |((kind, occurred_from), attribution_status)| NewEvidence {
+                slug: row.cell("slug"),
+                fields: EvidenceFields {
+                    title: row.cell("title"),
+                    summary: row.cell("summary"),
+                    kind,
+                    occurred_from,
+                    occurred_to,
+                    attributed_by: row.opt_text("attributed_by"),
+                    attribution_basis: row.opt_text("attribution_basis"),
+                    attribution_status,
+                },
+                responsible_states: row.list("responsible_states"),
+                sources: row.list("sources"),
+            },
+        );
+        keep(row, n, rec, errors, &mut ds.evidence);
     });
 
     read_folder(
@@ -616,29 +566,26 @@ pub fn read(dir: &DataFiles, errors: &mut Vec<SeedError>) -> Dataset {
         errors,
         |row, errors| {
             let n = errors.len();
-            let evidence = row.text("evidence", errors);
-            let state = row.text("state", errors);
-            let provision = row.text("provision", errors);
             let finding = row.enumeration("finding", errors);
             let confidence = row.enumeration("confidence", errors);
-            let rationale = row.text("rationale", errors);
             let context = row.boolean("context", errors);
-            let sources = row.sources(errors);
-            if let (true, Some(finding), Some(confidence)) =
-                (errors.len() == n, finding, confidence)
-            {
-                ds.assessments.push(AssessmentRec {
-                    origin: row.origin.clone(),
-                    evidence,
-                    state,
-                    provision,
-                    finding,
-                    confidence,
-                    rationale,
+            let rec = finding
+                .zip(confidence)
+                .map(|(finding, confidence)| AssessmentRow {
+                    assessment: NewAssessment {
+                        evidence: row.cell("evidence"),
+                        state: row.cell("state"),
+                        provision: row.cell("provision"),
+                        fields: AssessmentFields {
+                            finding,
+                            confidence,
+                            rationale: row.cell("rationale"),
+                        },
+                        sources: row.list("sources"),
+                    },
                     context,
-                    sources,
                 });
-            }
+            keep(row, n, rec, errors, &mut ds.assessments);
         },
     );
 

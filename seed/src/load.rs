@@ -5,11 +5,12 @@
 //! `version` bumped, and a revision with the record before and after is written. Records in the
 //! database that the files do not mention are left alone: they may have come through the API.
 
-use crate::dataset::{folder_kind, Dataset, ForumRec, ListRec};
+use crate::dataset::{folder_kind, At, Dataset, ForumRec, ListRec};
+use entity::domain::Cites;
+use entity::owned::List;
 use entity::record::Record;
 use entity::write::{self, Journal};
 use entity::*;
-use sea_orm::prelude::DateTimeUtc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
     IntoActiveModel, QueryFilter, TransactionTrait,
@@ -17,6 +18,7 @@ use sea_orm::{
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 
 /// What a load did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -81,7 +83,8 @@ enum Change {
 struct Writer<'a> {
     /// The registry's one write path ([`entity::write::Journal`]), as the seed.
     journal: Journal<'a>,
-    now: DateTimeUtc,
+    /// The load's transaction (the journal writes through it too).
+    txn: &'a DatabaseTransaction,
     report: LoadReport,
     /// Source ids by key, and keys by id (for readable revisions).
     source_id: HashMap<String, i32>,
@@ -180,6 +183,92 @@ impl Writer<'_> {
                 Ok((saved, Change::Created))
             }
         }
+    }
+
+    /// Loads one list of records that own nothing in other tables. `build` makes a row's
+    /// record (given the ids loaded so far, for a record that hangs from one of its own kind)
+    /// and its key; the stored record with the same `key` is the one it updates. Returns the ids
+    /// of the stored and the loaded records by key, for the lists that refer to them.
+    async fn save_list<'r, R, M, K>(
+        &mut self,
+        stored: &[M],
+        key: impl Fn(&M) -> K,
+        rows: impl IntoIterator<Item = &'r At<R>>,
+        mut build: impl FnMut(&R, &HashMap<K, i32>) -> (K, M),
+    ) -> Result<HashMap<K, i32>, DbErr>
+    where
+        R: Cites + 'r,
+        K: Eq + Hash,
+        M: Record + IntoActiveModel<M::Active>,
+        <M::Active as ActiveModelTrait>::Entity: EntityTrait<Model = M>,
+    {
+        let build = |row: &R, ids: &HashMap<K, i32>| {
+            let (k, m) = build(row, ids);
+            (k, m, Vec::new())
+        };
+        self.save_rows(None, stored, key, rows, build).await
+    }
+
+    /// [`Writer::save_list`], also for records that own a [`List`] (`owned`: which, and the
+    /// keys of the ids it holds): `build` also gives the ids the row lists. The list is part of
+    /// the record's content (a changed list is a changed record, in its revision), and is
+    /// rewritten only when the record was written and the list differs.
+    async fn save_rows<'r, R, M, K>(
+        &mut self,
+        owned: Option<(List, &HashMap<i32, &str>)>,
+        stored: &[M],
+        key: impl Fn(&M) -> K,
+        rows: impl IntoIterator<Item = &'r At<R>>,
+        mut build: impl FnMut(&R, &HashMap<K, i32>) -> (K, M, Vec<i32>),
+    ) -> Result<HashMap<K, i32>, DbErr>
+    where
+        R: Cites + 'r,
+        K: Eq + Hash,
+        M: Record + IntoActiveModel<M::Active>,
+        <M::Active as ActiveModelTrait>::Entity: EntityTrait<Model = M>,
+    {
+        let txn = self.txn;
+        let lists = match owned {
+            Some((list, _)) => list.all(txn).await?,
+            None => HashMap::new(),
+        };
+        let shown = |ids: &[i32]| match owned {
+            Some((list, key_of)) => {
+                let mut keys: Vec<&str> =
+                    ids.iter().filter_map(|i| key_of.get(i).copied()).collect();
+                keys.sort();
+                json!({ list.name(): keys })
+            }
+            None => json!({}),
+        };
+        let old: HashMap<K, &M> = stored.iter().map(|m| (key(m), m)).collect();
+        let mut ids: HashMap<K, i32> = stored.iter().map(|m| (key(m), m.id())).collect();
+        for row in rows {
+            let (k, desired, want) = build(&row.rec, &ids);
+            let prior = old.get(&k).copied();
+            let had = prior
+                .and_then(|p| lists.get(&p.id()).cloned())
+                .unwrap_or_default();
+            let sources = self.source_ids(row.rec.source_keys().unwrap_or_default());
+            let (saved, change) = self
+                .save(
+                    &row.origin.file,
+                    prior,
+                    published(desired),
+                    &sources,
+                    shown(&had),
+                    shown(&want),
+                )
+                .await?;
+            let (mut a, mut b) = (had, want.clone());
+            a.sort();
+            b.sort();
+            if let (Some((list, _)), true) = (owned, change != Change::Unchanged && a != b) {
+                list.set(txn, saved.id(), &want).await?;
+            }
+            ids.insert(k, saved.id());
+        }
+        Ok(ids)
     }
 
     /// One record through the registry's write path.
@@ -311,8 +400,8 @@ async fn write_all(
         .collect();
     let journal = Journal::new(txn, write::Author::seed());
     let mut w = Writer {
-        now: journal.now(),
         journal,
+        txn,
         report: LoadReport::default(),
         source_id: HashMap::new(),
         source_key: HashMap::new(),
@@ -321,416 +410,143 @@ async fn write_all(
         edited: edited_by_people(txn).await?,
         options,
     };
-    let empty = || json!({});
 
     // Sources first: everything cites them. They cite nothing themselves.
     let existing = source::Entity::find().all(txn).await?;
-    let old: HashMap<&str, &source::Model> = existing.iter().map(|m| (m.key.as_str(), m)).collect();
-    for s in &ds.sources {
-        let desired = published(s.rec.clone().model());
-        let (saved, _) = w
-            .save(
-                &s.origin.file,
-                old.get(s.key.as_str()).copied(),
-                desired,
-                &[],
-                empty(),
-                empty(),
-            )
-            .await?;
-        w.source_id.insert(saved.key.clone(), saved.id);
-        w.source_key.insert(saved.id, saved.key);
-    }
-    for m in &existing {
-        w.source_id.entry(m.key.clone()).or_insert(m.id);
-        w.source_key.entry(m.id).or_insert(m.key.clone());
-    }
+    let source_id = w
+        .save_list(
+            &existing,
+            |m| m.key.clone(),
+            &ds.sources,
+            |s, _| (s.key.clone(), s.clone().model()),
+        )
+        .await?;
+    w.source_key = source_id.iter().map(|(k, id)| (*id, k.clone())).collect();
+    w.source_id = source_id;
 
-    // States.
     let existing = state::Entity::find().all(txn).await?;
-    let old: HashMap<&str, &state::Model> = existing.iter().map(|m| (m.code.as_str(), m)).collect();
-    let mut state_id: HashMap<String, i32> =
-        existing.iter().map(|m| (m.code.clone(), m.id)).collect();
-    for s in &ds.states {
-        let desired = published(s.rec.clone().model());
-        let sources = w.source_ids(&s.sources);
-        let (saved, _) = w
-            .save(
-                &s.origin.file,
-                old.get(s.code.as_str()).copied(),
-                desired,
-                &sources,
-                empty(),
-                empty(),
-            )
-            .await?;
-        state_id.insert(saved.code, saved.id);
-    }
+    let state_id = w
+        .save_list(
+            &existing,
+            |m| m.code.clone(),
+            &ds.states,
+            |s, _| (s.code.clone(), s.clone().model()),
+        )
+        .await?;
 
     // Forums, parents first (a parent may come later in the file, or be new).
     let existing = forum::Entity::find().all(txn).await?;
-    let old: HashMap<&str, &forum::Model> = existing.iter().map(|m| (m.slug.as_str(), m)).collect();
-    let mut forum_id: HashMap<String, i32> =
-        existing.iter().map(|m| (m.slug.clone(), m.id)).collect();
-    for f in parents_first(&ds.forums, |slug| old.contains_key(slug)) {
-        let parent_id = f.parent.as_ref().and_then(|p| forum_id.get(p).copied());
-        let desired = published(f.rec.clone().model(parent_id));
-        let sources = w.source_ids(&f.sources);
-        let (saved, _) = w
-            .save(
-                &f.origin.file,
-                old.get(f.slug.as_str()).copied(),
-                desired,
-                &sources,
-                empty(),
-                empty(),
-            )
-            .await?;
-        forum_id.insert(saved.slug, saved.id);
-    }
+    let stored: HashSet<&str> = existing.iter().map(|m| m.slug.as_str()).collect();
+    let forums = parents_first(&ds.forums, |slug| stored.contains(slug));
+    let forum_id = w
+        .save_list(
+            &existing,
+            |m| m.slug.clone(),
+            forums,
+            |f, ids| {
+                let parent_id = f.parent.as_ref().and_then(|p| ids.get(p).copied());
+                (f.slug.clone(), f.clone().model(parent_id))
+            },
+        )
+        .await?;
 
-    // Instruments.
     let existing = instrument::Entity::find().all(txn).await?;
-    let old: HashMap<&str, &instrument::Model> =
-        existing.iter().map(|m| (m.slug.as_str(), m)).collect();
-    let mut instrument_id: HashMap<String, i32> =
-        existing.iter().map(|m| (m.slug.clone(), m.id)).collect();
-    for i in &ds.instruments {
-        let forum = i.forum.as_ref().and_then(|f| forum_id.get(f).copied());
-        let desired = published(i.rec.clone().model(forum));
-        let sources = w.source_ids(&i.sources);
-        let (saved, _) = w
-            .save(
-                &i.origin.file,
-                old.get(i.slug.as_str()).copied(),
-                desired,
-                &sources,
-                empty(),
-                empty(),
-            )
-            .await?;
-        instrument_id.insert(saved.slug, saved.id);
-    }
+    let instrument_id = w
+        .save_list(
+            &existing,
+            |m| m.slug.clone(),
+            &ds.instruments,
+            |i, _| {
+                let forum = i.forum.as_ref().and_then(|f| forum_id.get(f).copied());
+                (i.slug.clone(), i.clone().model(forum))
+            },
+        )
+        .await?;
 
-    // Provisions.
     let existing = provision::Entity::find().all(txn).await?;
-    let old: HashMap<&str, &provision::Model> =
-        existing.iter().map(|m| (m.code.as_str(), m)).collect();
-    let mut provision_id: HashMap<String, i32> =
-        existing.iter().map(|m| (m.code.clone(), m.id)).collect();
-    for p in &ds.provisions {
-        let instrument = instrument_id.get(&p.instrument).copied().unwrap_or(0);
-        let desired = published(p.rec.clone().model(instrument));
-        let sources = w.source_ids(&p.sources);
-        let (saved, _) = w
-            .save(
-                &p.origin.file,
-                old.get(p.code.as_str()).copied(),
-                desired,
-                &sources,
-                empty(),
-                empty(),
-            )
-            .await?;
-        provision_id.insert(saved.code, saved.id);
-    }
+    let provision_id = w
+        .save_list(
+            &existing,
+            |m| m.code.clone(),
+            &ds.provisions,
+            |p, _| {
+                let instrument = instrument_id.get(&p.instrument).copied().unwrap_or(0);
+                (p.code.clone(), p.clone().model(instrument))
+            },
+        )
+        .await?;
     let pid = |code: &str| provision_id.get(code).copied().unwrap_or(0);
     let sid = |code: &str| state_id.get(code).copied().unwrap_or(0);
     let fid = |slug: &str| forum_id.get(slug).copied().unwrap_or(0);
     let iid = |slug: &str| instrument_id.get(slug).copied().unwrap_or(0);
 
-    // Provision links.
     let existing = provision_link::Entity::find().all(txn).await?;
-    let old: HashMap<(i32, i32, LinkRelation), &provision_link::Model> = existing
-        .iter()
-        .map(|m| ((m.from_id, m.to_id, m.relation), m))
-        .collect();
-    for l in &ds.links {
-        let key = (pid(&l.from), pid(&l.to), l.fields.relation);
-        let desired = published(l.rec.clone().model(key.0, key.1));
-        let sources = w.source_ids(&l.sources);
-        w.save(
-            &l.origin.file,
-            old.get(&key).copied(),
-            desired,
-            &sources,
-            empty(),
-            empty(),
-        )
-        .await?;
-    }
+    let key = |m: &provision_link::Model| (m.from_id, m.to_id, m.relation);
+    w.save_list(&existing, key, &ds.links, |l, _| {
+        let link = l.clone().model(pid(&l.from), pid(&l.to));
+        (key(&link), link)
+    })
+    .await?;
 
-    // Memberships.
     let existing = membership::Entity::find().all(txn).await?;
-    let old: HashMap<_, &membership::Model> = existing
-        .iter()
-        .map(|m| ((m.state_id, m.forum_id, m.role, m.valid_from), m))
-        .collect();
-    for m in &ds.memberships {
-        let from = m.fields.valid_from.map(|d| d.date);
-        let key = (sid(&m.state), fid(&m.forum), m.fields.role, from);
-        let desired = published(m.rec.clone().model(key.0, key.1));
-        let sources = w.source_ids(&m.sources);
-        w.save(
-            &m.origin.file,
-            old.get(&key).copied(),
-            desired,
-            &sources,
-            empty(),
-            empty(),
-        )
-        .await?;
-    }
+    let key = |m: &membership::Model| (m.state_id, m.forum_id, m.role, m.valid_from);
+    w.save_list(&existing, key, &ds.memberships, |m, _| {
+        let membership = m.clone().model(sid(&m.state), fid(&m.forum));
+        (key(&membership), membership)
+    })
+    .await?;
 
     // Commitments, with their reservations.
     let existing = commitment::Entity::find().all(txn).await?;
-    let old: HashMap<_, &commitment::Model> = existing
-        .iter()
-        .map(|m| ((m.state_id, m.instrument_id, m.act), m))
-        .collect();
-    let mut reserved: HashMap<i32, Vec<i32>> = HashMap::new();
-    for r in commitment_reservation::Entity::find().all(txn).await? {
-        reserved
-            .entry(r.commitment_id)
-            .or_default()
-            .push(r.provision_id);
-    }
-    let code_of: HashMap<i32, String> = provision_id.iter().map(|(k, v)| (*v, k.clone())).collect();
-    let codes = |ids: &[i32]| {
-        let mut v: Vec<String> = ids.iter().filter_map(|i| code_of.get(i).cloned()).collect();
-        v.sort();
-        json!({ "reservations": v })
-    };
-    for c in &ds.commitments {
-        let (from, from_p) = split(c.valid_from);
-        let (to, to_p) = split(c.valid_to);
-        let key = (sid(&c.state), iid(&c.instrument), c.act);
-        let desired = commitment::Model {
-            id: 0,
-            state_id: key.0,
-            instrument_id: key.1,
-            forum_id: c.forum.as_deref().map(fid),
-            act: c.act,
-            modality: c.modality,
-            valid_from: from,
-            valid_from_precision: from_p,
-            valid_to: to,
-            valid_to_precision: to_p,
-            note: c.note.clone(),
-            status: PublicationStatus::Published,
-            created_by: None,
-            created_at: w.now,
-            updated_at: w.now,
-            version: 1,
-        };
-        let prior = old.get(&key).copied();
-        let had: Vec<i32> = prior
-            .and_then(|p| reserved.get(&p.id).cloned())
-            .unwrap_or_default();
-        let want: Vec<i32> = c.reservations.iter().map(|r| pid(r)).collect();
-        let sources = w.source_ids(&c.sources);
-        let (saved, change) = w
-            .save(
-                &c.origin.file,
-                prior,
-                desired,
-                &sources,
-                codes(&had),
-                codes(&want),
-            )
-            .await?;
-        let mut had_sorted = had.clone();
-        had_sorted.sort();
-        let mut want_sorted = want.clone();
-        want_sorted.sort();
-        if change != Change::Unchanged && had_sorted != want_sorted {
-            commitment_reservation::Entity::delete_many()
-                .filter(commitment_reservation::Column::CommitmentId.eq(saved.id))
-                .exec(txn)
-                .await?;
-            let rows = want.iter().map(|p| commitment_reservation::ActiveModel {
-                commitment_id: sea_orm::Set(saved.id),
-                provision_id: sea_orm::Set(*p),
-            });
-            commitment_reservation::Entity::insert_many(rows.collect::<Vec<_>>())
-                .exec_without_returning(txn)
-                .await?;
-        }
-    }
+    let key = |m: &commitment::Model| (m.state_id, m.instrument_id, m.act);
+    let codes: HashMap<i32, &str> = provision_id.iter().map(|(k, v)| (*v, k.as_str())).collect();
+    let list = (List::Reservations, &codes);
+    w.save_rows(Some(list), &existing, key, &ds.commitments, |c, _| {
+        let forum = c.forum.as_deref().map(fid);
+        let commitment = c.clone().model(sid(&c.state), iid(&c.instrument), forum);
+        let reserved = c.reservations.iter().map(|r| pid(r)).collect();
+        (key(&commitment), commitment, reserved)
+    })
+    .await?;
 
-    // Positions.
     let existing = position::Entity::find().all(txn).await?;
-    let old: HashMap<_, &position::Model> = existing
-        .iter()
-        .map(|m| {
-            (
-                (
-                    m.state_id,
-                    m.forum_id,
-                    m.instrument_id,
-                    m.provision_id,
-                    m.kind,
-                    m.date,
-                ),
-                m,
-            )
-        })
-        .collect();
-    for p in &ds.positions {
-        let (date, date_p) = split(p.date);
-        let key = (
-            sid(&p.state),
-            fid(&p.forum),
-            p.instrument.as_deref().map(iid),
-            p.provision.as_deref().map(pid),
-            p.kind,
-            date,
-        );
-        let desired = position::Model {
-            id: 0,
-            state_id: key.0,
-            forum_id: key.1,
-            instrument_id: key.2,
-            provision_id: key.3,
-            kind: p.kind,
-            stance: p.stance,
-            date,
-            date_precision: date_p,
-            summary: p.summary.clone(),
-            status: PublicationStatus::Published,
-            created_by: None,
-            created_at: w.now,
-            updated_at: w.now,
-            version: 1,
-        };
-        let sources = w.source_ids(&p.sources);
-        w.save(
-            &p.origin.file,
-            old.get(&key).copied(),
-            desired,
-            &sources,
-            empty(),
-            empty(),
-        )
-        .await?;
-    }
+    let key = |m: &position::Model| {
+        let about = (m.instrument_id, m.provision_id);
+        (m.state_id, m.forum_id, about, m.kind, m.date)
+    };
+    w.save_list(&existing, key, &ds.positions, |p, _| {
+        let instrument = p.instrument.as_deref().map(iid);
+        let provision = p.provision.as_deref().map(pid);
+        let position = p
+            .clone()
+            .model(sid(&p.state), fid(&p.forum), instrument, provision);
+        (key(&position), position)
+    })
+    .await?;
 
     // Evidence, with its responsible states.
     let existing = evidence::Entity::find().all(txn).await?;
-    let old: HashMap<&str, &evidence::Model> =
-        existing.iter().map(|m| (m.slug.as_str(), m)).collect();
-    let mut responsible: HashMap<i32, Vec<i32>> = HashMap::new();
-    for r in evidence_state::Entity::find().all(txn).await? {
-        responsible
-            .entry(r.evidence_id)
-            .or_default()
-            .push(r.state_id);
-    }
-    let code_of_state: HashMap<i32, String> =
-        state_id.iter().map(|(k, v)| (*v, k.clone())).collect();
-    let state_codes = |ids: &[i32]| {
-        let mut v: Vec<String> = ids
-            .iter()
-            .filter_map(|i| code_of_state.get(i).cloned())
-            .collect();
-        v.sort();
-        json!({ "responsible_states": v })
-    };
-    let mut evidence_id: HashMap<String, i32> =
-        existing.iter().map(|m| (m.slug.clone(), m.id)).collect();
-    for e in &ds.evidence {
-        let (to, to_p) = split(e.occurred_to);
-        let desired = evidence::Model {
-            id: 0,
-            slug: e.slug.clone(),
-            title: e.title.clone(),
-            summary: e.summary.clone(),
-            kind: e.kind,
-            occurred_from: e.occurred_from.date,
-            occurred_from_precision: e.occurred_from.precision,
-            occurred_to: to,
-            occurred_to_precision: to_p,
-            attributed_by: e.attributed_by.clone(),
-            attribution_basis: e.attribution_basis.clone(),
-            attribution_status: e.attribution_status,
-            status: PublicationStatus::Published,
-            created_by: None,
-            created_at: w.now,
-            updated_at: w.now,
-            version: 1,
-        };
-        let prior = old.get(e.slug.as_str()).copied();
-        let had: Vec<i32> = prior
-            .and_then(|p| responsible.get(&p.id).cloned())
-            .unwrap_or_default();
-        let want: Vec<i32> = e.responsible_states.iter().map(|s| sid(s)).collect();
-        let sources = w.source_ids(&e.sources);
-        let (saved, change) = w
-            .save(
-                &e.origin.file,
-                prior,
-                desired,
-                &sources,
-                state_codes(&had),
-                state_codes(&want),
-            )
-            .await?;
-        evidence_id.insert(saved.slug.clone(), saved.id);
-        let (mut a, mut b) = (had.clone(), want.clone());
-        a.sort();
-        b.sort();
-        if change != Change::Unchanged && a != b {
-            evidence_state::Entity::delete_many()
-                .filter(evidence_state::Column::EvidenceId.eq(saved.id))
-                .exec(txn)
-                .await?;
-            let rows = want.iter().map(|s| evidence_state::ActiveModel {
-                evidence_id: sea_orm::Set(saved.id),
-                state_id: sea_orm::Set(*s),
-            });
-            evidence_state::Entity::insert_many(rows.collect::<Vec<_>>())
-                .exec_without_returning(txn)
-                .await?;
-        }
-    }
-
-    // Assessments.
-    let existing = assessment::Entity::find().all(txn).await?;
-    let old: HashMap<_, &assessment::Model> = existing
-        .iter()
-        .map(|m| ((m.evidence_id, m.state_id, m.provision_id), m))
-        .collect();
-    for a in &ds.assessments {
-        let key = (
-            evidence_id.get(&a.evidence).copied().unwrap_or(0),
-            sid(&a.state),
-            pid(&a.provision),
-        );
-        let desired = assessment::Model {
-            id: 0,
-            evidence_id: key.0,
-            state_id: key.1,
-            provision_id: key.2,
-            finding: a.finding,
-            confidence: a.confidence,
-            rationale: a.rationale.clone(),
-            status: PublicationStatus::Published,
-            created_by: None,
-            created_at: w.now,
-            updated_at: w.now,
-            version: 1,
-        };
-        let sources = w.source_ids(&a.sources);
-        w.save(
-            &a.origin.file,
-            old.get(&key).copied(),
-            desired,
-            &sources,
-            empty(),
-            empty(),
-        )
+    let codes: HashMap<i32, &str> = state_id.iter().map(|(k, v)| (*v, k.as_str())).collect();
+    let list = (List::ResponsibleStates, &codes);
+    let key = |m: &evidence::Model| m.slug.clone();
+    let evidence_id = w
+        .save_rows(Some(list), &existing, key, &ds.evidence, |e, _| {
+            let states = e.responsible_states.iter().map(|s| sid(s)).collect();
+            (e.slug.clone(), e.clone().model(), states)
+        })
         .await?;
-    }
+
+    let existing = assessment::Entity::find().all(txn).await?;
+    let key = |m: &assessment::Model| (m.evidence_id, m.state_id, m.provision_id);
+    w.save_list(&existing, key, &ds.assessments, |a, _| {
+        let evidence = evidence_id.get(&a.evidence).copied().unwrap_or(0);
+        let assessment = a
+            .assessment
+            .clone()
+            .model(evidence, sid(&a.state), pid(&a.provision));
+        (key(&assessment), assessment)
+    })
+    .await?;
 
     w.journal.finish().await?;
     write_lists(txn, ds, &w.placed).await?;

@@ -141,17 +141,22 @@ fn facts(ds: &Dataset) -> Vec<Facts<'_>> {
     for c in &ds.commitments {
         push(
             &c.origin.file,
-            Some(c.valid_from),
-            c.valid_to,
+            Some(c.fields.valid_from),
+            c.fields.valid_to,
             first(&c.sources),
         );
     }
     for p in &ds.positions {
-        push(&p.origin.file, Some(p.date), None, first(&p.sources));
+        push(&p.origin.file, Some(p.fields.date), None, first(&p.sources));
     }
     for e in &ds.evidence {
-        let start = Some(Some(e.occurred_from));
-        push(&e.origin.file, start, e.occurred_to, first(&e.sources));
+        let start = Some(Some(e.fields.occurred_from));
+        push(
+            &e.origin.file,
+            start,
+            e.fields.occurred_to,
+            first(&e.sources),
+        );
     }
     for a in &ds.assessments {
         push(&a.origin.file, None, None, first(&a.sources));

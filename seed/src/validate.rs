@@ -40,9 +40,28 @@ fn unique<'a>(
 
 struct Refs<'e> {
     errors: &'e mut Vec<SeedError>,
+    /// The keys of the sources.
+    sources: HashSet<String>,
+    /// The finest date precision each source gives.
+    precision: HashMap<&'e str, DatePrecision>,
 }
 
 impl Refs<'_> {
+    /// A record's sources are known, and its `dates` are no more precise than the finest of
+    /// them (seed/data/FORMAT.md).
+    fn cited(&mut self, origin: &Origin, cites: &[String], dates: &[(&str, Option<PartialDate>)]) {
+        for s in cites {
+            if !self.sources.contains(s) {
+                self.errors
+                    .push(origin.error("sources", format!("unknown source `{s}`")));
+            }
+        }
+        let allowed = finest(cites, &self.precision);
+        for (field, date) in dates {
+            precise_enough(*date, allowed, origin, field, self.errors);
+        }
+    }
+
     fn check(
         &mut self,
         known: &HashSet<String>,
@@ -83,20 +102,6 @@ fn precise_enough(
                     allowed.as_str().to_lowercase()
                 ),
             ));
-        }
-    }
-}
-
-fn ordered(
-    from: Option<PartialDate>,
-    to: Option<PartialDate>,
-    origin: &Origin,
-    field: &str,
-    errors: &mut Vec<SeedError>,
-) {
-    if let (Some(f), Some(t)) = (from, to) {
-        if t.last_day() < f.date {
-            errors.push(origin.error(field, format!("`{t}` is before the start date `{f}`")));
         }
     }
 }
@@ -168,22 +173,25 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
         errors,
     );
     unique(
-        ds.commitments
-            .iter()
-            .map(|c| (format!("{} {} {}", c.state, c.act, c.instrument), &c.origin)),
+        ds.commitments.iter().map(|c| {
+            (
+                format!("{} {} {}", c.state, c.fields.act, c.instrument),
+                &c.origin,
+            )
+        }),
         "act",
         errors,
     );
     unique(
         ds.positions.iter().map(|p| {
-            let date = p.date.map(|d| d.to_string()).unwrap_or_default();
+            let date = p.fields.date.map(|d| d.to_string()).unwrap_or_default();
             let key = format!(
                 "{} {} {} {} {} {date}",
                 p.state,
                 p.forum,
                 p.instrument.as_deref().unwrap_or("-"),
                 p.provision.as_deref().unwrap_or("-"),
-                p.kind
+                p.fields.kind
             );
             (key, &p.origin)
         }),
@@ -206,6 +214,11 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
         .iter()
         .map(|s| (s.key.as_str(), s.fields.date_precision))
         .collect();
+    let mut r = Refs {
+        errors,
+        sources,
+        precision,
+    };
     let provision_instrument: HashMap<&str, &str> = ds
         .provisions
         .iter()
@@ -217,58 +230,41 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
         .map(|e| (e.slug.as_str(), &e.responsible_states))
         .collect();
 
-    let mut r = Refs { errors };
-    let cite = |r: &mut Refs<'_>, origin: &Origin, list: &[String]| {
-        for s in list {
-            r.check(&sources, "source", origin, "sources", s);
-        }
-    };
-
     for s in &ds.states {
-        cite(&mut r, &s.origin, &s.sources);
-        let p = finest(&s.sources, &precision);
         let since = s.fields.un_member_since;
-        precise_enough(since, p, &s.origin, "un_member_since", r.errors);
+        r.cited(&s.origin, &s.sources, &[("un_member_since", since)]);
     }
     for f in &ds.forums {
-        cite(&mut r, &f.origin, &f.sources);
+        let established = f.fields.established_on;
+        r.cited(&f.origin, &f.sources, &[("established_on", established)]);
         if let Some(parent) = &f.parent {
             // (A forum named as its own parent is refused by the domain's rules.)
             if parent != &f.slug {
                 r.check(&forums, "forum", &f.origin, "parent", parent);
             }
         }
-        precise_enough(
-            f.fields.established_on,
-            finest(&f.sources, &precision),
-            &f.origin,
-            "established_on",
-            r.errors,
-        );
     }
     for m in &ds.memberships {
-        cite(&mut r, &m.origin, &m.sources);
+        let dates = [
+            ("valid_from", m.fields.valid_from),
+            ("valid_to", m.fields.valid_to),
+        ];
+        r.cited(&m.origin, &m.sources, &dates);
         r.check(&states, "state", &m.origin, "state", &m.state);
         r.check(&forums, "forum", &m.origin, "forum", &m.forum);
-        let p = finest(&m.sources, &precision);
-        precise_enough(m.fields.valid_from, p, &m.origin, "valid_from", r.errors);
-        precise_enough(m.fields.valid_to, p, &m.origin, "valid_to", r.errors);
     }
     for i in &ds.instruments {
-        cite(&mut r, &i.origin, &i.sources);
+        r.cited(
+            &i.origin,
+            &i.sources,
+            &[("adopted_on", i.fields.adopted_on)],
+        );
         if let Some(f) = &i.forum {
             r.check(&forums, "forum", &i.origin, "forum", f);
         }
-        precise_enough(
-            i.fields.adopted_on,
-            finest(&i.sources, &precision),
-            &i.origin,
-            "adopted_on",
-            r.errors,
-        );
     }
     for p in &ds.provisions {
-        cite(&mut r, &p.origin, &p.sources);
+        r.cited(&p.origin, &p.sources, &[]);
         r.check(
             &instruments,
             "instrument",
@@ -278,12 +274,16 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
         );
     }
     for l in &ds.links {
-        cite(&mut r, &l.origin, &l.sources);
+        r.cited(&l.origin, &l.sources, &[]);
         r.check(&provisions, "provision", &l.origin, "from", &l.from);
         r.check(&provisions, "provision", &l.origin, "to", &l.to);
     }
     for c in &ds.commitments {
-        cite(&mut r, &c.origin, &c.sources);
+        let dates = [
+            ("valid_from", c.fields.valid_from),
+            ("valid_to", c.fields.valid_to),
+        ];
+        r.cited(&c.origin, &c.sources, &dates);
         r.check(&states, "state", &c.origin, "state", &c.state);
         r.check(
             &instruments,
@@ -311,13 +311,9 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
                 Some(_) => {}
             }
         }
-        let p = finest(&c.sources, &precision);
-        precise_enough(c.valid_from, p, &c.origin, "valid_from", r.errors);
-        precise_enough(c.valid_to, p, &c.origin, "valid_to", r.errors);
-        ordered(c.valid_from, c.valid_to, &c.origin, "valid_to", r.errors);
     }
     for p in &ds.positions {
-        cite(&mut r, &p.origin, &p.sources);
+        r.cited(&p.origin, &p.sources, &[("date", p.fields.date)]);
         r.check(&states, "state", &p.origin, "state", &p.state);
         r.check(&forums, "forum", &p.origin, "forum", &p.forum);
         if let Some(i) = &p.instrument {
@@ -326,38 +322,20 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
         if let Some(code) = &p.provision {
             r.check(&provisions, "provision", &p.origin, "provision", code);
         }
-        precise_enough(
-            p.date,
-            finest(&p.sources, &precision),
-            &p.origin,
-            "date",
-            r.errors,
-        );
     }
     for e in &ds.evidence {
-        cite(&mut r, &e.origin, &e.sources);
+        let f = &e.fields;
+        let dates = [
+            ("occurred_from", Some(f.occurred_from)),
+            ("occurred_to", f.occurred_to),
+        ];
+        r.cited(&e.origin, &e.sources, &dates);
         for s in &e.responsible_states {
             r.check(&states, "state", &e.origin, "responsible_states", s);
         }
-        let p = finest(&e.sources, &precision);
-        precise_enough(
-            Some(e.occurred_from),
-            p,
-            &e.origin,
-            "occurred_from",
-            r.errors,
-        );
-        precise_enough(e.occurred_to, p, &e.origin, "occurred_to", r.errors);
-        ordered(
-            Some(e.occurred_from),
-            e.occurred_to,
-            &e.origin,
-            "occurred_to",
-            r.errors,
-        );
     }
     for a in &ds.assessments {
-        cite(&mut r, &a.origin, &a.sources);
+        r.cited(&a.origin, &a.sources, &[]);
         r.check(&evidence, "evidence", &a.origin, "evidence", &a.evidence);
         r.check(&states, "state", &a.origin, "state", &a.state);
         r.check(
@@ -382,20 +360,13 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
         }
     }
     for t in &ds.tallies {
-        cite(&mut r, &t.origin, &t.sources);
+        r.cited(&t.origin, &t.sources, &[("date", t.date)]);
         r.check(
             &instruments,
             "instrument",
             &t.origin,
             "instrument",
             &t.instrument,
-        );
-        precise_enough(
-            t.date,
-            finest(&t.sources, &precision),
-            &t.origin,
-            "date",
-            r.errors,
         );
     }
     unique(
@@ -445,10 +416,10 @@ fn tallies_match(ds: &Dataset, errors: &mut Vec<SeedError>) {
             ds.positions
                 .iter()
                 .filter(|p| {
-                    p.kind == PositionKind::Vote
-                        && p.stance == stance
+                    p.fields.kind == PositionKind::Vote
+                        && p.fields.stance == stance
                         && p.instrument.as_deref() == Some(t.instrument.as_str())
-                        && (t.date.is_none() || p.date == t.date)
+                        && (t.date.is_none() || p.fields.date == t.date)
                 })
                 .count()
         };
@@ -487,7 +458,7 @@ fn acts_fit_instruments(ds: &Dataset, errors: &mut Vec<SeedError>) {
         .collect();
     for c in &ds.commitments {
         if let Some(why) = instruments.get(c.instrument.as_str()).and_then(|i| {
-            entity::rules::act_misfit(c.act, &i.slug, i.fields.kind, i.fields.adoption_mode)
+            entity::rules::act_misfit(c.fields.act, &i.slug, i.fields.kind, i.fields.adoption_mode)
         }) {
             errors.push(c.origin.error("act", why));
         }
@@ -506,10 +477,10 @@ fn could_count(
     from: chrono::NaiveDate,
     last: chrono::NaiveDate,
 ) -> bool {
-    c.act != CommitmentAct::Withdrew
+    c.fields.act != CommitmentAct::Withdrew
         && !c.reservations.iter().any(|r| r == provision)
-        && c.valid_from.is_none_or(|f| f.date <= last)
-        && c.valid_to.is_none_or(|t| t.date > from)
+        && c.fields.valid_from.is_none_or(|f| f.date <= last)
+        && c.fields.valid_to.is_none_or(|t| t.date > from)
 }
 
 /// Rule: an assessment must be able to reach a verdict. The gap engine holds a state to a
@@ -535,11 +506,12 @@ fn assessments_can_count(ds: &Dataset, errors: &mut Vec<SeedError>) {
         .evidence
         .iter()
         .map(|e| {
-            let first = e.occurred_from.date;
-            let last = e
+            let f = &e.fields;
+            let first = f.occurred_from.date;
+            let last = f
                 .occurred_to
-                .map_or(e.occurred_from.last_day(), |t| t.last_day())
-                .max(e.occurred_from.last_day());
+                .map_or(f.occurred_from.last_day(), |t| t.last_day())
+                .max(f.occurred_from.last_day());
             (e.slug.as_str(), (first, last))
         })
         .collect();

@@ -1,7 +1,8 @@
 //! One description per record type (issue 14): the seed loader and the GraphQL mutations build
 //! the same domain record ([`entity::domain`]) and validate it with the same rules, so the same
 //! bad record is refused by both naming the same field with the same words. The seed names the
-//! CSV column (`established_on`), the API the GraphQL field (`establishedOn`).
+//! CSV column (`established_on`), the API the GraphQL field (`establishedOn`). Every kind of
+//! record the seed loads is covered: the reference records and the practice records.
 
 use crate::helpers::{code, spawn_writable_app};
 use crate::seed_loader::errors_after;
@@ -22,6 +23,12 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
+    let mut all = reference_cases();
+    all.extend(practice_cases());
+    all
+}
+
+fn reference_cases() -> Vec<Case> {
     let long_name = "n".repeat(501);
     let long_summary = "s".repeat(5001);
     vec![
@@ -100,6 +107,134 @@ fn cases() -> Vec<Case> {
     ]
 }
 
+/// The practice records: commitments (with reservations), positions, evidence (with responsible
+/// states) and assessments. The API mutations need no record to exist for these: the domain's
+/// rules run before anything is looked up.
+fn practice_cases() -> Vec<Case> {
+    let long_note = "n".repeat(2001);
+    let long_title = "t".repeat(501);
+    let long_summary = "s".repeat(5001);
+    vec![
+        Case {
+            rule: "date in the future (commitment)",
+            file: "commitments/c.csv",
+            from: "ACCEDED,EXPLICIT,1981-03-23",
+            to: "ACCEDED,EXPLICIT,2999-03-23".into(),
+            mutation: r#"createCommitment(input: { state: "MEX", instrument: "iccpr", act: SIGNED, modality: EXPLICIT, validFrom: "2999-03-23", sources: ["untc-iccpr"] }) { id }"#.into(),
+            column: "valid_from",
+            field: "validFrom",
+        },
+        Case {
+            rule: "dates out of order (commitment)",
+            file: "commitments/c.csv",
+            from: "1981-03-23,,",
+            to: "1981-03-23,1980,".into(),
+            mutation: r#"createCommitment(input: { state: "MEX", instrument: "iccpr", act: SIGNED, modality: EXPLICIT, validFrom: "1981-03-23", validTo: "1980", sources: ["untc-iccpr"] }) { id }"#.into(),
+            column: "valid_to",
+            field: "validTo",
+        },
+        Case {
+            rule: "bad key format (commitment reservation)",
+            file: "commitments/c.csv",
+            from: "iccpr-19,a test",
+            to: "iccpr 19,a test".into(),
+            mutation: r#"createCommitment(input: { state: "CHL", instrument: "iccpr", act: SIGNED, modality: EXPLICIT, reservations: ["iccpr 19"], sources: ["untc-iccpr"] }) { id }"#.into(),
+            column: "reservations",
+            field: "reservations",
+        },
+        Case {
+            rule: "over-long text (commitment)",
+            file: "commitments/c.csv",
+            from: "a test reservation",
+            to: long_note.clone(),
+            mutation: format!(r#"createCommitment(input: {{ state: "MEX", instrument: "iccpr", act: SIGNED, modality: EXPLICIT, note: "{long_note}", sources: ["untc-iccpr"] }}) {{ id }}"#),
+            column: "note",
+            field: "note",
+        },
+        Case {
+            rule: "no subject (position)",
+            file: "positions/p.csv",
+            from: "MEX,unga,iccpr,iccpr-17,",
+            to: "MEX,unga,,,".into(),
+            mutation: r#"createPosition(input: { state: "MEX", forum: "unga", kind: STATEMENT, stance: SUPPORTS, summary: "Said so.", sources: ["untc-iccpr"] }) { id }"#.into(),
+            column: "instrument",
+            field: "instrument",
+        },
+        Case {
+            rule: "date in the future (position)",
+            file: "positions/p.csv",
+            from: "2013-11-26",
+            to: "2999-11-26".into(),
+            mutation: r#"createPosition(input: { state: "MEX", forum: "unga", instrument: "iccpr", kind: STATEMENT, stance: SUPPORTS, date: "2999-11-26", summary: "Said so.", sources: ["untc-iccpr"] }) { id }"#.into(),
+            column: "date",
+            field: "date",
+        },
+        Case {
+            rule: "over-long text (position)",
+            file: "positions/p.csv",
+            from: "Co-sponsored the right to privacy in the digital age.",
+            to: long_summary.clone(),
+            mutation: format!(r#"createPosition(input: {{ state: "MEX", forum: "unga", instrument: "iccpr", kind: STATEMENT, stance: SUPPORTS, summary: "{long_summary}", sources: ["untc-iccpr"] }}) {{ id }}"#),
+            column: "summary",
+            field: "summary",
+        },
+        Case {
+            rule: "bad key format (evidence)",
+            file: "evidence/e.csv",
+            from: "mex-spyware,Spyware",
+            to: "mex spyware,Spyware".into(),
+            mutation: r#"createEvidence(input: { slug: "mex spyware", title: "Spyware", summary: "Phones infected.", kind: SURVEILLANCE, occurredFrom: "2016-01", responsibleStates: ["MEX"], attributionStatus: SETTLED, sources: ["untc-iccpr"] }) { id }"#.into(),
+            column: "slug",
+            field: "slug",
+        },
+        Case {
+            rule: "dates out of order (evidence)",
+            file: "evidence/e.csv",
+            from: "2016-01,2017-06",
+            to: "2016-01,2015-06".into(),
+            mutation: r#"createEvidence(input: { slug: "test-evidence", title: "Spyware", summary: "Phones infected.", kind: SURVEILLANCE, occurredFrom: "2016-01", occurredTo: "2015-06", responsibleStates: ["MEX"], attributionStatus: SETTLED, sources: ["untc-iccpr"] }) { id }"#.into(),
+            column: "occurred_to",
+            field: "occurredTo",
+        },
+        Case {
+            rule: "a state listed twice (evidence)",
+            file: "evidence/e.csv",
+            from: ",MEX,A lab",
+            to: ",MEX;mex,A lab".into(),
+            mutation: r#"createEvidence(input: { slug: "test-evidence", title: "Spyware", summary: "Phones infected.", kind: SURVEILLANCE, occurredFrom: "2016-01", responsibleStates: ["MEX", "mex"], attributionStatus: SETTLED, sources: ["untc-iccpr"] }) { id }"#.into(),
+            column: "responsible_states",
+            field: "responsibleStates",
+        },
+        Case {
+            rule: "over-long text (evidence)",
+            file: "evidence/e.csv",
+            from: "Spyware against journalists",
+            to: long_title.clone(),
+            mutation: format!(r#"createEvidence(input: {{ slug: "test-evidence", title: "{long_title}", summary: "Phones infected.", kind: SURVEILLANCE, occurredFrom: "2016-01", responsibleStates: ["MEX"], attributionStatus: SETTLED, sources: ["untc-iccpr"] }}) {{ id }}"#),
+            column: "title",
+            field: "title",
+        },
+        Case {
+            rule: "bad state code (assessment)",
+            file: "assessments/a.csv",
+            from: "mex-spyware,MEX,",
+            to: "mex-spyware,MEXICO,".into(),
+            mutation: r#"createAssessment(input: { evidence: "mex-spyware", state: "MEXICO", provision: "iccpr-17", finding: CONTRADICTS, confidence: HIGH, rationale: "No legal basis.", sources: ["untc-iccpr"] }) { id }"#.into(),
+            column: "state",
+            field: "state",
+        },
+        Case {
+            rule: "over-long text (assessment)",
+            file: "assessments/a.csv",
+            from: "Covert infections with no legal basis.",
+            to: long_summary.clone(),
+            mutation: format!(r#"createAssessment(input: {{ evidence: "mex-spyware", state: "MEX", provision: "iccpr-17", finding: CONTRADICTS, confidence: HIGH, rationale: "{long_summary}", sources: ["untc-iccpr"] }}) {{ id }}"#),
+            column: "rationale",
+            field: "rationale",
+        },
+    ]
+}
+
 /// What the seed says about `column` of the edited row, without file and line.
 fn seed_message(case: &Case) -> String {
     let errors = errors_after(case.file, case.from, &case.to);
@@ -144,5 +279,37 @@ async fn the_same_bad_record_gets_the_same_field_error_from_the_seed_and_the_api
             "{}: the API and the seed word the rule differently",
             case.rule
         );
+    }
+}
+
+/// A key the registry holds already (a commitment's state, instrument and act; evidence's slug;
+/// an assessment's evidence, state and provision) is the database's to refuse, through its
+/// unique indexes, so two writers racing for one key cannot both win; the answer still names the
+/// field, as the seed names the column of a duplicate row.
+#[tokio::test]
+async fn a_key_the_registry_holds_already_is_refused_naming_the_field() {
+    let app = spawn_writable_app().await;
+    let editor = app.user_token("editor@example.org", UserRole::Editor).await;
+    let cases = [
+        (
+            r#"createCommitment(input: { state: "MEX", instrument: "iccpr", act: ACCEDED, modality: EXPLICIT, sources: ["untc-iccpr"] }) { id }"#,
+            "act",
+        ),
+        (
+            r#"createEvidence(input: { slug: "slv-pegasus-2020-2021", title: "Pegasus", summary: "Phones infected.", kind: SURVEILLANCE, occurredFrom: "2020-07", responsibleStates: ["SLV"], attributionStatus: CONTESTED, sources: ["untc-iccpr"] }) { id }"#,
+            "slug",
+        ),
+        (
+            r#"createAssessment(input: { evidence: "slv-pegasus-2020-2021", state: "SLV", provision: "iccpr-17", finding: CONTRADICTS, confidence: LOW, rationale: "Again.", sources: ["untc-iccpr"] }) { id }"#,
+            "provision",
+        ),
+    ];
+    for (mutation, field) in cases {
+        let resp = app
+            .post_as(&editor, &format!("mutation {{ {mutation} }}"), json!({}))
+            .await;
+        let err = &resp["errors"][0];
+        assert_eq!(code(err), "BAD_USER_INPUT", "{mutation}: {resp}");
+        assert_eq!(err["extensions"]["field"], field, "{mutation}: {resp}");
     }
 }

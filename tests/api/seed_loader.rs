@@ -41,6 +41,15 @@ const COMMITMENTS: &str =
 MEX,iccpr,unga,ACCEDED,EXPLICIT,1981-03-23,,,,untc
 CHL,iccpr,unga,RATIFIED,EXPLICIT,1972,,iccpr-19,a test reservation,years
 ";
+const POSITIONS: &str = "state,forum,instrument,provision,kind,stance,date,summary,sources
+MEX,unga,iccpr,iccpr-17,STATEMENT,SUPPORTS,2013-11-26,Co-sponsored the right to privacy in the digital age.,untc
+";
+const EVIDENCE: &str = "slug,title,summary,kind,occurred_from,occurred_to,responsible_states,attributed_by,attribution_basis,attribution_status,sources
+mex-spyware,Spyware against journalists,Phones of reporters were infected.,SURVEILLANCE,2016-01,2017-06,MEX,A lab,Device forensics,SETTLED,untc
+";
+const ASSESSMENTS: &str = "evidence,state,provision,finding,confidence,rationale,context,sources
+mex-spyware,MEX,iccpr-17,CONTRADICTS,HIGH,Covert infections with no legal basis.,,untc
+";
 
 fn write(dir: &Path, rel: &str, body: &str) {
     let path = dir.join(rel);
@@ -57,6 +66,9 @@ fn fixture() -> Fixture {
     write(&dir, "instruments/i.csv", INSTRUMENTS);
     write(&dir, "provisions/p.csv", PROVISIONS);
     write(&dir, "commitments/c.csv", COMMITMENTS);
+    write(&dir, "positions/p.csv", POSITIONS);
+    write(&dir, "evidence/e.csv", EVIDENCE);
+    write(&dir, "assessments/a.csv", ASSESSMENTS);
     Fixture(dir)
 }
 

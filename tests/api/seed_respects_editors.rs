@@ -75,7 +75,7 @@ async fn a_reload_keeps_an_editors_correction_when_the_file_changed_too() {
         .iter_mut()
         .find(|r| r.state == "MEX" && r.instrument == "iccpr")
         .expect("Mexico's ICCPR row");
-    row.note = Some("An upstream correction.".into());
+    row.rec.fields.note = Some("An upstream correction.".into());
     let report = seed::load(&app.db, &ds).await.expect("reload");
     assert_eq!(report.kept.len(), 1, "{report:?}");
     let after = record(&app, &editor, &c["id"]).await;
@@ -92,7 +92,7 @@ async fn a_reload_keeps_an_editors_correction_when_the_file_changed_too() {
         .iter_mut()
         .find(|r| r.state == "MEX" && r.instrument == "iccpr")
         .expect("Mexico's ICCPR row");
-    row.note = after["note"].as_str().map(str::to_string);
+    row.rec.fields.note = after["note"].as_str().map(str::to_string);
     let quiet = seed::load(&app.db, &same).await.expect("reload");
     assert!(quiet.kept.is_empty(), "{quiet:?}");
 }

@@ -154,6 +154,34 @@ impl Check {
         }
     }
 
+    /// A list of keys (a commitment's reservations): each a key, none twice (in the order
+    /// given).
+    pub fn keys(&mut self, field: &'static str, values: Vec<String>) -> Vec<String> {
+        let out: Vec<String> = values.iter().map(|v| self.key(field, v)).collect();
+        self.once_each(field, &out, "");
+        out
+    }
+
+    /// Reports the first value of `values` that stands in it twice.
+    fn once_each(&mut self, field: &'static str, values: &[String], what: &str) {
+        let mut seen = std::collections::HashSet::new();
+        if let Some(twice) = values.iter().find(|v| !seen.insert(v.as_str())) {
+            self.fail(field, format!("{what}`{twice}` is listed twice"));
+        }
+    }
+
+    /// A list of ISO alpha-3 codes (the states evidence is attributed to): at least one, each
+    /// a code, none twice (in the order given).
+    pub fn codes(&mut self, field: &'static str, values: Vec<String>) -> Vec<String> {
+        if values.iter().all(|v| v.trim().is_empty()) {
+            self.fail(field, "name at least one state (ISO alpha-3 code)");
+            return Vec::new();
+        }
+        let out: Vec<String> = values.iter().map(|v| self.letters(field, v, 3)).collect();
+        self.once_each(field, &out, "state ");
+        out
+    }
+
     /// The sources a new record cites: at least one.
     pub fn sources(&mut self, keys: &[String]) {
         if keys.iter().all(|k| k.trim().is_empty()) {

@@ -14,11 +14,75 @@
 //! Field names are the stored column names (`established_on`), as the CSV files spell them;
 //! the API shows them in GraphQL's camelCase ([`FieldError::camel_field`]).
 
+// The two macros every record module uses; defined before the modules so they can see them.
+
+/// A new row: a DRAFT without author or version; the write function sets those.
+macro_rules! row {
+    ($module:ident { $($field:ident: $value:expr),* $(,)? }) => {{
+        let now = Utc::now();
+        $module::Model {
+            id: 0,
+            $($field: $value,)*
+            status: PublicationStatus::Draft,
+            created_by: None,
+            created_at: now,
+            updated_at: now,
+            version: 0,
+        }
+    }};
+}
+
+/// Applies the given parts of a patch to `fields`.
+macro_rules! patch {
+    ($patch:expr, $fields:expr; $($name:ident),*) => {
+        $(if let Some(v) = $patch.$name {
+            $fields.$name = v;
+        })*
+    };
+}
+
 mod check;
+pub mod practice;
 pub mod reference;
 
 pub use check::{Check, NAME_MAX, NOTE_MAX, SUMMARY_MAX, SYMBOL_MAX};
+pub use practice::*;
 pub use reference::*;
+
+/// The keys of the sources a new record cites (`None` for a source itself, which cites none):
+/// the seed and the API resolve them against the registry alike.
+pub trait Cites {
+    fn source_keys(&self) -> Option<&[String]>;
+}
+
+macro_rules! cites {
+    ($($new:ident),*) => {
+        $(impl Cites for $new {
+            fn source_keys(&self) -> Option<&[String]> {
+                Some(&self.sources)
+            }
+        })*
+    };
+}
+
+cites!(
+    NewState,
+    NewForum,
+    NewMembership,
+    NewInstrument,
+    NewProvision,
+    NewProvisionLink,
+    NewCommitment,
+    NewPosition,
+    NewEvidence,
+    NewAssessment
+);
+
+impl Cites for NewSource {
+    fn source_keys(&self) -> Option<&[String]> {
+        None
+    }
+}
 
 /// A problem with one field of one record.
 #[derive(Debug, Clone, PartialEq, Eq)]

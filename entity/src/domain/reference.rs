@@ -14,31 +14,6 @@ use super::{Check, Rules, NAME_MAX, NOTE_MAX, SUMMARY_MAX, SYMBOL_MAX};
 use crate::*;
 use chrono::{NaiveDate, Utc};
 
-/// A new row: a DRAFT without author or version; the write function sets those.
-macro_rules! row {
-    ($module:ident { $($field:ident: $value:expr),* $(,)? }) => {{
-        let now = Utc::now();
-        $module::Model {
-            id: 0,
-            $($field: $value,)*
-            status: PublicationStatus::Draft,
-            created_by: None,
-            created_at: now,
-            updated_at: now,
-            version: 0,
-        }
-    }};
-}
-
-/// Applies the given parts of a patch to `fields`.
-macro_rules! patch {
-    ($patch:expr, $fields:expr; $($name:ident),*) => {
-        $(if let Some(v) = $patch.$name {
-            $fields.$name = v;
-        })*
-    };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Sources
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@
 //! mutation runs in one transaction and leaves a revision; bad input is a BAD_USER_INPUT that
 //! names the field, and nothing is written.
 
+#[macro_use]
+mod surface;
 pub mod commitment;
 pub mod practice;
 pub mod reference;

@@ -25,7 +25,7 @@ use crate::schema::{
     source::Source,
     state::State,
 };
-use async_graphql::{Context, InputObject, MaybeUndefined, Object, ID};
+use async_graphql::{Context, MaybeUndefined, ID};
 use entity::domain::*;
 use entity::*;
 use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter};
@@ -34,318 +34,279 @@ use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFil
 // Inputs
 // ---------------------------------------------------------------------------------------------
 
-/// A country.
-#[derive(InputObject)]
-pub struct CreateStateInput {
-    /// ISO 3166-1 alpha-3 code, e.g. `MEX` (case-insensitive; stored upper-case). Fixed once created.
-    pub code: String,
-    /// ISO 3166-1 alpha-2 code, e.g. `MX`.
-    pub alpha2: String,
-    /// Short English name as ISO and the UN use it.
-    pub name: String,
-    /// UN M49 region, e.g. `Americas`.
-    pub region: Option<String>,
-    /// UN M49 sub-region, e.g. `Latin America and the Caribbean`.
-    pub subregion: Option<String>,
-    /// Whether the state is a UN member (true for the 193; false for the two observer states).
-    pub un_member: bool,
-    /// Date of admission to the United Nations (members only).
-    pub un_member_since: Option<PartialDate>,
-    /// A non-member observer state.
-    #[graphql(default)]
-    pub un_observer: bool,
-    /// Keys of the sources (at least one), primary first.
-    pub sources: Vec<String>,
+record_inputs! {
+    /// A country.
+    CreateStateInput,
+    /// Changes to a state; absent fields stay as they are, `null` clears an optional one.
+    UpdateStateInput {
+        /// ISO 3166-1 alpha-3 code, e.g. `MEX` (case-insensitive; stored upper-case). Fixed once created.
+        fixed code: String;
+        /// ISO 3166-1 alpha-2 code, e.g. `MX`.
+        set alpha2: String =>
+            /// ISO 3166-1 alpha-2 code, e.g. `MX`. Left out, it stays as it is.
+        ;
+        /// Short English name as ISO and the UN use it.
+        set name: String =>
+            /// Short English name as ISO and the UN use it. Left out, it stays as it is.
+        ;
+        /// UN M49 region, e.g. `Americas`.
+        clear region: String =>
+            /// UN M49 region, e.g. `Americas`. Left out, it stays as it is; `null` clears it.
+        ;
+        /// UN M49 sub-region, e.g. `Latin America and the Caribbean`.
+        clear subregion: String =>
+            /// UN M49 sub-region, e.g. `Latin America and the Caribbean`. Left out, it stays as it is;
+            /// `null` clears it.
+        ;
+        /// Whether the state is a UN member (true for the 193; false for the two observer states).
+        set un_member: bool =>
+            /// Whether the state is a UN member (true for the 193; false for the two observer states). Left
+            /// out, it stays as it is.
+        ;
+        /// Date of admission to the United Nations (members only).
+        clear un_member_since: PartialDate =>
+            /// Date of admission to the United Nations (members only). Left out, it stays as it is; `null`
+            /// clears it.
+        ;
+        /// A non-member observer state.
+        flag un_observer: bool =>
+            /// A non-member observer state. Left out, it stays as it is.
+        ;
+        sources;
+    }
 }
 
-/// Changes to a state; absent fields stay as they are, `null` clears an optional one.
-#[derive(InputObject, Default)]
-pub struct UpdateStateInput {
-    /// ISO 3166-1 alpha-2 code, e.g. `MX`. Left out, it stays as it is.
-    pub alpha2: Option<String>,
-    /// Short English name as ISO and the UN use it. Left out, it stays as it is.
-    pub name: Option<String>,
-    /// UN M49 region, e.g. `Americas`. Left out, it stays as it is; `null` clears it.
-    pub region: MaybeUndefined<String>,
-    /// UN M49 sub-region, e.g. `Latin America and the Caribbean`. Left out, it stays as it is;
-    /// `null` clears it.
-    pub subregion: MaybeUndefined<String>,
-    /// Whether the state is a UN member (true for the 193; false for the two observer states). Left
-    /// out, it stays as it is.
-    pub un_member: Option<bool>,
-    /// Date of admission to the United Nations (members only). Left out, it stays as it is; `null`
-    /// clears it.
-    pub un_member_since: MaybeUndefined<PartialDate>,
-    /// A non-member observer state. Left out, it stays as it is.
-    pub un_observer: Option<bool>,
-    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
-    /// they are.
-    pub sources: Option<Vec<String>>,
+record_inputs! {
+    /// Where states act.
+    CreateForumInput,
+    /// Changes to a forum; absent fields stay as they are, `null` clears an optional one.
+    UpdateForumInput {
+        /// Stable key: lowercase letters, digits and `-`, e.g. `un-oewg`. Fixed once created.
+        fixed slug: String;
+        /// Full English name, e.g. `UN Open-ended Working Group`; 1 to 500 characters.
+        set name: String =>
+            /// Full English name, e.g. `UN Open-ended Working Group`; 1 to 500 characters. Left out, it
+            /// stays as it is.
+        ;
+        /// What kind of forum it is.
+        set kind: ForumKind =>
+            /// What kind of forum it is. Left out, it stays as it is.
+        ;
+        /// Slug of the forum this one belongs to.
+        clear parent: String =>
+            /// Slug of the forum this one belongs to. Left out, it stays as it is; `null` clears it.
+        ;
+        /// The forum's own web page, `http://` or `https://`.
+        clear url: String =>
+            /// The forum's own web page, `http://` or `https://`. Left out, it stays as it is; `null`
+            /// clears it.
+        ;
+        /// When it was set up, as precise as the source. Not in the future (BAD_USER_INPUT naming the
+        /// field).
+        clear established_on: PartialDate =>
+            /// When it was set up, as precise as the source. Not in the future (BAD_USER_INPUT naming the
+            /// field). Left out, it stays as it is; `null` clears it.
+        ;
+        /// One or two sentences, in our own words.
+        clear summary: String =>
+            /// One or two sentences, in our own words. Left out, it stays as it is; `null` clears it.
+        ;
+        sources;
+    }
 }
 
-/// Where states act.
-#[derive(InputObject)]
-pub struct CreateForumInput {
-    /// Stable key: lowercase letters, digits and `-`, e.g. `un-oewg`. Fixed once created.
-    pub slug: String,
-    /// Full English name, e.g. `UN Open-ended Working Group`; 1 to 500 characters.
-    pub name: String,
-    /// What kind of forum it is.
-    pub kind: ForumKind,
-    /// Slug of the forum this one belongs to.
-    pub parent: Option<String>,
-    /// The forum's own web page, `http://` or `https://`.
-    pub url: Option<String>,
-    /// When it was set up, as precise as the source. Not in the future (BAD_USER_INPUT naming the
-    /// field).
-    pub established_on: Option<PartialDate>,
-    /// One or two sentences, in our own words.
-    pub summary: Option<String>,
-    /// Keys of the sources (at least one), primary first.
-    pub sources: Vec<String>,
+record_inputs! {
+    /// A state in a forum over a period.
+    CreateMembershipInput,
+    /// Changes to a membership; absent fields stay as they are, `null` clears an optional one.
+    UpdateMembershipInput {
+        /// ISO alpha-3 code of the state.
+        fixed state: String;
+        /// Slug of the forum.
+        fixed forum: String;
+        /// Member, observer or participant.
+        set role: MembershipRole =>
+            /// Member, observer or participant. Left out, it stays as it is.
+        ;
+        /// Since when; leave it out only when the source gives no date (then say so in `note`).
+        clear valid_from: PartialDate =>
+            /// Since when; leave it out only when the source gives no date (then say so in `note`). Left
+            /// out, it stays as it is; `null` clears it.
+        ;
+        /// Until when, if the membership ended; not before `validFrom`.
+        clear valid_to: PartialDate =>
+            /// Until when, if the membership ended; not before `validFrom`. Left out, it stays as it is;
+            /// `null` clears it.
+        ;
+        /// E.g. `partial list as of 2017-10-11`.
+        clear note: String =>
+            /// E.g. `partial list as of 2017-10-11`. Left out, it stays as it is; `null` clears it.
+        ;
+        sources;
+    }
 }
 
-/// Changes to a forum; absent fields stay as they are, `null` clears an optional one.
-#[derive(InputObject, Default)]
-pub struct UpdateForumInput {
-    /// Full English name, e.g. `UN Open-ended Working Group`; 1 to 500 characters. Left out, it
-    /// stays as it is.
-    pub name: Option<String>,
-    /// What kind of forum it is. Left out, it stays as it is.
-    pub kind: Option<ForumKind>,
-    /// Slug of the forum this one belongs to. Left out, it stays as it is; `null` clears it.
-    pub parent: MaybeUndefined<String>,
-    /// The forum's own web page, `http://` or `https://`. Left out, it stays as it is; `null`
-    /// clears it.
-    pub url: MaybeUndefined<String>,
-    /// When it was set up, as precise as the source. Not in the future (BAD_USER_INPUT naming the
-    /// field). Left out, it stays as it is; `null` clears it.
-    pub established_on: MaybeUndefined<PartialDate>,
-    /// One or two sentences, in our own words. Left out, it stays as it is; `null` clears it.
-    pub summary: MaybeUndefined<String>,
-    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
-    /// they are.
-    pub sources: Option<Vec<String>>,
+record_inputs! {
+    /// A text a forum produced.
+    CreateInstrumentInput,
+    /// Changes to an instrument; absent fields stay as they are, `null` clears an optional one.
+    UpdateInstrumentInput {
+        /// Stable key, `<body>-<number or year>`, e.g. `gge-2021`. Fixed once created.
+        fixed slug: String;
+        /// UN document symbol or treaty number, e.g. `A/76/135`, `ETS 185`.
+        clear symbol: String =>
+            /// UN document symbol or treaty number, e.g. `A/76/135`, `ETS 185`. Left out, it stays as it
+            /// is; `null` clears it.
+        ;
+        /// Official title; 1 to 500 characters.
+        set title: String =>
+            /// Official title; 1 to 500 characters. Left out, it stays as it is.
+        ;
+        /// What kind of text it is.
+        set kind: InstrumentKind =>
+            /// What kind of text it is. Left out, it stays as it is.
+        ;
+        /// Whether it binds in law.
+        set bindingness: Bindingness =>
+            /// Whether it binds in law. Left out, it stays as it is.
+        ;
+        /// Slug of the forum that adopted it.
+        clear forum: String =>
+            /// Slug of the forum that adopted it. Left out, it stays as it is; `null` clears it.
+        ;
+        /// When it was adopted or opened for signature, as precise as the source. Not in the future
+        /// (BAD_USER_INPUT naming the field).
+        clear adopted_on: PartialDate =>
+            /// When it was adopted or opened for signature, as precise as the source. Not in the future
+            /// (BAD_USER_INPUT naming the field). Left out, it stays as it is; `null` clears it.
+        ;
+        /// By vote, by consensus or by signature.
+        clear adoption_mode: AdoptionMode =>
+            /// By vote, by consensus or by signature. Left out, it stays as it is; `null` clears it.
+        ;
+        /// The official text online, `http://` or `https://`.
+        clear url: String =>
+            /// The official text online, `http://` or `https://`. Left out, it stays as it is; `null`
+            /// clears it.
+        ;
+        /// What it does, in our own words.
+        clear summary: String =>
+            /// What it does, in our own words. Left out, it stays as it is; `null` clears it.
+        ;
+        sources;
+    }
 }
 
-/// A state in a forum over a period.
-#[derive(InputObject)]
-pub struct CreateMembershipInput {
-    /// ISO alpha-3 code of the state.
-    pub state: String,
-    /// Slug of the forum.
-    pub forum: String,
-    /// Member, observer or participant.
-    pub role: MembershipRole,
-    /// Since when; leave it out only when the source gives no date (then say so in `note`).
-    pub valid_from: Option<PartialDate>,
-    /// Until when, if the membership ended; not before `validFrom`.
-    pub valid_to: Option<PartialDate>,
-    /// E.g. `partial list as of 2017-10-11`.
-    pub note: Option<String>,
-    /// Keys of the sources (at least one), primary first.
-    pub sources: Vec<String>,
+record_inputs! {
+    /// One norm, confidence-building measure or human-rights obligation inside an instrument.
+    CreateProvisionInput,
+    /// Changes to a provision; absent fields stay as they are.
+    UpdateProvisionInput {
+        /// Stable code, `<instrument>-<article>`, e.g. `iccpr-17`. Fixed once created.
+        fixed code: String;
+        /// Norm, confidence-building measure or human-rights obligation; decides the GraphQL type
+        /// (`Norm`, `ConfidenceBuildingMeasure`, `HumanRightsObligation`).
+        set kind: ProvisionKind =>
+            /// Norm, confidence-building measure or human-rights obligation; decides the GraphQL type
+            /// (`Norm`, `ConfidenceBuildingMeasure`, `HumanRightsObligation`). Left out, it stays as it is.
+        ;
+        /// Slug of the instrument it belongs to. Fixed once created.
+        fixed instrument: String;
+        /// Where in the instrument: `para 13(e)`, `Art. 17`, `CBM 3`.
+        set reference: String =>
+            /// Where in the instrument: `para 13(e)`, `Art. 17`, `CBM 3`. Left out, it stays as it is.
+        ;
+        /// Short, in our own words.
+        set title: String =>
+            /// Short, in our own words. Left out, it stays as it is.
+        ;
+        /// What it asks, in our own words (never the official text).
+        set summary: String =>
+            /// What it asks, in our own words (never the official text). Left out, it stays as it is.
+        ;
+        sources;
+    }
 }
 
-/// Changes to a membership; absent fields stay as they are, `null` clears an optional one.
-#[derive(InputObject, Default)]
-pub struct UpdateMembershipInput {
-    /// Member, observer or participant. Left out, it stays as it is.
-    pub role: Option<MembershipRole>,
-    /// Since when; leave it out only when the source gives no date (then say so in `note`). Left
-    /// out, it stays as it is; `null` clears it.
-    pub valid_from: MaybeUndefined<PartialDate>,
-    /// Until when, if the membership ended; not before `validFrom`. Left out, it stays as it is;
-    /// `null` clears it.
-    pub valid_to: MaybeUndefined<PartialDate>,
-    /// E.g. `partial list as of 2017-10-11`. Left out, it stays as it is; `null` clears it.
-    pub note: MaybeUndefined<String>,
-    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
-    /// they are.
-    pub sources: Option<Vec<String>>,
+record_inputs! {
+    /// A crosswalk link between two provisions.
+    CreateProvisionLinkInput,
+    /// Changes to a link; absent fields stay as they are. Its two ends are fixed.
+    UpdateProvisionLinkInput {
+        /// Code of the provision the link starts from (for rights relations: the norm or CBM).
+        fixed from: String;
+        /// Code of the provision it points to (for rights relations: the human-rights obligation).
+        fixed to: String;
+        /// How `from` relates to `to`.
+        set relation: LinkRelation =>
+            /// How `from` relates to `to`. Left out, it stays as it is.
+        ;
+        /// Why the two are linked, in one line, in our own words.
+        set rationale: String =>
+            /// Why the two are linked, in one line, in our own words. Left out, it stays as it is.
+        ;
+        sources;
+    }
 }
 
-/// A text a forum produced.
-#[derive(InputObject)]
-pub struct CreateInstrumentInput {
-    /// Stable key, `<body>-<number or year>`, e.g. `gge-2021`. Fixed once created.
-    pub slug: String,
-    /// UN document symbol or treaty number, e.g. `A/76/135`, `ETS 185`.
-    pub symbol: Option<String>,
-    /// Official title; 1 to 500 characters.
-    pub title: String,
-    /// What kind of text it is.
-    pub kind: InstrumentKind,
-    /// Whether it binds in law.
-    pub bindingness: Bindingness,
-    /// Slug of the forum that adopted it.
-    pub forum: Option<String>,
-    /// When it was adopted or opened for signature, as precise as the source. Not in the future
-    /// (BAD_USER_INPUT naming the field).
-    pub adopted_on: Option<PartialDate>,
-    /// By vote, by consensus or by signature.
-    pub adoption_mode: Option<AdoptionMode>,
-    /// The official text online, `http://` or `https://`.
-    pub url: Option<String>,
-    /// What it does, in our own words.
-    pub summary: Option<String>,
-    /// Keys of the sources (at least one), primary first.
-    pub sources: Vec<String>,
-}
-
-/// Changes to an instrument; absent fields stay as they are, `null` clears an optional one.
-#[derive(InputObject, Default)]
-pub struct UpdateInstrumentInput {
-    /// UN document symbol or treaty number, e.g. `A/76/135`, `ETS 185`. Left out, it stays as it
-    /// is; `null` clears it.
-    pub symbol: MaybeUndefined<String>,
-    /// Official title; 1 to 500 characters. Left out, it stays as it is.
-    pub title: Option<String>,
-    /// What kind of text it is. Left out, it stays as it is.
-    pub kind: Option<InstrumentKind>,
-    /// Whether it binds in law. Left out, it stays as it is.
-    pub bindingness: Option<Bindingness>,
-    /// Slug of the forum that adopted it. Left out, it stays as it is; `null` clears it.
-    pub forum: MaybeUndefined<String>,
-    /// When it was adopted or opened for signature, as precise as the source. Not in the future
-    /// (BAD_USER_INPUT naming the field). Left out, it stays as it is; `null` clears it.
-    pub adopted_on: MaybeUndefined<PartialDate>,
-    /// By vote, by consensus or by signature. Left out, it stays as it is; `null` clears it.
-    pub adoption_mode: MaybeUndefined<AdoptionMode>,
-    /// The official text online, `http://` or `https://`. Left out, it stays as it is; `null`
-    /// clears it.
-    pub url: MaybeUndefined<String>,
-    /// What it does, in our own words. Left out, it stays as it is; `null` clears it.
-    pub summary: MaybeUndefined<String>,
-    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
-    /// they are.
-    pub sources: Option<Vec<String>>,
-}
-
-/// One norm, confidence-building measure or human-rights obligation inside an instrument.
-#[derive(InputObject)]
-pub struct CreateProvisionInput {
-    /// Stable code, `<instrument>-<article>`, e.g. `iccpr-17`. Fixed once created.
-    pub code: String,
-    /// Norm, confidence-building measure or human-rights obligation; decides the GraphQL type
-    /// (`Norm`, `ConfidenceBuildingMeasure`, `HumanRightsObligation`).
-    pub kind: ProvisionKind,
-    /// Slug of the instrument it belongs to. Fixed once created.
-    pub instrument: String,
-    /// Where in the instrument: `para 13(e)`, `Art. 17`, `CBM 3`.
-    pub reference: String,
-    /// Short, in our own words.
-    pub title: String,
-    /// What it asks, in our own words (never the official text).
-    pub summary: String,
-    /// Keys of the sources (at least one), primary first.
-    pub sources: Vec<String>,
-}
-
-/// Changes to a provision; absent fields stay as they are.
-#[derive(InputObject, Default)]
-pub struct UpdateProvisionInput {
-    /// Norm, confidence-building measure or human-rights obligation; decides the GraphQL type
-    /// (`Norm`, `ConfidenceBuildingMeasure`, `HumanRightsObligation`). Left out, it stays as it is.
-    pub kind: Option<ProvisionKind>,
-    /// Where in the instrument: `para 13(e)`, `Art. 17`, `CBM 3`. Left out, it stays as it is.
-    pub reference: Option<String>,
-    /// Short, in our own words. Left out, it stays as it is.
-    pub title: Option<String>,
-    /// What it asks, in our own words (never the official text). Left out, it stays as it is.
-    pub summary: Option<String>,
-    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
-    /// they are.
-    pub sources: Option<Vec<String>>,
-}
-
-/// A crosswalk link between two provisions.
-#[derive(InputObject)]
-pub struct CreateProvisionLinkInput {
-    /// Code of the provision the link starts from (for rights relations: the norm or CBM).
-    pub from: String,
-    /// Code of the provision it points to (for rights relations: the human-rights obligation).
-    pub to: String,
-    /// How `from` relates to `to`.
-    pub relation: LinkRelation,
-    /// Why the two are linked, in one line, in our own words.
-    pub rationale: String,
-    /// Keys of the sources (at least one), primary first.
-    pub sources: Vec<String>,
-}
-
-/// Changes to a link; absent fields stay as they are. Its two ends are fixed.
-#[derive(InputObject, Default)]
-pub struct UpdateProvisionLinkInput {
-    /// How `from` relates to `to`. Left out, it stays as it is.
-    pub relation: Option<LinkRelation>,
-    /// Why the two are linked, in one line, in our own words. Left out, it stays as it is.
-    pub rationale: Option<String>,
-    /// Replaces the cited sources: their keys, at least one, primary first. Left out, they stay as
-    /// they are.
-    pub sources: Option<Vec<String>>,
-}
-
-/// A citation. Give a `url`, a `documentSymbol`, or both.
-#[derive(InputObject)]
-pub struct CreateSourceInput {
-    /// Stable key: lowercase letters, digits and `-`, e.g. `citizenlab-2017-reckless-exploit`.
-    /// Fixed once created.
-    pub key: String,
-    /// What kind of document it is.
-    pub kind: SourceKind,
-    /// How close the source is to the fact: PRIMARY (the official record or the depositary),
-    /// PUBLISHER (the author's own report), SECONDARY (a compilation), COPY (a mirror).
-    pub tier: SourceTier,
-    /// The document's own title; 1 to 500 characters.
-    pub title: String,
-    /// Who published it, e.g. `United Nations`; 1 to 500 characters.
-    pub publisher: String,
-    /// Where to read it, `http://` or `https://`.
-    pub url: Option<String>,
-    /// UN document symbol or treaty number, e.g. `A/70/174`, `ETS 185`.
-    pub document_symbol: Option<String>,
-    /// When it was published, as precise as the document. Not in the future (BAD_USER_INPUT naming
-    /// the field).
-    pub published_on: Option<PartialDate>,
-    /// The day the stored copy was read.
-    pub accessed_on: Option<Date>,
-    /// The finest date precision this source gives (default DAY): records citing it may not be
-    /// more precise.
-    pub date_precision: Option<DatePrecision>,
-    /// Anything a reader should know (partial, secondary, as of ...).
-    pub note: Option<String>,
-}
-
-/// Changes to a source; absent fields stay as they are, `null` clears an optional one.
-#[derive(InputObject, Default)]
-pub struct UpdateSourceInput {
-    /// What kind of document it is. Left out, it stays as it is.
-    pub kind: Option<SourceKind>,
-    /// How close the source is to the fact: PRIMARY (the official record or the depositary),
-    /// PUBLISHER (the author's own report), SECONDARY (a compilation), COPY (a mirror). Left out,
-    /// it stays as it is.
-    pub tier: Option<SourceTier>,
-    /// The document's own title; 1 to 500 characters. Left out, it stays as it is.
-    pub title: Option<String>,
-    /// Who published it, e.g. `United Nations`; 1 to 500 characters. Left out, it stays as it is.
-    pub publisher: Option<String>,
-    /// Where to read it, `http://` or `https://`. Left out, it stays as it is; `null` clears it.
-    pub url: MaybeUndefined<String>,
-    /// UN document symbol or treaty number, e.g. `A/70/174`, `ETS 185`. Left out, it stays as it
-    /// is; `null` clears it.
-    pub document_symbol: MaybeUndefined<String>,
-    /// When it was published, as precise as the document. Not in the future (BAD_USER_INPUT naming
-    /// the field). Left out, it stays as it is; `null` clears it.
-    pub published_on: MaybeUndefined<PartialDate>,
-    /// The day the stored copy was read. Left out, it stays as it is; `null` clears it.
-    pub accessed_on: MaybeUndefined<Date>,
-    /// The finest date precision this source gives (default DAY): records citing it may not be more
-    /// precise. Left out, it stays as it is.
-    pub date_precision: Option<DatePrecision>,
-    /// Anything a reader should know (partial, secondary, as of ...). Left out, it stays as it is;
-    /// `null` clears it.
-    pub note: MaybeUndefined<String>,
+record_inputs! {
+    /// A citation. Give a `url`, a `documentSymbol`, or both.
+    CreateSourceInput,
+    /// Changes to a source; absent fields stay as they are, `null` clears an optional one.
+    UpdateSourceInput {
+        /// Stable key: lowercase letters, digits and `-`, e.g. `citizenlab-2017-reckless-exploit`.
+        /// Fixed once created.
+        fixed key: String;
+        /// What kind of document it is.
+        set kind: SourceKind =>
+            /// What kind of document it is. Left out, it stays as it is.
+        ;
+        /// How close the source is to the fact: PRIMARY (the official record or the depositary),
+        /// PUBLISHER (the author's own report), SECONDARY (a compilation), COPY (a mirror).
+        set tier: SourceTier =>
+            /// How close the source is to the fact: PRIMARY (the official record or the depositary),
+            /// PUBLISHER (the author's own report), SECONDARY (a compilation), COPY (a mirror). Left out,
+            /// it stays as it is.
+        ;
+        /// The document's own title; 1 to 500 characters.
+        set title: String =>
+            /// The document's own title; 1 to 500 characters. Left out, it stays as it is.
+        ;
+        /// Who published it, e.g. `United Nations`; 1 to 500 characters.
+        set publisher: String =>
+            /// Who published it, e.g. `United Nations`; 1 to 500 characters. Left out, it stays as it is.
+        ;
+        /// Where to read it, `http://` or `https://`.
+        clear url: String =>
+            /// Where to read it, `http://` or `https://`. Left out, it stays as it is; `null` clears it.
+        ;
+        /// UN document symbol or treaty number, e.g. `A/70/174`, `ETS 185`.
+        clear document_symbol: String =>
+            /// UN document symbol or treaty number, e.g. `A/70/174`, `ETS 185`. Left out, it stays as it
+            /// is; `null` clears it.
+        ;
+        /// When it was published, as precise as the document. Not in the future (BAD_USER_INPUT naming
+        /// the field).
+        clear published_on: PartialDate =>
+            /// When it was published, as precise as the document. Not in the future (BAD_USER_INPUT naming
+            /// the field). Left out, it stays as it is; `null` clears it.
+        ;
+        /// The day the stored copy was read.
+        clear accessed_on: Date =>
+            /// The day the stored copy was read. Left out, it stays as it is; `null` clears it.
+        ;
+        /// The finest date precision this source gives (default DAY): records citing it may not be
+        /// more precise.
+        opt date_precision: DatePrecision =>
+            /// The finest date precision this source gives (default DAY): records citing it may not be more
+            /// precise. Left out, it stays as it is.
+        ;
+        /// Anything a reader should know (partial, secondary, as of ...).
+        clear note: String =>
+            /// Anything a reader should know (partial, secondary, as of ...). Left out, it stays as it is;
+            /// `null` clears it.
+        ;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -751,481 +712,376 @@ async fn opt_forum(
     }
 }
 
-#[derive(Default)]
-pub struct ReferenceMutation;
+record_mutations! {
+    ReferenceMutation {
+        /// Records a state as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
+        create_state(CreateStateInput),
+        /// Corrects a state. `version` is the one you read: if someone changed the record since,
+        /// this is a CONFLICT carrying the current version. The `code` is fixed.
+        update_state(UpdateStateInput) -> State;
+        /// Records a forum as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
+        create_forum(CreateForumInput),
+        /// Corrects a forum. `version` is the one you read: if someone changed the record since,
+        /// this is a CONFLICT carrying the current version. The `slug` is fixed.
+        update_forum(UpdateForumInput) -> Forum;
+        /// Records a state's membership of a forum as a DRAFT (CONTRIBUTOR or above).
+        create_membership(CreateMembershipInput),
+        /// Corrects a membership. `version` is the one you read: if someone changed the record
+        /// since, this is a CONFLICT carrying the current version. The state and forum are fixed.
+        update_membership(UpdateMembershipInput) -> Membership;
+        /// Records an instrument as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
+        create_instrument(CreateInstrumentInput),
+        /// Corrects an instrument. `version` is the one you read: if someone changed the record
+        /// since, this is a CONFLICT carrying the current version. The `slug` is fixed.
+        update_instrument(UpdateInstrumentInput) -> Instrument;
+        /// Records a provision as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
+        create_provision(CreateProvisionInput),
+        /// Corrects a provision. `version` is the one you read: if someone changed the record
+        /// since, this is a CONFLICT carrying the current version. The code and instrument are fixed.
+        update_provision(UpdateProvisionInput) -> Provision;
+        /// Records a crosswalk link between two provisions as a DRAFT (CONTRIBUTOR or above).
+        create_provision_link(CreateProvisionLinkInput),
+        /// Corrects a crosswalk link. `version` is the one you read: if someone changed the record
+        /// since, this is a CONFLICT carrying the current version. Its two ends are fixed.
+        update_provision_link(UpdateProvisionLinkInput) -> ProvisionLink;
+        /// Records a source as a DRAFT (CONTRIBUTOR or above). A source cites no other sources.
+        create_source(CreateSourceInput),
+        /// Corrects a source. `version` is the one you read: if someone changed the record since,
+        /// this is a CONFLICT carrying the current version. The `key` is fixed.
+        update_source(UpdateSourceInput) -> Source;
+    }
+}
 
-#[Object]
-impl ReferenceMutation {
-    /// Records a state as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
-    async fn create_state(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateStateInput,
-    ) -> async_graphql::Result<State> {
-        let saved = create_record(ctx, input.domain(), |txn, _, new, sources| {
+async fn create_state(ctx: &Context<'_>, input: CreateStateInput) -> Result<State> {
+    let saved = create_record(ctx, input.domain(), |txn, _, new, sources| {
+        Box::pin(async move {
+            let since = new.fields.un_member_since;
+            precise_enough(txn, sources, &[("unMemberSince", since)]).await?;
+            Ok(new.model())
+        })
+    })
+    .await?;
+    Ok(State(saved))
+}
+
+async fn update_state(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    mut input: UpdateStateInput,
+) -> Result<State> {
+    let sources = input.sources.take();
+    let recheck = sources.is_some() || !input.un_member_since.is_undefined();
+    let patch = input.patch();
+    let saved = update_record(
+        ctx,
+        &id,
+        version,
+        sources,
+        move |txn, _, current: &state::Model, cited| {
             Box::pin(async move {
-                let since = new.fields.un_member_since;
-                precise_enough(txn, sources, &[("unMemberSince", since)]).await?;
-                Ok(new.model())
+                let mut next = current.clone();
+                valid(patch.apply(current))?.set(&mut next);
+                if recheck {
+                    let since = stored(next.un_member_since, next.un_member_since_precision);
+                    precise_enough(txn, cited, &[("unMemberSince", since)]).await?;
+                }
+                Ok(next)
             })
+        },
+    )
+    .await?;
+    Ok(State(saved))
+}
+
+async fn create_forum(ctx: &Context<'_>, input: CreateForumInput) -> Result<Forum> {
+    let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+        Box::pin(async move {
+            let parent_id = match &new.parent {
+                Some(p) => Some(parent_forum(txn, actor, p, None).await?),
+                None => None,
+            };
+            let established = new.fields.established_on;
+            precise_enough(txn, sources, &[("establishedOn", established)]).await?;
+            Ok(new.model(parent_id))
         })
-        .await?;
-        Ok(State(saved))
-    }
+    })
+    .await?;
+    Ok(Forum(saved))
+}
 
-    /// Corrects a state. `version` is the one you read: if someone changed the record since,
-    /// this is a CONFLICT carrying the current version. The `code` is fixed.
-    async fn update_state(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        mut input: UpdateStateInput,
-    ) -> async_graphql::Result<State> {
-        let sources = input.sources.take();
-        let recheck = sources.is_some() || !input.un_member_since.is_undefined();
-        let patch = input.patch();
-        let saved = update_record(
-            ctx,
-            &id,
-            version,
-            sources,
-            move |txn, _, current: &state::Model, cited| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    valid(patch.apply(current))?.set(&mut next);
-                    if recheck {
-                        let since = stored(next.un_member_since, next.un_member_since_precision);
-                        precise_enough(txn, cited, &[("unMemberSince", since)]).await?;
-                    }
-                    Ok(next)
-                })
-            },
-        )
-        .await?;
-        Ok(State(saved))
-    }
-
-    /// Records a forum as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
-    async fn create_forum(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateForumInput,
-    ) -> async_graphql::Result<Forum> {
-        let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+async fn update_forum(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    mut input: UpdateForumInput,
+) -> Result<Forum> {
+    let sources = input.sources.take();
+    let recheck = sources.is_some() || !input.established_on.is_undefined();
+    let parent = std::mem::take(&mut input.parent);
+    let patch = input.patch();
+    let saved = update_record(
+        ctx,
+        &id,
+        version,
+        sources,
+        move |txn, actor, current: &forum::Model, cited| {
             Box::pin(async move {
-                let parent_id = match &new.parent {
-                    Some(p) => Some(parent_forum(txn, actor, p, None).await?),
-                    None => None,
-                };
-                let established = new.fields.established_on;
-                precise_enough(txn, sources, &[("establishedOn", established)]).await?;
-                Ok(new.model(parent_id))
+                let mut next = current.clone();
+                valid(patch.apply(current))?.set(&mut next);
+                match &parent {
+                    MaybeUndefined::Undefined => {}
+                    MaybeUndefined::Null => next.parent_id = None,
+                    MaybeUndefined::Value(p) => {
+                        next.parent_id = Some(parent_forum(txn, actor, p, Some(current.id)).await?)
+                    }
+                }
+                if recheck {
+                    let established = stored(next.established_on, next.established_on_precision);
+                    precise_enough(txn, cited, &[("establishedOn", established)]).await?;
+                }
+                Ok(next)
             })
+        },
+    )
+    .await?;
+    Ok(Forum(saved))
+}
+
+async fn create_membership(ctx: &Context<'_>, input: CreateMembershipInput) -> Result<Membership> {
+    let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+        Box::pin(async move {
+            let state_id = validate::state(txn, actor, "state", &new.state).await?;
+            let forum_id = validate::forum(txn, actor, "forum", &new.forum).await?;
+            let f = &new.fields;
+            precise_enough(
+                txn,
+                sources,
+                &[("validFrom", f.valid_from), ("validTo", f.valid_to)],
+            )
+            .await?;
+            membership_free(txn, state_id, forum_id, f.role, f.valid_from, None).await?;
+            Ok(new.model(state_id, forum_id))
         })
-        .await?;
-        Ok(Forum(saved))
-    }
+    })
+    .await?;
+    Ok(Membership(saved))
+}
 
-    /// Corrects a forum. `version` is the one you read: if someone changed the record since,
-    /// this is a CONFLICT carrying the current version. The `slug` is fixed.
-    async fn update_forum(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        mut input: UpdateForumInput,
-    ) -> async_graphql::Result<Forum> {
-        let sources = input.sources.take();
-        let recheck = sources.is_some() || !input.established_on.is_undefined();
-        let parent = std::mem::take(&mut input.parent);
-        let patch = input.patch();
-        let saved = update_record(
-            ctx,
-            &id,
-            version,
-            sources,
-            move |txn, actor, current: &forum::Model, cited| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    valid(patch.apply(current))?.set(&mut next);
-                    match &parent {
-                        MaybeUndefined::Undefined => {}
-                        MaybeUndefined::Null => next.parent_id = None,
-                        MaybeUndefined::Value(p) => {
-                            next.parent_id =
-                                Some(parent_forum(txn, actor, p, Some(current.id)).await?)
-                        }
-                    }
-                    if recheck {
-                        let established =
-                            stored(next.established_on, next.established_on_precision);
-                        precise_enough(txn, cited, &[("establishedOn", established)]).await?;
-                    }
-                    Ok(next)
-                })
-            },
-        )
-        .await?;
-        Ok(Forum(saved))
-    }
-
-    /// Records a state's membership of a forum as a DRAFT (CONTRIBUTOR or above).
-    async fn create_membership(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateMembershipInput,
-    ) -> async_graphql::Result<Membership> {
-        let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+async fn update_membership(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    mut input: UpdateMembershipInput,
+) -> Result<Membership> {
+    let sources = input.sources.take();
+    let rekey = input.role.is_some() || !input.valid_from.is_undefined();
+    let recheck =
+        sources.is_some() || !input.valid_from.is_undefined() || !input.valid_to.is_undefined();
+    let patch = input.patch();
+    let saved = update_record(
+        ctx,
+        &id,
+        version,
+        sources,
+        move |txn, _, current: &membership::Model, cited| {
             Box::pin(async move {
-                let state_id = validate::state(txn, actor, "state", &new.state).await?;
-                let forum_id = validate::forum(txn, actor, "forum", &new.forum).await?;
-                let f = &new.fields;
-                precise_enough(
-                    txn,
-                    sources,
-                    &[("validFrom", f.valid_from), ("validTo", f.valid_to)],
-                )
-                .await?;
-                membership_free(txn, state_id, forum_id, f.role, f.valid_from, None).await?;
-                Ok(new.model(state_id, forum_id))
+                let mut next = current.clone();
+                let f = valid(patch.apply(current))?;
+                if rekey {
+                    membership_free(
+                        txn,
+                        next.state_id,
+                        next.forum_id,
+                        f.role,
+                        f.valid_from,
+                        Some(current.id),
+                    )
+                    .await?;
+                }
+                if recheck {
+                    precise_enough(
+                        txn,
+                        cited,
+                        &[("validFrom", f.valid_from), ("validTo", f.valid_to)],
+                    )
+                    .await?;
+                }
+                f.set(&mut next);
+                Ok(next)
             })
+        },
+    )
+    .await?;
+    Ok(Membership(saved))
+}
+
+async fn create_instrument(ctx: &Context<'_>, input: CreateInstrumentInput) -> Result<Instrument> {
+    let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+        Box::pin(async move {
+            let forum_id = opt_forum(txn, actor, new.forum.as_deref()).await?;
+            precise_enough(txn, sources, &[("adoptedOn", new.fields.adopted_on)]).await?;
+            Ok(new.model(forum_id))
         })
-        .await?;
-        Ok(Membership(saved))
-    }
+    })
+    .await?;
+    Ok(Instrument(saved))
+}
 
-    /// Corrects a membership. `version` is the one you read: if someone changed the record
-    /// since, this is a CONFLICT carrying the current version. The state and forum are fixed.
-    async fn update_membership(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        mut input: UpdateMembershipInput,
-    ) -> async_graphql::Result<Membership> {
-        let sources = input.sources.take();
-        let rekey = input.role.is_some() || !input.valid_from.is_undefined();
-        let recheck =
-            sources.is_some() || !input.valid_from.is_undefined() || !input.valid_to.is_undefined();
-        let patch = input.patch();
-        let saved = update_record(
-            ctx,
-            &id,
-            version,
-            sources,
-            move |txn, _, current: &membership::Model, cited| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    let f = valid(patch.apply(current))?;
-                    if rekey {
-                        membership_free(
-                            txn,
-                            next.state_id,
-                            next.forum_id,
-                            f.role,
-                            f.valid_from,
-                            Some(current.id),
-                        )
-                        .await?;
-                    }
-                    if recheck {
-                        precise_enough(
-                            txn,
-                            cited,
-                            &[("validFrom", f.valid_from), ("validTo", f.valid_to)],
-                        )
-                        .await?;
-                    }
-                    f.set(&mut next);
-                    Ok(next)
-                })
-            },
-        )
-        .await?;
-        Ok(Membership(saved))
-    }
-
-    /// Records an instrument as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
-    async fn create_instrument(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateInstrumentInput,
-    ) -> async_graphql::Result<Instrument> {
-        let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+async fn update_instrument(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    mut input: UpdateInstrumentInput,
+) -> Result<Instrument> {
+    let sources = input.sources.take();
+    let recheck = sources.is_some() || !input.adopted_on.is_undefined();
+    let forum = std::mem::take(&mut input.forum);
+    let patch = input.patch();
+    let saved = update_record(
+        ctx,
+        &id,
+        version,
+        sources,
+        move |txn, actor, current: &instrument::Model, cited| {
             Box::pin(async move {
-                let forum_id = opt_forum(txn, actor, new.forum.as_deref()).await?;
-                precise_enough(txn, sources, &[("adoptedOn", new.fields.adopted_on)]).await?;
-                Ok(new.model(forum_id))
+                let mut next = current.clone();
+                valid(patch.apply(current))?.set(&mut next);
+                match &forum {
+                    MaybeUndefined::Undefined => {}
+                    MaybeUndefined::Null => next.forum_id = None,
+                    MaybeUndefined::Value(f) => {
+                        next.forum_id = opt_forum(txn, actor, Some(f)).await?
+                    }
+                }
+                if recheck {
+                    let adopted = stored(next.adopted_on, next.adopted_on_precision);
+                    precise_enough(txn, cited, &[("adoptedOn", adopted)]).await?;
+                }
+                Ok(next)
             })
+        },
+    )
+    .await?;
+    Ok(Instrument(saved))
+}
+
+async fn create_provision(ctx: &Context<'_>, input: CreateProvisionInput) -> Result<Provision> {
+    let saved = create_record(ctx, input.domain(), |txn, actor, new, _| {
+        Box::pin(async move {
+            let instrument_id =
+                validate::instrument(txn, actor, "instrument", &new.instrument).await?;
+            Ok(new.model(instrument_id))
         })
-        .await?;
-        Ok(Instrument(saved))
-    }
+    })
+    .await?;
+    Ok(Provision::from(saved))
+}
 
-    /// Corrects an instrument. `version` is the one you read: if someone changed the record
-    /// since, this is a CONFLICT carrying the current version. The `slug` is fixed.
-    async fn update_instrument(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        mut input: UpdateInstrumentInput,
-    ) -> async_graphql::Result<Instrument> {
-        let sources = input.sources.take();
-        let recheck = sources.is_some() || !input.adopted_on.is_undefined();
-        let forum = std::mem::take(&mut input.forum);
-        let patch = input.patch();
-        let saved = update_record(
-            ctx,
-            &id,
-            version,
-            sources,
-            move |txn, actor, current: &instrument::Model, cited| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    valid(patch.apply(current))?.set(&mut next);
-                    match &forum {
-                        MaybeUndefined::Undefined => {}
-                        MaybeUndefined::Null => next.forum_id = None,
-                        MaybeUndefined::Value(f) => {
-                            next.forum_id = opt_forum(txn, actor, Some(f)).await?
-                        }
-                    }
-                    if recheck {
-                        let adopted = stored(next.adopted_on, next.adopted_on_precision);
-                        precise_enough(txn, cited, &[("adoptedOn", adopted)]).await?;
-                    }
-                    Ok(next)
-                })
-            },
-        )
-        .await?;
-        Ok(Instrument(saved))
-    }
-
-    /// Records a provision as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
-    async fn create_provision(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateProvisionInput,
-    ) -> async_graphql::Result<Provision> {
-        let saved = create_record(ctx, input.domain(), |txn, actor, new, _| {
+async fn update_provision(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    mut input: UpdateProvisionInput,
+) -> Result<Provision> {
+    let sources = input.sources.take();
+    let patch = input.patch();
+    let saved = update_record(
+        ctx,
+        &id,
+        version,
+        sources,
+        move |txn, _, current: &provision::Model, _| {
             Box::pin(async move {
-                let instrument_id =
-                    validate::instrument(txn, actor, "instrument", &new.instrument).await?;
-                Ok(new.model(instrument_id))
+                let mut next = current.clone();
+                let f = valid(patch.apply(current))?;
+                if f.kind != current.kind {
+                    kind_keeps_links(txn, current.id, f.kind).await?;
+                }
+                f.set(&mut next);
+                Ok(next)
             })
+        },
+    )
+    .await?;
+    Ok(Provision::from(saved))
+}
+
+async fn create_provision_link(
+    ctx: &Context<'_>,
+    input: CreateProvisionLinkInput,
+) -> Result<ProvisionLink> {
+    let saved = create_record(ctx, input.domain(), |txn, actor, new, _| {
+        Box::pin(async move {
+            let from = validate::provision(txn, actor, "from", &new.from).await?;
+            let to = validate::provision(txn, actor, "to", &new.to).await?;
+            let relation = new.fields.relation;
+            link_direction(relation, &from, &to)?;
+            link_free(txn, "to", from.id, to.id, relation, None).await?;
+            Ok(new.model(from.id, to.id))
         })
-        .await?;
-        Ok(Provision::from(saved))
-    }
+    })
+    .await?;
+    Ok(ProvisionLink(saved))
+}
 
-    /// Corrects a provision. `version` is the one you read: if someone changed the record
-    /// since, this is a CONFLICT carrying the current version. The code and instrument are fixed.
-    async fn update_provision(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        mut input: UpdateProvisionInput,
-    ) -> async_graphql::Result<Provision> {
-        let sources = input.sources.take();
-        let patch = input.patch();
-        let saved = update_record(
-            ctx,
-            &id,
-            version,
-            sources,
-            move |txn, _, current: &provision::Model, _| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    let f = valid(patch.apply(current))?;
-                    if f.kind != current.kind {
-                        kind_keeps_links(txn, current.id, f.kind).await?;
-                    }
-                    f.set(&mut next);
-                    Ok(next)
-                })
-            },
-        )
-        .await?;
-        Ok(Provision::from(saved))
-    }
-
-    /// Records a crosswalk link between two provisions as a DRAFT (CONTRIBUTOR or above).
-    async fn create_provision_link(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateProvisionLinkInput,
-    ) -> async_graphql::Result<ProvisionLink> {
-        let saved = create_record(ctx, input.domain(), |txn, actor, new, _| {
+async fn update_provision_link(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    mut input: UpdateProvisionLinkInput,
+) -> Result<ProvisionLink> {
+    let sources = input.sources.take();
+    let patch = input.patch();
+    let saved = update_record(
+        ctx,
+        &id,
+        version,
+        sources,
+        move |txn, _, current: &provision_link::Model, _| {
             Box::pin(async move {
-                let from = validate::provision(txn, actor, "from", &new.from).await?;
-                let to = validate::provision(txn, actor, "to", &new.to).await?;
-                let relation = new.fields.relation;
-                link_direction(relation, &from, &to)?;
-                link_free(txn, "to", from.id, to.id, relation, None).await?;
-                Ok(new.model(from.id, to.id))
+                let mut next = current.clone();
+                let f = valid(patch.apply(current))?;
+                if f.relation != current.relation {
+                    relation_fits(txn, current, f.relation).await?;
+                }
+                f.set(&mut next);
+                Ok(next)
             })
-        })
-        .await?;
-        Ok(ProvisionLink(saved))
-    }
+        },
+    )
+    .await?;
+    Ok(ProvisionLink(saved))
+}
 
-    /// Corrects a crosswalk link. `version` is the one you read: if someone changed the record
-    /// since, this is a CONFLICT carrying the current version. Its two ends are fixed.
-    async fn update_provision_link(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        mut input: UpdateProvisionLinkInput,
-    ) -> async_graphql::Result<ProvisionLink> {
-        let sources = input.sources.take();
-        let patch = input.patch();
-        let saved = update_record(
-            ctx,
-            &id,
-            version,
-            sources,
-            move |txn, _, current: &provision_link::Model, _| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    let f = valid(patch.apply(current))?;
-                    if f.relation != current.relation {
-                        relation_fits(txn, current, f.relation).await?;
-                    }
-                    f.set(&mut next);
-                    Ok(next)
-                })
-            },
-        )
-        .await?;
-        Ok(ProvisionLink(saved))
-    }
+async fn create_source(ctx: &Context<'_>, input: CreateSourceInput) -> Result<Source> {
+    let saved = create_record(ctx, input.domain(), |_, _, new, _| {
+        Box::pin(async move { Ok(new.model()) })
+    })
+    .await?;
+    Ok(Source(saved))
+}
 
-    /// Records a source as a DRAFT (CONTRIBUTOR or above). A source cites no other sources.
-    async fn create_source(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`)."
-        )]
-        input: CreateSourceInput,
-    ) -> async_graphql::Result<Source> {
-        let saved = create_record(ctx, input.domain(), |_, _, new, _| {
-            Box::pin(async move { Ok(new.model()) })
-        })
-        .await?;
-        Ok(Source(saved))
-    }
-
-    /// Corrects a source. `version` is the one you read: if someone changed the record since,
-    /// this is a CONFLICT carrying the current version. The `key` is fixed.
-    async fn update_source(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(
-            desc = "The global id of the record to change, as its `id` field gives it. The id of another type of record is a BAD_USER_INPUT naming `id`; no such record is NOT_FOUND."
-        )]
-        id: ID,
-        #[graphql(
-            desc = "The `version` you read. If the record changed since, nothing is written and the answer is a CONFLICT error carrying the current version: read it again and retry."
-        )]
-        version: i32,
-        #[graphql(
-            desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field."
-        )]
-        input: UpdateSourceInput,
-    ) -> async_graphql::Result<Source> {
-        let patch = input.patch();
-        let saved = update_record(
-            ctx,
-            &id,
-            version,
-            None,
-            move |_, _, current: &source::Model, _| {
-                Box::pin(async move {
-                    let mut next = current.clone();
-                    valid(patch.apply(current))?.set(&mut next);
-                    Ok(next)
-                })
-            },
-        )
-        .await?;
-        Ok(Source(saved))
-    }
+async fn update_source(
+    ctx: &Context<'_>,
+    id: ID,
+    version: i32,
+    input: UpdateSourceInput,
+) -> Result<Source> {
+    let patch = input.patch();
+    let saved = update_record(
+        ctx,
+        &id,
+        version,
+        None,
+        move |_, _, current: &source::Model, _| {
+            Box::pin(async move {
+                let mut next = current.clone();
+                valid(patch.apply(current))?.set(&mut next);
+                Ok(next)
+            })
+        },
+    )
+    .await?;
+    Ok(Source(saved))
 }

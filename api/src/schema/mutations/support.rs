@@ -13,7 +13,8 @@ use crate::error::{Error, Result};
 use crate::schema::scalars::PartialDate;
 use crate::write;
 use async_graphql::{Context, MaybeUndefined, ID};
-use entity::domain::{Checked, Rules};
+use entity::domain::{Checked, Cites, Rules};
+pub(super) use entity::owned::List;
 use entity::partial_date::precision_rank;
 use entity::record::{Record, Reviewed};
 use entity::*;
@@ -23,35 +24,18 @@ use sea_orm::{
 };
 use serde_json::json;
 
-pub(super) use entity::domain::{NAME_MAX, NOTE_MAX, SUMMARY_MAX};
-
-/// The keys of the sources a new record cites (`None` for a source itself, which cites none).
-pub(super) trait Cites {
-    fn source_keys(&self) -> Option<&[String]>;
+/// The new content of a record's [`List`]: the ids of its rows, resolved against the registry,
+/// and their keys for the revision.
+pub(super) struct Owned {
+    pub list: List,
+    pub ids: Vec<i32>,
+    pub keys: Vec<String>,
 }
 
-macro_rules! cites {
-    ($($new:ident),*) => {
-        $(impl Cites for entity::domain::$new {
-            fn source_keys(&self) -> Option<&[String]> {
-                Some(&self.sources)
-            }
-        })*
-    };
-}
-
-cites!(
-    NewState,
-    NewForum,
-    NewMembership,
-    NewInstrument,
-    NewProvision,
-    NewProvisionLink
-);
-
-impl Cites for entity::domain::NewSource {
-    fn source_keys(&self) -> Option<&[String]> {
-        None
+impl Owned {
+    pub fn new(list: List, ids: Vec<i32>, mut keys: Vec<String>) -> Self {
+        keys.sort();
+        Owned { list, ids, keys }
     }
 }
 
@@ -66,6 +50,28 @@ where
     N: Rules + Cites + Send + 'static,
     M: Record + Reviewed + IntoActiveModel<M::Active> + sea_orm::FromQueryResult,
 {
+    create_owning(ctx, new, move |txn, actor, new, sources| {
+        let row = build(txn, actor, new, sources);
+        Box::pin(async move { Ok((row.await?, None)) })
+    })
+    .await
+}
+
+/// [`create_record`] for a record that owns a [`List`]: `build` also returns the list, which
+/// is written once the record has its id, and shown in the creation's revision.
+pub(super) async fn create_owning<N, M, B>(ctx: &Context<'_>, new: N, build: B) -> Result<M>
+where
+    B: for<'c> FnOnce(
+            &'c DatabaseTransaction,
+            &'c Actor,
+            N,
+            &'c [i32],
+        ) -> TxnFuture<'c, (M, Option<Owned>)>
+        + Send
+        + 'static,
+    N: Rules + Cites + Send + 'static,
+    M: Record + Reviewed + IntoActiveModel<M::Active> + sea_orm::FromQueryResult,
+{
     let actor = writer(ctx, UserRole::Contributor)?;
     let new = new.validate()?;
     transaction(ctx, |txn| {
@@ -74,8 +80,16 @@ where
                 Some(keys) => cited(txn, &actor, keys).await?,
                 None => Vec::new(),
             };
-            let model = build(txn, &actor, new, &sources).await?;
-            write::create(txn, &actor, model, &sources, json!({})).await
+            let (model, owned) = build(txn, &actor, new, &sources).await?;
+            let extra = match &owned {
+                Some(o) => json!({ o.list.name(): o.keys }),
+                None => json!({}),
+            };
+            let saved = write::create(txn, &actor, model, &sources, extra).await?;
+            if let Some(o) = owned {
+                o.list.set(txn, saved.id(), &o.ids).await?;
+            }
+            Ok(saved)
         })
     })
     .await
@@ -98,6 +112,63 @@ where
         + 'static,
     M: Record + Reviewed + IntoActiveModel<M::Active> + sea_orm::FromQueryResult,
 {
+    update_with(
+        ctx,
+        id,
+        version,
+        sources,
+        None,
+        move |txn, actor, current, cited| {
+            let next = edit(txn, actor, current, cited);
+            Box::pin(async move { Ok((next.await?, None)) })
+        },
+    )
+    .await
+}
+
+/// [`update_record`] for a record that owns `list`: `edit` also returns the list's new content
+/// (`None` keeps it), and the revision shows the list before and after.
+pub(super) async fn update_owning<M, E>(
+    ctx: &Context<'_>,
+    id: &ID,
+    version: i32,
+    sources: Option<Vec<String>>,
+    list: List,
+    edit: E,
+) -> Result<M>
+where
+    E: for<'c> FnOnce(
+            &'c DatabaseTransaction,
+            &'c Actor,
+            &'c M,
+            &'c [i32],
+        ) -> TxnFuture<'c, (M, Option<Owned>)>
+        + Send
+        + 'static,
+    M: Record + Reviewed + IntoActiveModel<M::Active> + sea_orm::FromQueryResult,
+{
+    update_with(ctx, id, version, sources, Some(list), edit).await
+}
+
+async fn update_with<M, E>(
+    ctx: &Context<'_>,
+    id: &ID,
+    version: i32,
+    sources: Option<Vec<String>>,
+    list: Option<List>,
+    edit: E,
+) -> Result<M>
+where
+    E: for<'c> FnOnce(
+            &'c DatabaseTransaction,
+            &'c Actor,
+            &'c M,
+            &'c [i32],
+        ) -> TxnFuture<'c, (M, Option<Owned>)>
+        + Send
+        + 'static,
+    M: Record + Reviewed + IntoActiveModel<M::Active> + sea_orm::FromQueryResult,
+{
     let actor = writer(ctx, UserRole::Contributor)?;
     let rid = record_id("id", id, M::KIND)?;
     transaction(ctx, |txn| {
@@ -106,7 +177,21 @@ where
             let given = sources.is_some();
             let (ids, before, after) =
                 recite(txn, &actor, M::KIND, rid, sources.as_deref()).await?;
-            let next = edit(txn, &actor, &current, &ids).await?;
+            let (next, owned) = edit(txn, &actor, &current, &ids).await?;
+            let mut before = json!({ "sources": before });
+            let mut after = json!({ "sources": after });
+            if let Some(list) = list {
+                let had = list.keys(txn, list.of(txn, rid).await?).await?;
+                let has = match owned {
+                    Some(o) => {
+                        o.list.set(txn, rid, &o.ids).await?;
+                        o.keys
+                    }
+                    None => had.clone(),
+                };
+                before[list.name()] = json!(had);
+                after[list.name()] = json!(has);
+            }
             write::update(
                 txn,
                 &actor,
@@ -115,8 +200,8 @@ where
                 RevisionAction::Update,
                 None,
                 given.then_some(ids.as_slice()),
-                json!({ "sources": before }),
-                json!({ "sources": after }),
+                before,
+                after,
             )
             .await
         })
@@ -145,45 +230,12 @@ pub(super) fn change_date(
     change(input, |d| d.0)
 }
 
-/// The stored columns of a partial date.
-pub(super) fn split(
-    d: Option<entity::PartialDate>,
-) -> (Option<chrono::NaiveDate>, Option<DatePrecision>) {
-    entity::PartialDate::to_parts(d)
-}
-
 /// A partial date from its stored columns.
 pub(super) fn stored(
     date: Option<chrono::NaiveDate>,
     precision: Option<DatePrecision>,
 ) -> Option<entity::PartialDate> {
     entity::PartialDate::from_parts(date, precision)
-}
-
-/// The value of a clearable date after an update.
-pub(super) fn merged_date(
-    current: Option<entity::PartialDate>,
-    input: &MaybeUndefined<PartialDate>,
-) -> Option<entity::PartialDate> {
-    match input {
-        MaybeUndefined::Undefined => current,
-        MaybeUndefined::Null => None,
-        MaybeUndefined::Value(d) => Some(d.0),
-    }
-}
-
-/// The value of a clearable text after an update, checked when given.
-pub(super) fn merged_text(
-    field: &str,
-    current: Option<String>,
-    input: &MaybeUndefined<String>,
-    max: usize,
-) -> Result<Option<String>> {
-    match input {
-        MaybeUndefined::Undefined => Ok(current),
-        MaybeUndefined::Null => Ok(None),
-        MaybeUndefined::Value(v) => super::validate::opt_text(field, Some(v), max),
-    }
 }
 
 /// `column IS NULL` for an absent value, `column = value` otherwise (for key look-ups).

@@ -1,4 +1,6 @@
-//! Input checks that name the field: lengths, e-mails, URLs, dates, codes.
+//! Input checks that name the field and need no record type: a retraction's reason, an
+//! e-mail; and the look-ups of referenced records, which need the registry. A record's own rules
+//! are the domain's ([`entity::domain`]).
 
 use crate::auth::Actor;
 use crate::error::{Error, Result};
@@ -34,11 +36,6 @@ pub fn text(field: &str, value: &str, min: usize, max: usize) -> Result<String> 
     Ok(v)
 }
 
-/// Optional text: empty means absent.
-pub fn opt_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>> {
-    rule(field, |c| c.opt_text("", value.map(str::to_string), max))
-}
-
 /// A plausible e-mail address, lower-cased.
 pub fn email(field: &str, value: &str) -> Result<String> {
     let v = value.trim().to_lowercase();
@@ -58,16 +55,6 @@ pub fn email(field: &str, value: &str) -> Result<String> {
             format!("`{value}` is not an e-mail address"),
         ))
     }
-}
-
-/// `to` must not end before `from` starts.
-pub fn ordered(field: &str, from: Option<PartialDate>, to: Option<PartialDate>) -> Result<()> {
-    rule(field, |c| c.ordered("", from, to))
-}
-
-/// A date must not lie in the future.
-pub fn not_future(field: &str, d: Option<PartialDate>) -> Result<()> {
-    rule(field, |c| c.not_future("", d))
 }
 
 /// References resolve only to records the writer may see, and an invisible record (another
@@ -170,9 +157,4 @@ pub async fn evidence(
         .one(txn)
         .await?
         .ok_or_else(|| Error::bad_input(field, format!("unknown evidence `{slug}`")))
-}
-
-/// A lowercase key of letters, digits and `-` (slugs, codes, source keys).
-pub fn key(field: &str, value: &str) -> Result<String> {
-    rule(field, |c| c.key("", value))
 }
