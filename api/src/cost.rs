@@ -143,7 +143,16 @@ pub struct ShapeCache {
     /// Held while a measurement runs: one at a time per process (at registry scale one takes
     /// seconds of full-table counts, and a second one at the same time would measure the same).
     measuring: tokio::sync::Mutex<()>,
+    /// When the last measurement ended and how long it took, for [`SLOW_MEASUREMENT`].
+    last: std::sync::Mutex<Option<(std::time::Instant, std::time::Duration)>>,
 }
+
+/// A measurement that took longer than this is not repeated until ten times its duration has
+/// passed, so that at registry scale (seconds of full-table counts) re-measuring takes at most
+/// a tenth of the database's time however often the data changes. A shape a few seconds old
+/// only means a cost a little off for lists that grew meanwhile; on small registries
+/// measurements take milliseconds and every write is measured at once.
+pub const SLOW_MEASUREMENT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// How long a write's response waits for the shape to be re-measured after its commit. On a
 /// registry the size of the bundled data the measurement takes milliseconds, so the writer's
@@ -166,6 +175,7 @@ impl ShapeCache {
             current: RwLock::new(Arc::new(shape)),
             measured_at: std::sync::atomic::AtomicI64::new(-1),
             measuring: tokio::sync::Mutex::new(()),
+            last: std::sync::Mutex::new(None),
         }
     }
 
@@ -189,6 +199,12 @@ impl ShapeCache {
         let Ok(_measuring) = self.measuring.try_lock() else {
             return;
         };
+        let last = *self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((ended, took)) = last {
+            if took > SLOW_MEASUREMENT && ended.elapsed() < took * 10 {
+                return;
+            }
+        }
         let version = match crate::repo::registry::current(db).await {
             Ok(r) => r.data_version,
             Err(e) => {
@@ -199,7 +215,11 @@ impl ShapeCache {
         if self.measured_at.load(Ordering::SeqCst) == version {
             return;
         }
-        match crate::repo::shape::measure(db).await {
+        let started = std::time::Instant::now();
+        let measured = crate::repo::shape::measure(db).await;
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((std::time::Instant::now(), started.elapsed()));
+        match measured {
             Ok(shape) => {
                 self.set(shape);
                 self.measured_at.store(version, Ordering::SeqCst);
