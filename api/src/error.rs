@@ -82,6 +82,10 @@ const UNIQUE_KEYS: &[(&str, &[&str], &str, &str)] = &[
     ("provision_links", &["from_id", "to_id", "relation"], "relation", "these provisions are linked by this relation already"),
     ("commitments", &["state_id", "instrument_id", "act"], "act", "this state has this act on this instrument already; correct that record instead"),
     ("assessments", &["evidence_id", "state_id", "provision_id"], "provision", "this evidence is assessed against this provision for this state already; correct that assessment instead"),
+    // Indexes on expressions (an absent instrument, provision or date compares equal to an
+    // absent one), named `ux_<table>_key` by their migration.
+    ("memberships", &["key"], "role", "this state already has a membership in this forum with this role from this date; correct that record instead"),
+    ("positions", &["key"], "kind", "this state already has a position of this kind in this forum on this subject and date; correct that record instead"),
 ];
 
 /// A unique-key clash as a client error naming the field: the database decides (no

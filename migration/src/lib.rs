@@ -30,6 +30,7 @@ mod m20261128_000021_create_registry;
 mod m20261128_000022_add_revision_is_public;
 mod m20261128_000023_create_shared_limits;
 mod m20261128_000024_create_gap_summary;
+mod m20261128_000025_add_position_and_membership_keys;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000022_add_revision_is_public::Migration),
             Box::new(m20261128_000023_create_shared_limits::Migration),
             Box::new(m20261128_000024_create_gap_summary::Migration),
+            Box::new(m20261128_000025_add_position_and_membership_keys::Migration),
         ]
     }
 }

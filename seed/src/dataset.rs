@@ -108,6 +108,12 @@ impl std::ops::Deref for AssessmentRow {
     }
 }
 
+impl entity::domain::Dated for AssessmentRow {
+    fn dates(&self) -> Vec<(&'static str, Option<PartialDate>)> {
+        self.assessment.dates()
+    }
+}
+
 impl Cites for AssessmentRow {
     fn source_keys(&self) -> Option<&[String]> {
         self.assessment.source_keys()
@@ -133,6 +139,12 @@ pub struct TallyRec {
     pub abstain: u32,
     pub note: Option<String>,
     pub sources: Vec<String>,
+}
+
+impl entity::domain::Dated for TallyRec {
+    fn dates(&self) -> Vec<(&'static str, Option<PartialDate>)> {
+        vec![("date", self.date)]
+    }
 }
 
 /// What the curators say about one list (one CSV file).

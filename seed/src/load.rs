@@ -186,15 +186,14 @@ impl Writer<'_> {
     }
 
     /// Loads one list of records that own nothing in other tables. `build` makes a row's
-    /// record (given the ids loaded so far, for a record that hangs from one of its own kind)
-    /// and its key; the stored record with the same `key` is the one it updates. Returns the ids
-    /// of the stored and the loaded records by key, for the lists that refer to them.
+    /// record (given the ids loaded so far, for a record that hangs from one of its own kind);
+    /// the stored record with the same `key` is the one it updates. Returns the ids of the
+    /// stored and the loaded records by key, for the lists that refer to them.
     async fn save_list<'r, R, M, K>(
         &mut self,
-        stored: &[M],
         key: impl Fn(&M) -> K,
         rows: impl IntoIterator<Item = &'r At<R>>,
-        mut build: impl FnMut(&R, &HashMap<K, i32>) -> (K, M),
+        mut build: impl FnMut(&R, &HashMap<K, i32>) -> M,
     ) -> Result<HashMap<K, i32>, DbErr>
     where
         R: Cites + 'r,
@@ -202,11 +201,8 @@ impl Writer<'_> {
         M: Record + IntoActiveModel<M::Active>,
         <M::Active as ActiveModelTrait>::Entity: EntityTrait<Model = M>,
     {
-        let build = |row: &R, ids: &HashMap<K, i32>| {
-            let (k, m) = build(row, ids);
-            (k, m, Vec::new())
-        };
-        self.save_rows(None, stored, key, rows, build).await
+        let build = |row: &R, ids: &HashMap<K, i32>| (build(row, ids), Vec::new());
+        self.save_rows(None, key, rows, build).await
     }
 
     /// [`Writer::save_list`], also for records that own a [`List`] (`owned`: which, and the
@@ -216,10 +212,9 @@ impl Writer<'_> {
     async fn save_rows<'r, R, M, K>(
         &mut self,
         owned: Option<(List, &HashMap<i32, &str>)>,
-        stored: &[M],
         key: impl Fn(&M) -> K,
         rows: impl IntoIterator<Item = &'r At<R>>,
-        mut build: impl FnMut(&R, &HashMap<K, i32>) -> (K, M, Vec<i32>),
+        mut build: impl FnMut(&R, &HashMap<K, i32>) -> (M, Vec<i32>),
     ) -> Result<HashMap<K, i32>, DbErr>
     where
         R: Cites + 'r,
@@ -228,6 +223,9 @@ impl Writer<'_> {
         <M::Active as ActiveModelTrait>::Entity: EntityTrait<Model = M>,
     {
         let txn = self.txn;
+        let stored = <M::Active as ActiveModelTrait>::Entity::find()
+            .all(txn)
+            .await?;
         let lists = match owned {
             Some((list, _)) => list.all(txn).await?,
             None => HashMap::new(),
@@ -244,7 +242,8 @@ impl Writer<'_> {
         let old: HashMap<K, &M> = stored.iter().map(|m| (key(m), m)).collect();
         let mut ids: HashMap<K, i32> = stored.iter().map(|m| (key(m), m.id())).collect();
         for row in rows {
-            let (k, desired, want) = build(&row.rec, &ids);
+            let (desired, want) = build(&row.rec, &ids);
+            let k = key(&desired);
             let prior = old.get(&k).copied();
             let had = prior
                 .and_then(|p| lists.get(&p.id()).cloned())
@@ -300,10 +299,10 @@ impl Writer<'_> {
     }
 }
 
-/// The forums in an order where each comes after its parent, unless the parent is stored
-/// already (`stored`). A parent cycle (refused by no rule yet) keeps the file order for the
-/// forums in it.
-fn parents_first(forums: &[ForumRec], stored: impl Fn(&str) -> bool) -> Vec<&ForumRec> {
+/// The forums in an order where each comes after its parent when the file has the parent too
+/// (a parent that is only in the registry is there already). A parent cycle (refused by no rule
+/// yet) keeps the file order for the forums in it.
+fn parents_first(forums: &[ForumRec]) -> Vec<&ForumRec> {
     let mut placed: HashSet<&str> = HashSet::new();
     let mut order = Vec::with_capacity(forums.len());
     let mut pending: Vec<&ForumRec> = forums.iter().collect();
@@ -313,9 +312,7 @@ fn parents_first(forums: &[ForumRec], stored: impl Fn(&str) -> bool) -> Vec<&For
                 .into_iter()
                 .partition(|f| match f.parent.as_deref() {
                     None => true,
-                    Some(p) => {
-                        stored(p) || placed.contains(p) || !forums.iter().any(|g| g.slug == p)
-                    }
+                    Some(p) => placed.contains(p) || !forums.iter().any(|g| g.slug == p),
                 });
         if ready.is_empty() {
             order.extend(later);
@@ -412,139 +409,100 @@ async fn write_all(
     };
 
     // Sources first: everything cites them. They cite nothing themselves.
-    let existing = source::Entity::find().all(txn).await?;
+    let key = |m: &source::Model| m.key.clone();
     let source_id = w
-        .save_list(
-            &existing,
-            |m| m.key.clone(),
-            &ds.sources,
-            |s, _| (s.key.clone(), s.clone().model()),
-        )
+        .save_list(key, &ds.sources, |s, _| s.clone().model())
         .await?;
     w.source_key = source_id.iter().map(|(k, id)| (*id, k.clone())).collect();
     w.source_id = source_id;
 
-    let existing = state::Entity::find().all(txn).await?;
+    let key = |m: &state::Model| m.code.clone();
     let state_id = w
-        .save_list(
-            &existing,
-            |m| m.code.clone(),
-            &ds.states,
-            |s, _| (s.code.clone(), s.clone().model()),
-        )
+        .save_list(key, &ds.states, |s, _| s.clone().model())
         .await?;
 
-    // Forums, parents first (a parent may come later in the file, or be new).
-    let existing = forum::Entity::find().all(txn).await?;
-    let stored: HashSet<&str> = existing.iter().map(|m| m.slug.as_str()).collect();
-    let forums = parents_first(&ds.forums, |slug| stored.contains(slug));
+    // Forums, parents first (a parent may come later in the file).
+    let key = |m: &forum::Model| m.slug.clone();
     let forum_id = w
-        .save_list(
-            &existing,
-            |m| m.slug.clone(),
-            forums,
-            |f, ids| {
-                let parent_id = f.parent.as_ref().and_then(|p| ids.get(p).copied());
-                (f.slug.clone(), f.clone().model(parent_id))
-            },
-        )
+        .save_list(key, parents_first(&ds.forums), |f, ids| {
+            let parent_id = f.parent.as_ref().and_then(|p| ids.get(p).copied());
+            f.clone().model(parent_id)
+        })
         .await?;
 
-    let existing = instrument::Entity::find().all(txn).await?;
+    let key = |m: &instrument::Model| m.slug.clone();
     let instrument_id = w
-        .save_list(
-            &existing,
-            |m| m.slug.clone(),
-            &ds.instruments,
-            |i, _| {
-                let forum = i.forum.as_ref().and_then(|f| forum_id.get(f).copied());
-                (i.slug.clone(), i.clone().model(forum))
-            },
-        )
+        .save_list(key, &ds.instruments, |i, _| {
+            let forum = i.forum.as_ref().and_then(|f| forum_id.get(f).copied());
+            i.clone().model(forum)
+        })
         .await?;
 
-    let existing = provision::Entity::find().all(txn).await?;
+    let key = |m: &provision::Model| m.code.clone();
     let provision_id = w
-        .save_list(
-            &existing,
-            |m| m.code.clone(),
-            &ds.provisions,
-            |p, _| {
-                let instrument = instrument_id.get(&p.instrument).copied().unwrap_or(0);
-                (p.code.clone(), p.clone().model(instrument))
-            },
-        )
+        .save_list(key, &ds.provisions, |p, _| {
+            let instrument = instrument_id.get(&p.instrument).copied().unwrap_or(0);
+            p.clone().model(instrument)
+        })
         .await?;
     let pid = |code: &str| provision_id.get(code).copied().unwrap_or(0);
     let sid = |code: &str| state_id.get(code).copied().unwrap_or(0);
     let fid = |slug: &str| forum_id.get(slug).copied().unwrap_or(0);
     let iid = |slug: &str| instrument_id.get(slug).copied().unwrap_or(0);
 
-    let existing = provision_link::Entity::find().all(txn).await?;
     let key = |m: &provision_link::Model| (m.from_id, m.to_id, m.relation);
-    w.save_list(&existing, key, &ds.links, |l, _| {
-        let link = l.clone().model(pid(&l.from), pid(&l.to));
-        (key(&link), link)
+    w.save_list(key, &ds.links, |l, _| {
+        l.clone().model(pid(&l.from), pid(&l.to))
     })
     .await?;
 
-    let existing = membership::Entity::find().all(txn).await?;
     let key = |m: &membership::Model| (m.state_id, m.forum_id, m.role, m.valid_from);
-    w.save_list(&existing, key, &ds.memberships, |m, _| {
-        let membership = m.clone().model(sid(&m.state), fid(&m.forum));
-        (key(&membership), membership)
+    w.save_list(key, &ds.memberships, |m, _| {
+        m.clone().model(sid(&m.state), fid(&m.forum))
     })
     .await?;
 
     // Commitments, with their reservations.
-    let existing = commitment::Entity::find().all(txn).await?;
     let key = |m: &commitment::Model| (m.state_id, m.instrument_id, m.act);
     let codes: HashMap<i32, &str> = provision_id.iter().map(|(k, v)| (*v, k.as_str())).collect();
     let list = (List::Reservations, &codes);
-    w.save_rows(Some(list), &existing, key, &ds.commitments, |c, _| {
+    w.save_rows(Some(list), key, &ds.commitments, |c, _| {
         let forum = c.forum.as_deref().map(fid);
         let commitment = c.clone().model(sid(&c.state), iid(&c.instrument), forum);
         let reserved = c.reservations.iter().map(|r| pid(r)).collect();
-        (key(&commitment), commitment, reserved)
+        (commitment, reserved)
     })
     .await?;
 
-    let existing = position::Entity::find().all(txn).await?;
+    // The same key as the database's `ux_positions_key`.
     let key = |m: &position::Model| {
         let about = (m.instrument_id, m.provision_id);
         (m.state_id, m.forum_id, about, m.kind, m.date)
     };
-    w.save_list(&existing, key, &ds.positions, |p, _| {
+    w.save_list(key, &ds.positions, |p, _| {
         let instrument = p.instrument.as_deref().map(iid);
         let provision = p.provision.as_deref().map(pid);
-        let position = p
-            .clone()
-            .model(sid(&p.state), fid(&p.forum), instrument, provision);
-        (key(&position), position)
+        p.clone()
+            .model(sid(&p.state), fid(&p.forum), instrument, provision)
     })
     .await?;
 
     // Evidence, with its responsible states.
-    let existing = evidence::Entity::find().all(txn).await?;
     let codes: HashMap<i32, &str> = state_id.iter().map(|(k, v)| (*v, k.as_str())).collect();
     let list = (List::ResponsibleStates, &codes);
     let key = |m: &evidence::Model| m.slug.clone();
     let evidence_id = w
-        .save_rows(Some(list), &existing, key, &ds.evidence, |e, _| {
+        .save_rows(Some(list), key, &ds.evidence, |e, _| {
             let states = e.responsible_states.iter().map(|s| sid(s)).collect();
-            (e.slug.clone(), e.clone().model(), states)
+            (e.clone().model(), states)
         })
         .await?;
 
-    let existing = assessment::Entity::find().all(txn).await?;
     let key = |m: &assessment::Model| (m.evidence_id, m.state_id, m.provision_id);
-    w.save_list(&existing, key, &ds.assessments, |a, _| {
+    w.save_list(key, &ds.assessments, |a, _| {
         let evidence = evidence_id.get(&a.evidence).copied().unwrap_or(0);
-        let assessment = a
-            .assessment
-            .clone()
-            .model(evidence, sid(&a.state), pid(&a.provision));
-        (key(&assessment), assessment)
+        let assessment = a.assessment.clone();
+        assessment.model(evidence, sid(&a.state), pid(&a.provision))
     })
     .await?;
 

@@ -15,7 +15,9 @@
 //! - **PRIMARY/PUBLISHER share**: the share of a list's records whose first cited source has
 //!   the tier PRIMARY or PUBLISHER (for a list of sources: the source's own tier).
 
-use crate::dataset::Dataset;
+use crate::csvfile::Origin;
+use crate::dataset::{At, Dataset};
+use entity::domain::{Cites, Dated};
 use entity::{DatePrecision, PartialDate, SourceTier};
 use std::collections::HashMap;
 
@@ -75,6 +77,20 @@ struct Facts<'a> {
     tier: Option<SourceTier>,
 }
 
+impl<'a> Facts<'a> {
+    /// A record's facts: its dates as the domain lists them ([`Dated`]: start first, then end),
+    /// and the tier of the source that counts.
+    fn of(origin: &'a Origin, record: &impl Dated, tier: Option<SourceTier>) -> Self {
+        let dates = record.dates();
+        Facts {
+            file: &origin.file,
+            start: dates.first().map(|(_, d)| *d),
+            end: dates.get(1).and_then(|(_, d)| *d),
+            tier,
+        }
+    }
+}
+
 /// Every record's facts, in load order.
 fn facts(ds: &Dataset) -> Vec<Facts<'_>> {
     let tier: HashMap<&str, SourceTier> = ds
@@ -83,84 +99,32 @@ fn facts(ds: &Dataset) -> Vec<Facts<'_>> {
         .map(|s| (s.key.as_str(), s.fields.tier))
         .collect();
     let first = |sources: &[String]| sources.first().and_then(|k| tier.get(k.as_str()).copied());
-    let mut out = Vec::new();
-    let mut push = |file, start, end, tier| {
-        out.push(Facts {
-            file,
-            start,
-            end,
-            tier,
-        })
-    };
-    for s in &ds.sources {
-        push(
-            &s.origin.file,
-            Some(s.fields.published_on),
-            None,
-            Some(s.fields.tier),
-        );
+    // A list of sources counts each source's own tier; the others, their first source's.
+    let mut out: Vec<Facts<'_>> = ds
+        .sources
+        .iter()
+        .map(|s| Facts::of(&s.origin, &**s, Some(s.fields.tier)))
+        .collect();
+    fn cited<'a, R: Dated + Cites>(
+        out: &mut Vec<Facts<'a>>,
+        rows: &'a [At<R>],
+        first: &impl Fn(&[String]) -> Option<SourceTier>,
+    ) {
+        for r in rows {
+            let tier = first(r.source_keys().unwrap_or_default());
+            out.push(Facts::of(&r.origin, &**r, tier));
+        }
     }
-    for s in &ds.states {
-        push(
-            &s.origin.file,
-            Some(s.fields.un_member_since),
-            None,
-            first(&s.sources),
-        );
-    }
-    for f in &ds.forums {
-        push(
-            &f.origin.file,
-            Some(f.fields.established_on),
-            None,
-            first(&f.sources),
-        );
-    }
-    for m in &ds.memberships {
-        push(
-            &m.origin.file,
-            Some(m.fields.valid_from),
-            m.fields.valid_to,
-            first(&m.sources),
-        );
-    }
-    for i in &ds.instruments {
-        push(
-            &i.origin.file,
-            Some(i.fields.adopted_on),
-            None,
-            first(&i.sources),
-        );
-    }
-    for p in &ds.provisions {
-        push(&p.origin.file, None, None, first(&p.sources));
-    }
-    for l in &ds.links {
-        push(&l.origin.file, None, None, first(&l.sources));
-    }
-    for c in &ds.commitments {
-        push(
-            &c.origin.file,
-            Some(c.fields.valid_from),
-            c.fields.valid_to,
-            first(&c.sources),
-        );
-    }
-    for p in &ds.positions {
-        push(&p.origin.file, Some(p.fields.date), None, first(&p.sources));
-    }
-    for e in &ds.evidence {
-        let start = Some(Some(e.fields.occurred_from));
-        push(
-            &e.origin.file,
-            start,
-            e.fields.occurred_to,
-            first(&e.sources),
-        );
-    }
-    for a in &ds.assessments {
-        push(&a.origin.file, None, None, first(&a.sources));
-    }
+    cited(&mut out, &ds.states, &first);
+    cited(&mut out, &ds.forums, &first);
+    cited(&mut out, &ds.memberships, &first);
+    cited(&mut out, &ds.instruments, &first);
+    cited(&mut out, &ds.provisions, &first);
+    cited(&mut out, &ds.links, &first);
+    cited(&mut out, &ds.commitments, &first);
+    cited(&mut out, &ds.positions, &first);
+    cited(&mut out, &ds.evidence, &first);
+    cited(&mut out, &ds.assessments, &first);
     out
 }
 

@@ -9,10 +9,8 @@
 use crate::csvfile::Origin;
 use crate::dataset::{AssessmentRec, CommitmentRec, Dataset, InstrumentRec, LISTS_FILE};
 use crate::error::SeedError;
-use entity::{
-    partial_date::precision_rank, AdoptionMode, CommitmentAct, DatePrecision, PartialDate,
-    PositionKind, Stance,
-};
+use entity::domain::{self, Dated};
+use entity::{AdoptionMode, CommitmentAct, DatePrecision, PositionKind, Stance};
 use std::collections::{HashMap, HashSet};
 
 /// Records the first origin of each key and reports later duplicates.
@@ -47,18 +45,19 @@ struct Refs<'e> {
 }
 
 impl Refs<'_> {
-    /// A record's sources are known, and its `dates` are no more precise than the finest of
-    /// them (seed/data/FORMAT.md).
-    fn cited(&mut self, origin: &Origin, cites: &[String], dates: &[(&str, Option<PartialDate>)]) {
+    /// A record's sources are known, and its dates ([`Dated`]) are no more precise than the
+    /// finest of them, by the domain's rule, which the API applies too (seed/data/FORMAT.md).
+    fn cited(&mut self, origin: &Origin, cites: &[String], record: &impl Dated) {
         for s in cites {
             if !self.sources.contains(s) {
                 self.errors
                     .push(origin.error("sources", format!("unknown source `{s}`")));
             }
         }
-        let allowed = finest(cites, &self.precision);
-        for (field, date) in dates {
-            precise_enough(*date, allowed, origin, field, self.errors);
+        let given = cites.iter().filter_map(|s| self.precision.get(s.as_str()));
+        let finest = domain::finest(given.copied());
+        for e in domain::precise_enough(&record.dates(), finest) {
+            self.errors.push(origin.error(e.field, e.message));
         }
     }
 
@@ -73,35 +72,6 @@ impl Refs<'_> {
         if !known.contains(value) {
             self.errors
                 .push(origin.error(field, format!("unknown {what} `{value}`")));
-        }
-    }
-}
-
-/// The finest date precision any of the record's sources gives.
-fn finest(sources: &[String], precision: &HashMap<&str, DatePrecision>) -> DatePrecision {
-    sources
-        .iter()
-        .filter_map(|s| precision.get(s.as_str()).copied())
-        .max_by_key(|p| precision_rank(*p))
-        .unwrap_or(DatePrecision::Day)
-}
-
-fn precise_enough(
-    date: Option<PartialDate>,
-    allowed: DatePrecision,
-    origin: &Origin,
-    field: &str,
-    errors: &mut Vec<SeedError>,
-) {
-    if let Some(d) = date {
-        if precision_rank(d.precision) > precision_rank(allowed) {
-            errors.push(origin.error(
-                field,
-                format!(
-                    "`{d}` is more precise than its sources, which give dates to the {}",
-                    allowed.as_str().to_lowercase()
-                ),
-            ));
         }
     }
 }
@@ -231,12 +201,10 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
         .collect();
 
     for s in &ds.states {
-        let since = s.fields.un_member_since;
-        r.cited(&s.origin, &s.sources, &[("un_member_since", since)]);
+        r.cited(&s.origin, &s.sources, &**s);
     }
     for f in &ds.forums {
-        let established = f.fields.established_on;
-        r.cited(&f.origin, &f.sources, &[("established_on", established)]);
+        r.cited(&f.origin, &f.sources, &**f);
         if let Some(parent) = &f.parent {
             // (A forum named as its own parent is refused by the domain's rules.)
             if parent != &f.slug {
@@ -245,26 +213,18 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
         }
     }
     for m in &ds.memberships {
-        let dates = [
-            ("valid_from", m.fields.valid_from),
-            ("valid_to", m.fields.valid_to),
-        ];
-        r.cited(&m.origin, &m.sources, &dates);
+        r.cited(&m.origin, &m.sources, &**m);
         r.check(&states, "state", &m.origin, "state", &m.state);
         r.check(&forums, "forum", &m.origin, "forum", &m.forum);
     }
     for i in &ds.instruments {
-        r.cited(
-            &i.origin,
-            &i.sources,
-            &[("adopted_on", i.fields.adopted_on)],
-        );
+        r.cited(&i.origin, &i.sources, &**i);
         if let Some(f) = &i.forum {
             r.check(&forums, "forum", &i.origin, "forum", f);
         }
     }
     for p in &ds.provisions {
-        r.cited(&p.origin, &p.sources, &[]);
+        r.cited(&p.origin, &p.sources, &**p);
         r.check(
             &instruments,
             "instrument",
@@ -274,16 +234,12 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
         );
     }
     for l in &ds.links {
-        r.cited(&l.origin, &l.sources, &[]);
+        r.cited(&l.origin, &l.sources, &**l);
         r.check(&provisions, "provision", &l.origin, "from", &l.from);
         r.check(&provisions, "provision", &l.origin, "to", &l.to);
     }
     for c in &ds.commitments {
-        let dates = [
-            ("valid_from", c.fields.valid_from),
-            ("valid_to", c.fields.valid_to),
-        ];
-        r.cited(&c.origin, &c.sources, &dates);
+        r.cited(&c.origin, &c.sources, &**c);
         r.check(&states, "state", &c.origin, "state", &c.state);
         r.check(
             &instruments,
@@ -313,7 +269,7 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
         }
     }
     for p in &ds.positions {
-        r.cited(&p.origin, &p.sources, &[("date", p.fields.date)]);
+        r.cited(&p.origin, &p.sources, &**p);
         r.check(&states, "state", &p.origin, "state", &p.state);
         r.check(&forums, "forum", &p.origin, "forum", &p.forum);
         if let Some(i) = &p.instrument {
@@ -324,18 +280,13 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
         }
     }
     for e in &ds.evidence {
-        let f = &e.fields;
-        let dates = [
-            ("occurred_from", Some(f.occurred_from)),
-            ("occurred_to", f.occurred_to),
-        ];
-        r.cited(&e.origin, &e.sources, &dates);
+        r.cited(&e.origin, &e.sources, &**e);
         for s in &e.responsible_states {
             r.check(&states, "state", &e.origin, "responsible_states", s);
         }
     }
     for a in &ds.assessments {
-        r.cited(&a.origin, &a.sources, &[]);
+        r.cited(&a.origin, &a.sources, &**a);
         r.check(&evidence, "evidence", &a.origin, "evidence", &a.evidence);
         r.check(&states, "state", &a.origin, "state", &a.state);
         r.check(
@@ -360,7 +311,7 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
         }
     }
     for t in &ds.tallies {
-        r.cited(&t.origin, &t.sources, &[("date", t.date)]);
+        r.cited(&t.origin, &t.sources, t);
         r.check(
             &instruments,
             "instrument",
@@ -684,13 +635,6 @@ mod tests {
         }
     }
 
-    fn assert_refused(errors: &[String], expected: &str) {
-        assert!(
-            errors.iter().any(|e| e.contains(expected)),
-            "expected an error containing `{expected}`, got {errors:#?}"
-        );
-    }
-
     #[test]
     fn the_fixture_is_valid() {
         let f = fixture();
@@ -699,67 +643,137 @@ mod tests {
         }
     }
 
-    // a. Vote tallies.
-
-    #[test]
-    fn votes_that_do_not_add_up_to_the_tally_are_refused() {
-        let errors = errors_after(
-            "vote_tallies/t.csv",
-            "res,2018-12-05,1,1,0",
-            "res,2018-12-05,2,1,0",
-        );
-        assert_refused(
-            &errors,
-            "vote_tallies/t.csv:2: field `yes`: the per-state votes on `res` add up to 1-1-0 \
-             (yes-no-abstain), the official tally is 2-1-0",
-        );
+    /// One integrity rule: the bad record it refuses, as an edit of a fixture file, and the
+    /// error it gives (a part of it).
+    struct Refusal {
+        rule: &'static str,
+        file: &'static str,
+        from: &'static str,
+        to: &'static str,
+        error: &'static str,
     }
 
-    #[test]
-    fn a_miscoded_vote_is_refused() {
-        let errors = errors_after(
-            "positions/p.csv",
-            "BBB,unga,res,VOTE,OPPOSES",
-            "BBB,unga,res,VOTE,ABSTAINS",
-        );
-        assert_refused(
-            &errors,
-            "add up to 1-0-1 (yes-no-abstain), the official tally is 1-1-0",
-        );
-    }
+    const REFUSALS: &[Refusal] = &[
+        // a. Vote tallies.
+        Refusal {
+            rule: "votes that do not add up to the tally",
+            file: "vote_tallies/t.csv",
+            from: "res,2018-12-05,1,1,0",
+            to: "res,2018-12-05,2,1,0",
+            error: "vote_tallies/t.csv:2: field `yes`: the per-state votes on `res` add up to \
+                    1-1-0 (yes-no-abstain), the official tally is 2-1-0",
+        },
+        Refusal {
+            rule: "a miscoded vote",
+            file: "positions/p.csv",
+            from: "BBB,unga,res,VOTE,OPPOSES",
+            to: "BBB,unga,res,VOTE,ABSTAINS",
+            error: "add up to 1-0-1 (yes-no-abstain), the official tally is 1-1-0",
+        },
+        Refusal {
+            rule: "a tally on a text adopted by consensus",
+            file: "vote_tallies/t.csv",
+            from: "res,2018-12-05",
+            to: "decl,2018-12-05",
+            error: "`decl` was adopted by consensus, not by a vote",
+        },
+        // b. Assessments that can never reach a verdict.
+        Refusal {
+            rule: "an assessment of a state not committed, not marked context",
+            file: "assessments/a.csv",
+            from: "bbb-spy,BBB,treaty-1,CONTRADICTS,LOW,Not a party.,true,src",
+            to: "bbb-spy,BBB,treaty-1,CONTRADICTS,LOW,Not a party.,,src",
+            error: "assessments/a.csv:4: field `provision`: `BBB` has no commitment to `treaty`",
+        },
+        Refusal {
+            rule: "an assessment of practice before the commitment, not marked context",
+            file: "assessments/a.csv",
+            from: "Before ratification.,true,src",
+            to: "Before ratification.,false,src",
+            error: "assessments/a.csv:3: field `provision`: `AAA` has no commitment",
+        },
+        Refusal {
+            rule: "a context mark on an assessment that counts",
+            file: "assessments/a.csv",
+            from: "Spying on journalists.,,src",
+            to: "Spying on journalists.,true,src",
+            error: "assessments/a.csv:2: field `provision`: marked context, but",
+        },
+        // c. Acts that fit the instrument.
+        Refusal {
+            rule: "a treaty act on a resolution",
+            file: "commitments/c.csv",
+            from: "AAA,decl,unga,ADOPTED_BY_CONSENSUS",
+            to: "AAA,decl,unga,RATIFIED",
+            error: "commitments/c.csv:3: field `act`: RATIFIED applies to treaties only; `decl` \
+                    is a declaration",
+        },
+        Refusal {
+            rule: "a treaty joined by consensus",
+            file: "commitments/c.csv",
+            from: "AAA,treaty,unga,RATIFIED",
+            to: "AAA,treaty,unga,ENDORSED",
+            error: "`treaty` is a treaty: a state commits to it by RATIFIED, ACCEDED or SUCCEEDED",
+        },
+        Refusal {
+            rule: "a vote in favour of a text adopted by consensus",
+            file: "commitments/c.csv",
+            from: "AAA,decl,unga,ADOPTED_BY_CONSENSUS",
+            to: "AAA,decl,unga,VOTED_IN_FAVOUR",
+            error: "VOTED_IN_FAVOUR needs an instrument adopted by vote; `decl` was adopted by \
+                    consensus",
+        },
+        // d. Source tiers.
+        Refusal {
+            rule: "a source without a tier",
+            file: "sources/s.csv",
+            from: "UN_DOCUMENT,PRIMARY,",
+            to: "UN_DOCUMENT,,",
+            error: "sources/s.csv:2: field `tier`: is required",
+        },
+        Refusal {
+            rule: "an unknown tier",
+            file: "sources/s.csv",
+            from: "UN_DOCUMENT,PRIMARY,",
+            to: "UN_DOCUMENT,OFFICIAL,",
+            error: "sources/s.csv:2: field `tier`: unknown value `OFFICIAL`, expected one of \
+                    PRIMARY, PUBLISHER, SECONDARY, COPY",
+        },
+        Refusal {
+            rule: "a sources file without the tier column",
+            file: "sources/s.csv",
+            from: "key,kind,tier,",
+            to: "key,kind,",
+            error: "sources/s.csv: missing required column `tier`",
+        },
+        // e. The list descriptions.
+        Refusal {
+            rule: "a list missing from DATASETS.csv",
+            file: "DATASETS.csv",
+            from: "forums/f.csv,2026,true,\n",
+            to: "",
+            error: "DATASETS.csv: field `file`: `forums/f.csv` is not described",
+        },
+        Refusal {
+            rule: "a described list that does not exist",
+            file: "DATASETS.csv",
+            from: "forums/f.csv",
+            to: "forums/g.csv",
+            error: "`forums/g.csv` is not a CSV file of a record folder",
+        },
+    ];
 
     #[test]
-    fn a_tally_on_a_text_adopted_by_consensus_is_refused() {
-        let errors = errors_after("vote_tallies/t.csv", "res,2018-12-05", "decl,2018-12-05");
-        assert_refused(&errors, "`decl` was adopted by consensus, not by a vote");
-    }
-
-    // b. Assessments that can never reach a verdict.
-
-    #[test]
-    fn an_assessment_of_a_state_not_committed_is_refused_unless_context() {
-        let errors = errors_after(
-            "assessments/a.csv",
-            "bbb-spy,BBB,treaty-1,CONTRADICTS,LOW,Not a party.,true,src",
-            "bbb-spy,BBB,treaty-1,CONTRADICTS,LOW,Not a party.,,src",
-        );
-        assert_refused(
-            &errors,
-            "assessments/a.csv:4: field `provision`: `BBB` has no commitment to `treaty`",
-        );
-    }
-
-    #[test]
-    fn an_assessment_of_practice_before_the_commitment_is_refused_unless_context() {
-        let errors = errors_after(
-            "assessments/a.csv",
-            "Before ratification.,true,src",
-            "Before ratification.,false,src",
-        );
-        assert_refused(
-            &errors,
-            "assessments/a.csv:3: field `provision`: `AAA` has no commitment",
-        );
+    fn each_integrity_rule_refuses_its_bad_record_naming_file_line_and_field() {
+        for r in REFUSALS {
+            let errors = errors_after(r.file, r.from, r.to);
+            assert!(
+                errors.iter().any(|e| e.contains(r.error)),
+                "{}: expected an error containing `{}`, got {errors:#?}",
+                r.rule,
+                r.error
+            );
+        }
     }
 
     #[test]
@@ -783,63 +797,10 @@ mod tests {
             Ok(_) => Vec::new(),
             Err(e) => e.0.iter().map(|e| e.to_string()).collect(),
         };
-        assert_refused(
-            &errors,
-            "assessments/a.csv:2: field `provision`: `AAA` has no commitment",
-        );
-    }
-
-    #[test]
-    fn a_context_mark_on_an_assessment_that_counts_is_refused() {
-        let errors = errors_after(
-            "assessments/a.csv",
-            "Spying on journalists.,,src",
-            "Spying on journalists.,true,src",
-        );
-        assert_refused(
-            &errors,
-            "assessments/a.csv:2: field `provision`: marked context, but",
-        );
-    }
-
-    // c. Acts that fit the instrument.
-
-    #[test]
-    fn a_treaty_act_on_a_resolution_is_refused() {
-        let errors = errors_after(
-            "commitments/c.csv",
-            "AAA,decl,unga,ADOPTED_BY_CONSENSUS",
-            "AAA,decl,unga,RATIFIED",
-        );
-        assert_refused(
-            &errors,
-            "commitments/c.csv:3: field `act`: RATIFIED applies to treaties only; `decl` is a declaration",
-        );
-    }
-
-    #[test]
-    fn a_treaty_is_not_joined_by_consensus() {
-        let errors = errors_after(
-            "commitments/c.csv",
-            "AAA,treaty,unga,RATIFIED",
-            "AAA,treaty,unga,ENDORSED",
-        );
-        assert_refused(
-            &errors,
-            "`treaty` is a treaty: a state commits to it by RATIFIED, ACCEDED or SUCCEEDED",
-        );
-    }
-
-    #[test]
-    fn a_vote_in_favour_of_a_text_adopted_by_consensus_is_refused() {
-        let errors = errors_after(
-            "commitments/c.csv",
-            "AAA,decl,unga,ADOPTED_BY_CONSENSUS",
-            "AAA,decl,unga,VOTED_IN_FAVOUR",
-        );
-        assert_refused(
-            &errors,
-            "VOTED_IN_FAVOUR needs an instrument adopted by vote; `decl` was adopted by consensus",
+        let expected = "assessments/a.csv:2: field `provision`: `AAA` has no commitment";
+        assert!(
+            errors.iter().any(|e| e.contains(expected)),
+            "expected `{expected}`, got {errors:#?}"
         );
     }
 
@@ -851,53 +812,5 @@ mod tests {
             "AAA,treaty,unga,SUCCEEDED",
         );
         assert!(errors.is_empty(), "{errors:#?}");
-    }
-
-    // d. Source tiers.
-
-    #[test]
-    fn a_source_without_a_tier_is_refused() {
-        let errors = errors_after("sources/s.csv", "UN_DOCUMENT,PRIMARY,", "UN_DOCUMENT,,");
-        assert_refused(&errors, "sources/s.csv:2: field `tier`: is required");
-    }
-
-    #[test]
-    fn an_unknown_tier_is_refused() {
-        let errors = errors_after(
-            "sources/s.csv",
-            "UN_DOCUMENT,PRIMARY,",
-            "UN_DOCUMENT,OFFICIAL,",
-        );
-        assert_refused(
-            &errors,
-            "sources/s.csv:2: field `tier`: unknown value `OFFICIAL`, expected one of PRIMARY, \
-             PUBLISHER, SECONDARY, COPY",
-        );
-    }
-
-    #[test]
-    fn a_sources_file_without_the_tier_column_is_refused() {
-        let errors = errors_after("sources/s.csv", "key,kind,tier,", "key,kind,");
-        assert_refused(&errors, "sources/s.csv: missing required column `tier`");
-    }
-
-    // The list descriptions.
-
-    #[test]
-    fn a_list_missing_from_datasets_csv_is_refused() {
-        let errors = errors_after("DATASETS.csv", "forums/f.csv,2026,true,\n", "");
-        assert_refused(
-            &errors,
-            "DATASETS.csv: field `file`: `forums/f.csv` is not described",
-        );
-    }
-
-    #[test]
-    fn a_described_list_that_does_not_exist_is_refused() {
-        let errors = errors_after("DATASETS.csv", "forums/f.csv", "forums/g.csv");
-        assert_refused(
-            &errors,
-            "`forums/g.csv` is not a CSV file of a record folder",
-        );
     }
 }

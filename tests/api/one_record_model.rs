@@ -303,6 +303,14 @@ async fn a_key_the_registry_holds_already_is_refused_naming_the_field() {
             r#"createAssessment(input: { evidence: "slv-pegasus-2020-2021", state: "SLV", provision: "iccpr-17", finding: CONTRADICTS, confidence: LOW, rationale: "Again.", sources: ["untc-iccpr"] }) { id }"#,
             "provision",
         ),
+        (
+            r#"createPosition(input: { state: "AGO", forum: "unga", instrument: "ares-73-187", kind: VOTE, stance: OPPOSES, date: "2018-12-17", summary: "Again.", sources: ["untc-iccpr"] }) { id }"#,
+            "kind",
+        ),
+        (
+            r#"createMembership(input: { state: "ALB", forum: "coe", role: MEMBER, validFrom: "1995-07-13", sources: ["untc-iccpr"] }) { id }"#,
+            "role",
+        ),
     ];
     for (mutation, field) in cases {
         let resp = app
@@ -312,4 +320,52 @@ async fn a_key_the_registry_holds_already_is_refused_naming_the_field() {
         assert_eq!(code(err), "BAD_USER_INPUT", "{mutation}: {resp}");
         assert_eq!(err["extensions"]["field"], field, "{mutation}: {resp}");
     }
+}
+
+/// Keys with absent parts: a position need not name an instrument, a provision or a date, and a
+/// membership need not have a start. Absent compares equal to absent (the database's index is on
+/// `COALESCE` of those parts), so writers racing to record the same undated statement, or the
+/// same membership with no known start, get one record; every other writer is told which field
+/// clashes, and nothing half-written is left.
+#[tokio::test]
+async fn writers_racing_for_a_key_with_absent_parts_get_one_record() {
+    let app = spawn_writable_app().await;
+    let editor = app.user_token("editor@example.org", UserRole::Editor).await;
+    let cases = [
+        (
+            r#"mutation { createPosition(input: { state: "MEX", forum: "hrc", provision: "iccpr-17", kind: STATEMENT, stance: SUPPORTS, summary: "Spoke for privacy online.", sources: ["untc-iccpr"] }) { id } }"#,
+            "kind",
+            "SELECT count(*) AS n FROM positions WHERE date IS NULL AND instrument_id IS NULL AND kind = 'STATEMENT'",
+        ),
+        (
+            r#"mutation { createMembership(input: { state: "MEX", forum: "foc", role: OBSERVER, sources: ["untc-iccpr"] }) { id } }"#,
+            "role",
+            "SELECT count(*) AS n FROM memberships WHERE valid_from IS NULL AND role = 'OBSERVER'",
+        ),
+    ];
+    for (mutation, field, count) in cases {
+        let before = count_rows(&app, count).await;
+        let calls = (0..8).map(|_| app.post_as(&editor, mutation, json!({})));
+        let results = futures_util::future::join_all(calls).await;
+        let won = results.iter().filter(|r| r.get("errors").is_none()).count();
+        assert_eq!(won, 1, "exactly one writer records it: {results:#?}");
+        for r in results.iter().filter(|r| r.get("errors").is_some()) {
+            let err = &r["errors"][0];
+            assert_eq!(code(err), "BAD_USER_INPUT", "{r}");
+            assert_eq!(err["extensions"]["field"], field, "{r}");
+        }
+        assert_eq!(count_rows(&app, count).await, before + 1, "{mutation}");
+    }
+}
+
+async fn count_rows(app: &crate::helpers::TestApp, sql: &str) -> i64 {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = app.db.get_database_backend();
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(backend, sql))
+        .await
+        .expect("count")
+        .expect("a row");
+    row.try_get("", "n").expect("n")
 }

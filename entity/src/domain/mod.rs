@@ -44,10 +44,12 @@ macro_rules! patch {
 mod check;
 pub mod practice;
 pub mod reference;
+mod sourced;
 
 pub use check::{Check, NAME_MAX, NOTE_MAX, SUMMARY_MAX, SYMBOL_MAX};
 pub use practice::*;
 pub use reference::*;
+pub use sourced::{finest, precise_enough, Corrects, Dated};
 
 /// The keys of the sources a new record cites (`None` for a source itself, which cites none):
 /// the seed and the API resolve them against the registry alike.

@@ -1,13 +1,11 @@
 //! Creating and correcting commitments.
 
-use super::support::{
-    change, change_date, create_owning, precise_enough, update_owning, valid, List, Owned,
-};
+use super::support::{change, change_date, create_owning, valid, List, Owned, Target};
 use super::validate;
 use crate::auth::Actor;
 use crate::error::{Error, Result};
 use crate::schema::{commitment::Commitment, scalars::PartialDate};
-use async_graphql::{Context, MaybeUndefined, ID};
+use async_graphql::Context;
 use entity::domain::*;
 use entity::*;
 use sea_orm::DatabaseTransaction;
@@ -101,7 +99,7 @@ async fn reserved(
 ) -> Result<Owned> {
     let mut ids = Vec::new();
     for code in &codes {
-        let p = validate::provision(txn, actor, "reservations", code).await?;
+        let p = validate::named::<provision::Entity>(txn, actor, "reservations", code).await?;
         if p.instrument_id != instrument_id {
             return Err(Error::bad_input(
                 "reservations",
@@ -119,16 +117,6 @@ async fn act_fits(txn: &DatabaseTransaction, act: CommitmentAct, instrument_id: 
     validate::act_fits(txn, "act", act, instrument_id).await
 }
 
-/// Dates no more precise than the sources.
-async fn dated(txn: &DatabaseTransaction, sources: &[i32], f: &CommitmentFields) -> Result<()> {
-    precise_enough(
-        txn,
-        sources,
-        &[("validFrom", f.valid_from), ("validTo", f.valid_to)],
-    )
-    .await
-}
-
 record_mutations! {
     CommitmentMutation {
         /// Records a commitment as a DRAFT (CONTRIBUTOR or above); an editor publishes it.
@@ -139,57 +127,54 @@ record_mutations! {
     }
 }
 
-async fn create_commitment(ctx: &Context<'_>, input: CreateCommitmentInput) -> Result<Commitment> {
-    let saved = create_owning(ctx, input.domain(), |txn, actor, new, sources| {
+async fn create_commitment(
+    ctx: &Context<'_>,
+    input: CreateCommitmentInput,
+) -> Result<commitment::Model> {
+    create_owning(ctx, input.domain(), |txn, actor, new| {
         Box::pin(async move {
-            let state_id = validate::state(txn, actor, "state", &new.state).await?;
+            let state_id =
+                validate::id_of::<state::Entity>(txn, actor, "state", &new.state).await?;
             let instrument_id =
-                validate::instrument(txn, actor, "instrument", &new.instrument).await?;
+                validate::id_of::<instrument::Entity>(txn, actor, "instrument", &new.instrument)
+                    .await?;
             act_fits(txn, new.fields.act, instrument_id).await?;
-            let forum_id = match &new.forum {
-                Some(f) => Some(validate::forum(txn, actor, "forum", f).await?),
-                None => None,
-            };
+            let forum = new.forum.as_deref();
+            let forum_id = validate::opt_id::<forum::Entity>(txn, actor, "forum", forum).await?;
             let codes = new.reservations.clone();
             let owned = reserved(txn, actor, instrument_id, codes).await?;
-            dated(txn, sources, &new.fields).await?;
             Ok((new.model(state_id, instrument_id, forum_id), Some(owned)))
         })
     })
-    .await?;
-    Ok(Commitment(saved))
+    .await
 }
 
 async fn update_commitment(
-    ctx: &Context<'_>,
-    id: ID,
-    version: i32,
+    at: Target<'_>,
     mut input: UpdateCommitmentInput,
-) -> Result<Commitment> {
+) -> Result<commitment::Model> {
     let sources = input.sources.take();
     let forum = std::mem::take(&mut input.forum);
     let codes = input.reservations.take();
     let patch = input.patch();
-    let saved = update_owning(
-        ctx,
-        &id,
-        version,
+    let list = Some(List::Reservations);
+    at.update_owning(
         sources,
-        List::Reservations,
-        move |txn, actor, current: &commitment::Model, cited| {
+        list,
+        patch,
+        move |txn, actor, current, mut next: commitment::Model| {
             Box::pin(async move {
-                let mut next = current.clone();
-                let f = valid(patch.apply(current))?;
-                if f.act != current.act {
-                    act_fits(txn, f.act, current.instrument_id).await?;
+                if next.act != current.act {
+                    act_fits(txn, next.act, current.instrument_id).await?;
                 }
-                match &forum {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => next.forum_id = None,
-                    MaybeUndefined::Value(slug) => {
-                        next.forum_id = Some(validate::forum(txn, actor, "forum", slug).await?)
-                    }
-                }
+                next.forum_id = validate::relinked::<forum::Entity>(
+                    txn,
+                    actor,
+                    "forum",
+                    forum,
+                    current.forum_id,
+                )
+                .await?;
                 let owned = match codes {
                     Some(codes) => {
                         let codes = valid(reservations(codes))?;
@@ -197,12 +182,9 @@ async fn update_commitment(
                     }
                     None => None,
                 };
-                dated(txn, cited, &f).await?;
-                f.set(&mut next);
                 Ok((next, owned))
             })
         },
     )
-    .await?;
-    Ok(Commitment(saved))
+    .await
 }

@@ -5,8 +5,7 @@
 //! links, and the `slug` of evidence are fixed at creation; everything else can be corrected.
 
 use super::support::{
-    change, change_date, create_owning, create_record, eq_or_null, precise_enough, update_owning,
-    update_record, valid, List, Owned,
+    change, change_date, create_owning, create_record, valid, List, Owned, Target,
 };
 use super::validate;
 use crate::auth::Actor;
@@ -16,7 +15,7 @@ use crate::schema::{
     position::Position,
     scalars::PartialDate,
 };
-use async_graphql::{Context, MaybeUndefined, ID};
+use async_graphql::Context;
 use entity::domain::*;
 use entity::*;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
@@ -249,60 +248,6 @@ impl UpdateAssessmentInput {
 // Checks against the registry, shared by create and update
 // ---------------------------------------------------------------------------------------------
 
-/// The key of a position is (state, forum, instrument, provision, kind, date); some of it may
-/// be null, which a unique index would not compare, so it is looked up.
-async fn position_free(
-    txn: &DatabaseTransaction,
-    m: &position::Model,
-    except: Option<i32>,
-) -> Result<()> {
-    let mut q = position::Entity::find()
-        .filter(position::Column::StateId.eq(m.state_id))
-        .filter(position::Column::ForumId.eq(m.forum_id))
-        .filter(eq_or_null(position::Column::InstrumentId, m.instrument_id))
-        .filter(eq_or_null(position::Column::ProvisionId, m.provision_id))
-        .filter(position::Column::Kind.eq(m.kind))
-        .filter(eq_or_null(position::Column::Date, m.date));
-    if let Some(id) = except {
-        q = q.filter(position::Column::Id.ne(id));
-    }
-    if q.one(txn).await?.is_some() {
-        return Err(Error::bad_input(
-            "kind",
-            "this state already has a position of this kind in this forum on this subject and date; correct that record instead",
-        ));
-    }
-    Ok(())
-}
-
-/// An instrument id for an optional slug.
-async fn opt_instrument(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    slug: Option<&str>,
-) -> Result<Option<i32>> {
-    match slug {
-        Some(i) => Ok(Some(
-            validate::instrument(txn, actor, "instrument", i).await?,
-        )),
-        None => Ok(None),
-    }
-}
-
-/// A provision id for an optional code.
-async fn opt_provision(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    code: Option<&str>,
-) -> Result<Option<i32>> {
-    match code {
-        Some(p) => Ok(Some(
-            validate::provision(txn, actor, "provision", p).await?.id,
-        )),
-        None => Ok(None),
-    }
-}
-
 /// The responsible states, resolved: each known to the writer (the domain has checked that
 /// there is at least one and none twice).
 async fn responsible(
@@ -312,7 +257,7 @@ async fn responsible(
 ) -> Result<Owned> {
     let mut ids = Vec::new();
     for code in &codes {
-        ids.push(validate::state(txn, actor, "responsibleStates", code).await?);
+        ids.push(validate::id_of::<state::Entity>(txn, actor, "responsibleStates", code).await?);
     }
     Ok(Owned::new(List::ResponsibleStates, ids, codes))
 }
@@ -390,176 +335,122 @@ record_mutations! {
     }
 }
 
-async fn create_position(ctx: &Context<'_>, input: CreatePositionInput) -> Result<Position> {
-    let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+async fn create_position(ctx: &Context<'_>, input: CreatePositionInput) -> Result<position::Model> {
+    create_record(ctx, input.domain(), |txn, actor, new| {
         Box::pin(async move {
-            let state_id = validate::state(txn, actor, "state", &new.state).await?;
-            let forum_id = validate::forum(txn, actor, "forum", &new.forum).await?;
-            let instrument_id = opt_instrument(txn, actor, new.instrument.as_deref()).await?;
-            let provision_id = opt_provision(txn, actor, new.provision.as_deref()).await?;
-            precise_enough(txn, sources, &[("date", new.fields.date)]).await?;
-            let model = new.model(state_id, forum_id, instrument_id, provision_id);
-            position_free(txn, &model, None).await?;
-            Ok(model)
+            let state_id =
+                validate::id_of::<state::Entity>(txn, actor, "state", &new.state).await?;
+            let forum_id =
+                validate::id_of::<forum::Entity>(txn, actor, "forum", &new.forum).await?;
+            let instrument = new.instrument.as_deref();
+            let instrument_id =
+                validate::opt_id::<instrument::Entity>(txn, actor, "instrument", instrument)
+                    .await?;
+            let provision = new.provision.as_deref();
+            let provision_id =
+                validate::opt_id::<provision::Entity>(txn, actor, "provision", provision).await?;
+            Ok(new.model(state_id, forum_id, instrument_id, provision_id))
         })
     })
-    .await?;
-    Ok(Position(saved))
+    .await
 }
 
 async fn update_position(
-    ctx: &Context<'_>,
-    id: ID,
-    version: i32,
+    at: Target<'_>,
     mut input: UpdatePositionInput,
-) -> Result<Position> {
+) -> Result<position::Model> {
     let sources = input.sources.take();
-    let recheck = sources.is_some() || !input.date.is_undefined();
     let forum = input.forum.take();
     let instrument = std::mem::take(&mut input.instrument);
     let provision = std::mem::take(&mut input.provision);
     let patch = input.patch();
-    let saved = update_record(
-        ctx,
-        &id,
-        version,
+    at.update(
         sources,
-        move |txn, actor, current: &position::Model, cited| {
+        patch,
+        move |txn, actor, current, mut next: position::Model| {
             Box::pin(async move {
-                let mut next = current.clone();
                 if let Some(f) = &forum {
-                    next.forum_id = validate::forum(txn, actor, "forum", f).await?;
+                    next.forum_id =
+                        validate::id_of::<forum::Entity>(txn, actor, "forum", f).await?;
                 }
-                match &instrument {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => next.instrument_id = None,
-                    MaybeUndefined::Value(i) => {
-                        next.instrument_id = opt_instrument(txn, actor, Some(i)).await?
-                    }
-                }
-                match &provision {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => next.provision_id = None,
-                    MaybeUndefined::Value(p) => {
-                        next.provision_id = opt_provision(txn, actor, Some(p)).await?
-                    }
-                }
+                let (field, was) = ("instrument", current.instrument_id);
+                next.instrument_id =
+                    validate::relinked::<instrument::Entity>(txn, actor, field, instrument, was)
+                        .await?;
+                let (field, was) = ("provision", current.provision_id);
+                next.provision_id =
+                    validate::relinked::<provision::Entity>(txn, actor, field, provision, was)
+                        .await?;
                 valid(position_subject(
                     next.instrument_id.is_some(),
                     next.provision_id.is_some(),
                 ))?;
-                let f = valid(patch.apply(current))?;
-                if recheck {
-                    precise_enough(txn, cited, &[("date", f.date)]).await?;
-                }
-                f.set(&mut next);
-                position_free(txn, &next, Some(current.id)).await?;
                 Ok(next)
             })
         },
     )
-    .await?;
-    Ok(Position(saved))
+    .await
 }
 
-async fn create_evidence(ctx: &Context<'_>, input: CreateEvidenceInput) -> Result<Evidence> {
-    let saved = create_owning(ctx, input.domain(), |txn, actor, new, sources| {
+async fn create_evidence(ctx: &Context<'_>, input: CreateEvidenceInput) -> Result<evidence::Model> {
+    create_owning(ctx, input.domain(), |txn, actor, new| {
         Box::pin(async move {
             let owned = responsible(txn, actor, new.responsible_states.clone()).await?;
-            let f = &new.fields;
-            let dates = [
-                ("occurredFrom", Some(f.occurred_from)),
-                ("occurredTo", f.occurred_to),
-            ];
-            precise_enough(txn, sources, &dates).await?;
             Ok((new.model(), Some(owned)))
         })
     })
-    .await?;
-    Ok(Evidence(saved))
+    .await
 }
 
 async fn update_evidence(
-    ctx: &Context<'_>,
-    id: ID,
-    version: i32,
+    at: Target<'_>,
     mut input: UpdateEvidenceInput,
-) -> Result<Evidence> {
+) -> Result<evidence::Model> {
     let sources = input.sources.take();
-    let recheck =
-        sources.is_some() || input.occurred_from.is_some() || !input.occurred_to.is_undefined();
     let states = input.responsible_states.take();
     let patch = input.patch();
-    let saved = update_owning(
-        ctx,
-        &id,
-        version,
+    let list = Some(List::ResponsibleStates);
+    at.update_owning(
         sources,
-        List::ResponsibleStates,
-        move |txn, actor, current: &evidence::Model, cited| {
+        list,
+        patch,
+        move |txn, actor, current, next: evidence::Model| {
             Box::pin(async move {
-                let mut next = current.clone();
-                let f = valid(patch.apply(current))?;
-                let owned = match states {
-                    Some(codes) => {
-                        let owned =
-                            responsible(txn, actor, valid(responsible_states(codes))?).await?;
-                        no_orphaned_assessments(txn, current.id, &owned.ids).await?;
-                        Some(owned)
-                    }
-                    None => None,
+                let Some(codes) = states else {
+                    return Ok((next, None));
                 };
-                if recheck {
-                    let dates = [
-                        ("occurredFrom", Some(f.occurred_from)),
-                        ("occurredTo", f.occurred_to),
-                    ];
-                    precise_enough(txn, cited, &dates).await?;
-                }
-                f.set(&mut next);
-                Ok((next, owned))
+                let owned = responsible(txn, actor, valid(responsible_states(codes))?).await?;
+                no_orphaned_assessments(txn, current.id, &owned.ids).await?;
+                Ok((next, Some(owned)))
             })
         },
     )
-    .await?;
-    Ok(Evidence(saved))
+    .await
 }
 
-async fn create_assessment(ctx: &Context<'_>, input: CreateAssessmentInput) -> Result<Assessment> {
-    let saved = create_record(ctx, input.domain(), |txn, actor, new, _| {
+async fn create_assessment(
+    ctx: &Context<'_>,
+    input: CreateAssessmentInput,
+) -> Result<assessment::Model> {
+    create_record(ctx, input.domain(), |txn, actor, new| {
         Box::pin(async move {
-            let evidence = validate::evidence(txn, actor, "evidence", &new.evidence).await?;
-            let state_id = validate::state(txn, actor, "state", &new.state).await?;
-            let provision = validate::provision(txn, actor, "provision", &new.provision).await?;
+            let evidence =
+                validate::named::<evidence::Entity>(txn, actor, "evidence", &new.evidence).await?;
+            let state_id =
+                validate::id_of::<state::Entity>(txn, actor, "state", &new.state).await?;
+            let provision =
+                validate::named::<provision::Entity>(txn, actor, "provision", &new.provision)
+                    .await?;
             among_responsible(txn, &evidence, state_id, &new.state).await?;
             Ok(new.model(evidence.id, state_id, provision.id))
         })
     })
-    .await?;
-    Ok(Assessment(saved))
+    .await
 }
 
 async fn update_assessment(
-    ctx: &Context<'_>,
-    id: ID,
-    version: i32,
+    at: Target<'_>,
     mut input: UpdateAssessmentInput,
-) -> Result<Assessment> {
-    let sources = input.sources.take();
-    let patch = input.patch();
-    let saved = update_record(
-        ctx,
-        &id,
-        version,
-        sources,
-        move |_, _, current: &assessment::Model, _| {
-            Box::pin(async move {
-                let mut next = current.clone();
-                valid(patch.apply(current))?.set(&mut next);
-                Ok(next)
-            })
-        },
-    )
-    .await?;
-    Ok(Assessment(saved))
+) -> Result<assessment::Model> {
+    at.correct(input.sources.take(), input.patch()).await
 }

@@ -11,9 +11,7 @@
 //! to [`create_record`] or [`update_record`]; what remains here is what needs the registry
 //! (references resolved, keys free, dates no more precise than the sources).
 
-use super::support::{
-    change, change_date, create_record, eq_or_null, precise_enough, stored, update_record, valid,
-};
+use super::support::{change, change_date, create_record, Target};
 use super::validate;
 use crate::auth::Actor;
 use crate::error::{Error, Result};
@@ -25,7 +23,7 @@ use crate::schema::{
     source::Source,
     state::State,
 };
-use async_graphql::{Context, MaybeUndefined, ID};
+use async_graphql::{Context, MaybeUndefined};
 use entity::domain::*;
 use entity::*;
 use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter};
@@ -533,7 +531,7 @@ async fn parent_forum(
     slug: &str,
     id: Option<i32>,
 ) -> Result<i32> {
-    let parent = validate::forum(txn, actor, "parent", slug).await?;
+    let parent = validate::id_of::<forum::Entity>(txn, actor, "parent", slug).await?;
     if let Some(id) = id {
         let mut at = Some(parent);
         // Bounded walk: a corrupt cycle higher up cannot hang the request.
@@ -552,34 +550,6 @@ async fn parent_forum(
         }
     }
     Ok(parent)
-}
-
-async fn membership_free(
-    txn: &DatabaseTransaction,
-    state_id: i32,
-    forum_id: i32,
-    role: MembershipRole,
-    from: Option<entity::PartialDate>,
-    except: Option<i32>,
-) -> Result<()> {
-    let mut q = membership::Entity::find()
-        .filter(membership::Column::StateId.eq(state_id))
-        .filter(membership::Column::ForumId.eq(forum_id))
-        .filter(membership::Column::Role.eq(role))
-        .filter(eq_or_null(
-            membership::Column::ValidFrom,
-            from.map(|d| d.date),
-        ));
-    if let Some(id) = except {
-        q = q.filter(membership::Column::Id.ne(id));
-    }
-    if q.one(txn).await?.is_some() {
-        return Err(Error::bad_input(
-            "role",
-            "this state already has a membership in this forum with this role from this date; correct that record instead",
-        ));
-    }
-    Ok(())
 }
 
 /// Rights relations run from a norm or CBM to a human-rights obligation.
@@ -614,30 +584,6 @@ fn link_direction(
     Ok(())
 }
 
-async fn link_free(
-    txn: &DatabaseTransaction,
-    field: &str,
-    from: i32,
-    to: i32,
-    relation: LinkRelation,
-    except: Option<i32>,
-) -> Result<()> {
-    let mut q = provision_link::Entity::find()
-        .filter(provision_link::Column::FromId.eq(from))
-        .filter(provision_link::Column::ToId.eq(to))
-        .filter(provision_link::Column::Relation.eq(relation));
-    if let Some(id) = except {
-        q = q.filter(provision_link::Column::Id.ne(id));
-    }
-    if q.one(txn).await?.is_some() {
-        return Err(Error::bad_input(
-            field,
-            format!("these provisions are already linked as {relation}; correct that link instead"),
-        ));
-    }
-    Ok(())
-}
-
 /// A provision's kind may change only if the rights relations it is an end of keep their
 /// direction (from a norm or CBM, to a human-rights obligation).
 async fn kind_keeps_links(txn: &DatabaseTransaction, id: i32, kind: ProvisionKind) -> Result<()> {
@@ -666,7 +612,8 @@ async fn kind_keeps_links(txn: &DatabaseTransaction, id: i32, kind: ProvisionKin
     Ok(())
 }
 
-/// A link's new relation must fit its (fixed) ends and not repeat another link.
+/// A link's new relation must fit its (fixed) ends (that it repeats no other link is the
+/// database's unique key).
 async fn relation_fits(
     txn: &DatabaseTransaction,
     link: &provision_link::Model,
@@ -686,31 +633,11 @@ async fn relation_fits(
             )
         })?;
     }
-    link_free(
-        txn,
-        "relation",
-        link.from_id,
-        link.to_id,
-        relation,
-        Some(link.id),
-    )
-    .await
+    Ok(())
 }
 // ---------------------------------------------------------------------------------------------
 // Mutations
 // ---------------------------------------------------------------------------------------------
-
-/// A forum id for an optional forum slug.
-async fn opt_forum(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    slug: Option<&str>,
-) -> Result<Option<i32>> {
-    match slug {
-        Some(f) => Ok(Some(validate::forum(txn, actor, "forum", f).await?)),
-        None => Ok(None),
-    }
-}
 
 record_mutations! {
     ReferenceMutation {
@@ -752,336 +679,193 @@ record_mutations! {
     }
 }
 
-async fn create_state(ctx: &Context<'_>, input: CreateStateInput) -> Result<State> {
-    let saved = create_record(ctx, input.domain(), |txn, _, new, sources| {
-        Box::pin(async move {
-            let since = new.fields.un_member_since;
-            precise_enough(txn, sources, &[("unMemberSince", since)]).await?;
-            Ok(new.model())
-        })
+async fn create_state(ctx: &Context<'_>, input: CreateStateInput) -> Result<state::Model> {
+    create_record(ctx, input.domain(), |_, _, new| {
+        Box::pin(async move { Ok(new.model()) })
     })
-    .await?;
-    Ok(State(saved))
+    .await
 }
 
-async fn update_state(
-    ctx: &Context<'_>,
-    id: ID,
-    version: i32,
-    mut input: UpdateStateInput,
-) -> Result<State> {
-    let sources = input.sources.take();
-    let recheck = sources.is_some() || !input.un_member_since.is_undefined();
-    let patch = input.patch();
-    let saved = update_record(
-        ctx,
-        &id,
-        version,
-        sources,
-        move |txn, _, current: &state::Model, cited| {
-            Box::pin(async move {
-                let mut next = current.clone();
-                valid(patch.apply(current))?.set(&mut next);
-                if recheck {
-                    let since = stored(next.un_member_since, next.un_member_since_precision);
-                    precise_enough(txn, cited, &[("unMemberSince", since)]).await?;
-                }
-                Ok(next)
-            })
-        },
-    )
-    .await?;
-    Ok(State(saved))
+async fn update_state(at: Target<'_>, mut input: UpdateStateInput) -> Result<state::Model> {
+    at.correct(input.sources.take(), input.patch()).await
 }
 
-async fn create_forum(ctx: &Context<'_>, input: CreateForumInput) -> Result<Forum> {
-    let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+async fn create_forum(ctx: &Context<'_>, input: CreateForumInput) -> Result<forum::Model> {
+    create_record(ctx, input.domain(), |txn, actor, new| {
         Box::pin(async move {
             let parent_id = match &new.parent {
                 Some(p) => Some(parent_forum(txn, actor, p, None).await?),
                 None => None,
             };
-            let established = new.fields.established_on;
-            precise_enough(txn, sources, &[("establishedOn", established)]).await?;
             Ok(new.model(parent_id))
         })
     })
-    .await?;
-    Ok(Forum(saved))
+    .await
 }
 
-async fn update_forum(
-    ctx: &Context<'_>,
-    id: ID,
-    version: i32,
-    mut input: UpdateForumInput,
-) -> Result<Forum> {
+async fn update_forum(at: Target<'_>, mut input: UpdateForumInput) -> Result<forum::Model> {
     let sources = input.sources.take();
-    let recheck = sources.is_some() || !input.established_on.is_undefined();
     let parent = std::mem::take(&mut input.parent);
     let patch = input.patch();
-    let saved = update_record(
-        ctx,
-        &id,
-        version,
+    at.update(
         sources,
-        move |txn, actor, current: &forum::Model, cited| {
+        patch,
+        move |txn, actor, current, mut next: forum::Model| {
             Box::pin(async move {
-                let mut next = current.clone();
-                valid(patch.apply(current))?.set(&mut next);
-                match &parent {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => next.parent_id = None,
+                next.parent_id = match parent {
+                    MaybeUndefined::Undefined => current.parent_id,
+                    MaybeUndefined::Null => None,
                     MaybeUndefined::Value(p) => {
-                        next.parent_id = Some(parent_forum(txn, actor, p, Some(current.id)).await?)
+                        Some(parent_forum(txn, actor, &p, Some(current.id)).await?)
                     }
-                }
-                if recheck {
-                    let established = stored(next.established_on, next.established_on_precision);
-                    precise_enough(txn, cited, &[("establishedOn", established)]).await?;
-                }
+                };
                 Ok(next)
             })
         },
     )
-    .await?;
-    Ok(Forum(saved))
+    .await
 }
 
-async fn create_membership(ctx: &Context<'_>, input: CreateMembershipInput) -> Result<Membership> {
-    let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+async fn create_membership(
+    ctx: &Context<'_>,
+    input: CreateMembershipInput,
+) -> Result<membership::Model> {
+    create_record(ctx, input.domain(), |txn, actor, new| {
         Box::pin(async move {
-            let state_id = validate::state(txn, actor, "state", &new.state).await?;
-            let forum_id = validate::forum(txn, actor, "forum", &new.forum).await?;
-            let f = &new.fields;
-            precise_enough(
-                txn,
-                sources,
-                &[("validFrom", f.valid_from), ("validTo", f.valid_to)],
-            )
-            .await?;
-            membership_free(txn, state_id, forum_id, f.role, f.valid_from, None).await?;
+            let state_id =
+                validate::id_of::<state::Entity>(txn, actor, "state", &new.state).await?;
+            let forum_id =
+                validate::id_of::<forum::Entity>(txn, actor, "forum", &new.forum).await?;
             Ok(new.model(state_id, forum_id))
         })
     })
-    .await?;
-    Ok(Membership(saved))
+    .await
 }
 
 async fn update_membership(
-    ctx: &Context<'_>,
-    id: ID,
-    version: i32,
+    at: Target<'_>,
     mut input: UpdateMembershipInput,
-) -> Result<Membership> {
-    let sources = input.sources.take();
-    let rekey = input.role.is_some() || !input.valid_from.is_undefined();
-    let recheck =
-        sources.is_some() || !input.valid_from.is_undefined() || !input.valid_to.is_undefined();
-    let patch = input.patch();
-    let saved = update_record(
-        ctx,
-        &id,
-        version,
-        sources,
-        move |txn, _, current: &membership::Model, cited| {
-            Box::pin(async move {
-                let mut next = current.clone();
-                let f = valid(patch.apply(current))?;
-                if rekey {
-                    membership_free(
-                        txn,
-                        next.state_id,
-                        next.forum_id,
-                        f.role,
-                        f.valid_from,
-                        Some(current.id),
-                    )
-                    .await?;
-                }
-                if recheck {
-                    precise_enough(
-                        txn,
-                        cited,
-                        &[("validFrom", f.valid_from), ("validTo", f.valid_to)],
-                    )
-                    .await?;
-                }
-                f.set(&mut next);
-                Ok(next)
-            })
-        },
-    )
-    .await?;
-    Ok(Membership(saved))
+) -> Result<membership::Model> {
+    at.correct(input.sources.take(), input.patch()).await
 }
 
-async fn create_instrument(ctx: &Context<'_>, input: CreateInstrumentInput) -> Result<Instrument> {
-    let saved = create_record(ctx, input.domain(), |txn, actor, new, sources| {
+async fn create_instrument(
+    ctx: &Context<'_>,
+    input: CreateInstrumentInput,
+) -> Result<instrument::Model> {
+    create_record(ctx, input.domain(), |txn, actor, new| {
         Box::pin(async move {
-            let forum_id = opt_forum(txn, actor, new.forum.as_deref()).await?;
-            precise_enough(txn, sources, &[("adoptedOn", new.fields.adopted_on)]).await?;
+            let forum = new.forum.as_deref();
+            let forum_id = validate::opt_id::<forum::Entity>(txn, actor, "forum", forum).await?;
             Ok(new.model(forum_id))
         })
     })
-    .await?;
-    Ok(Instrument(saved))
+    .await
 }
 
 async fn update_instrument(
-    ctx: &Context<'_>,
-    id: ID,
-    version: i32,
+    at: Target<'_>,
     mut input: UpdateInstrumentInput,
-) -> Result<Instrument> {
+) -> Result<instrument::Model> {
     let sources = input.sources.take();
-    let recheck = sources.is_some() || !input.adopted_on.is_undefined();
     let forum = std::mem::take(&mut input.forum);
     let patch = input.patch();
-    let saved = update_record(
-        ctx,
-        &id,
-        version,
+    at.update(
         sources,
-        move |txn, actor, current: &instrument::Model, cited| {
+        patch,
+        move |txn, actor, current, mut next: instrument::Model| {
             Box::pin(async move {
-                let mut next = current.clone();
-                valid(patch.apply(current))?.set(&mut next);
-                match &forum {
-                    MaybeUndefined::Undefined => {}
-                    MaybeUndefined::Null => next.forum_id = None,
-                    MaybeUndefined::Value(f) => {
-                        next.forum_id = opt_forum(txn, actor, Some(f)).await?
-                    }
-                }
-                if recheck {
-                    let adopted = stored(next.adopted_on, next.adopted_on_precision);
-                    precise_enough(txn, cited, &[("adoptedOn", adopted)]).await?;
-                }
+                next.forum_id = validate::relinked::<forum::Entity>(
+                    txn,
+                    actor,
+                    "forum",
+                    forum,
+                    current.forum_id,
+                )
+                .await?;
                 Ok(next)
             })
         },
     )
-    .await?;
-    Ok(Instrument(saved))
+    .await
 }
 
-async fn create_provision(ctx: &Context<'_>, input: CreateProvisionInput) -> Result<Provision> {
-    let saved = create_record(ctx, input.domain(), |txn, actor, new, _| {
+async fn create_provision(
+    ctx: &Context<'_>,
+    input: CreateProvisionInput,
+) -> Result<provision::Model> {
+    create_record(ctx, input.domain(), |txn, actor, new| {
         Box::pin(async move {
             let instrument_id =
-                validate::instrument(txn, actor, "instrument", &new.instrument).await?;
+                validate::id_of::<instrument::Entity>(txn, actor, "instrument", &new.instrument)
+                    .await?;
             Ok(new.model(instrument_id))
         })
     })
-    .await?;
-    Ok(Provision::from(saved))
+    .await
 }
 
 async fn update_provision(
-    ctx: &Context<'_>,
-    id: ID,
-    version: i32,
+    at: Target<'_>,
     mut input: UpdateProvisionInput,
-) -> Result<Provision> {
+) -> Result<provision::Model> {
     let sources = input.sources.take();
     let patch = input.patch();
-    let saved = update_record(
-        ctx,
-        &id,
-        version,
-        sources,
-        move |txn, _, current: &provision::Model, _| {
-            Box::pin(async move {
-                let mut next = current.clone();
-                let f = valid(patch.apply(current))?;
-                if f.kind != current.kind {
-                    kind_keeps_links(txn, current.id, f.kind).await?;
-                }
-                f.set(&mut next);
-                Ok(next)
-            })
-        },
-    )
-    .await?;
-    Ok(Provision::from(saved))
+    at.update(sources, patch, |txn, _, current, next: provision::Model| {
+        Box::pin(async move {
+            if next.kind != current.kind {
+                kind_keeps_links(txn, current.id, next.kind).await?;
+            }
+            Ok(next)
+        })
+    })
+    .await
 }
 
 async fn create_provision_link(
     ctx: &Context<'_>,
     input: CreateProvisionLinkInput,
-) -> Result<ProvisionLink> {
-    let saved = create_record(ctx, input.domain(), |txn, actor, new, _| {
+) -> Result<provision_link::Model> {
+    create_record(ctx, input.domain(), |txn, actor, new| {
         Box::pin(async move {
-            let from = validate::provision(txn, actor, "from", &new.from).await?;
-            let to = validate::provision(txn, actor, "to", &new.to).await?;
+            let from = validate::named::<provision::Entity>(txn, actor, "from", &new.from).await?;
+            let to = validate::named::<provision::Entity>(txn, actor, "to", &new.to).await?;
             let relation = new.fields.relation;
             link_direction(relation, &from, &to)?;
-            link_free(txn, "to", from.id, to.id, relation, None).await?;
             Ok(new.model(from.id, to.id))
         })
     })
-    .await?;
-    Ok(ProvisionLink(saved))
+    .await
 }
 
 async fn update_provision_link(
-    ctx: &Context<'_>,
-    id: ID,
-    version: i32,
+    at: Target<'_>,
     mut input: UpdateProvisionLinkInput,
-) -> Result<ProvisionLink> {
+) -> Result<provision_link::Model> {
     let sources = input.sources.take();
     let patch = input.patch();
-    let saved = update_record(
-        ctx,
-        &id,
-        version,
+    at.update(
         sources,
-        move |txn, _, current: &provision_link::Model, _| {
+        patch,
+        |txn, _, current, next: provision_link::Model| {
             Box::pin(async move {
-                let mut next = current.clone();
-                let f = valid(patch.apply(current))?;
-                if f.relation != current.relation {
-                    relation_fits(txn, current, f.relation).await?;
+                if next.relation != current.relation {
+                    relation_fits(txn, current, next.relation).await?;
                 }
-                f.set(&mut next);
                 Ok(next)
             })
         },
     )
-    .await?;
-    Ok(ProvisionLink(saved))
+    .await
 }
 
-async fn create_source(ctx: &Context<'_>, input: CreateSourceInput) -> Result<Source> {
-    let saved = create_record(ctx, input.domain(), |_, _, new, _| {
+async fn create_source(ctx: &Context<'_>, input: CreateSourceInput) -> Result<source::Model> {
+    create_record(ctx, input.domain(), |_, _, new| {
         Box::pin(async move { Ok(new.model()) })
     })
-    .await?;
-    Ok(Source(saved))
+    .await
 }
 
-async fn update_source(
-    ctx: &Context<'_>,
-    id: ID,
-    version: i32,
-    input: UpdateSourceInput,
-) -> Result<Source> {
-    let patch = input.patch();
-    let saved = update_record(
-        ctx,
-        &id,
-        version,
-        None,
-        move |_, _, current: &source::Model, _| {
-            Box::pin(async move {
-                let mut next = current.clone();
-                valid(patch.apply(current))?.set(&mut next);
-                Ok(next)
-            })
-        },
-    )
-    .await?;
-    Ok(Source(saved))
+async fn update_source(at: Target<'_>, input: UpdateSourceInput) -> Result<source::Model> {
+    at.correct(None, input.patch()).await
 }

@@ -4,21 +4,19 @@
 //! - [`create_record`]: the writer's role first (a reader learns nothing about the input), then
 //!   the record's own rules, then in one transaction its sources, what it hangs from, and the
 //!   one write path ([`crate::write::create`]);
-//! - [`update_record`]: the same for a correction, with the version check and the sources
+//! - [`Target::update`]: the same for a correction, with the version check and the sources
 //!   replaced when given ([`crate::write::update`]).
 
 use super::{record_id, transaction, writer, TxnFuture};
 use crate::auth::Actor;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::schema::scalars::PartialDate;
 use crate::write;
 use async_graphql::{Context, MaybeUndefined, ID};
-use entity::domain::{Checked, Cites, Rules};
+use entity::domain::{self, Checked, Cites, Corrects, Dated, Rules};
 pub(super) use entity::owned::List;
-use entity::partial_date::precision_rank;
 use entity::record::{Record, Reviewed};
 use entity::*;
-use sea_orm::sea_query::SimpleExpr;
 use sea_orm::{
     ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
 };
@@ -39,19 +37,30 @@ impl Owned {
     }
 }
 
+/// A row the write path can create and correct: a record with a review status, dates its
+/// sources must back, and a row in the database.
+pub(super) trait Row:
+    Record + Reviewed + Dated + IntoActiveModel<Self::Active> + sea_orm::FromQueryResult
+{
+}
+
+impl<M> Row for M where
+    M: Record + Reviewed + Dated + IntoActiveModel<M::Active> + sea_orm::FromQueryResult
+{
+}
+
 /// Creates a record as the writer's DRAFT (CONTRIBUTOR or above), with its sources and a
-/// revision, in one transaction. `build` gets the validated record and the ids of the sources it
-/// cites, resolves what it hangs from, checks it against the registry, and returns the row.
+/// revision, in one transaction. `build` gets the validated record, resolves what it hangs from,
+/// checks it against the registry, and returns the row; its dates are then checked against the
+/// sources it cites ([`Dated`]).
 pub(super) async fn create_record<N, M, B>(ctx: &Context<'_>, new: N, build: B) -> Result<M>
 where
-    B: for<'c> FnOnce(&'c DatabaseTransaction, &'c Actor, N, &'c [i32]) -> TxnFuture<'c, M>
-        + Send
-        + 'static,
+    B: for<'c> FnOnce(&'c DatabaseTransaction, &'c Actor, N) -> TxnFuture<'c, M> + Send + 'static,
     N: Rules + Cites + Send + 'static,
-    M: Record + Reviewed + IntoActiveModel<M::Active> + sea_orm::FromQueryResult,
+    M: Row,
 {
-    create_owning(ctx, new, move |txn, actor, new, sources| {
-        let row = build(txn, actor, new, sources);
+    create_owning(ctx, new, move |txn, actor, new| {
+        let row = build(txn, actor, new);
         Box::pin(async move { Ok((row.await?, None)) })
     })
     .await
@@ -61,16 +70,11 @@ where
 /// is written once the record has its id, and shown in the creation's revision.
 pub(super) async fn create_owning<N, M, B>(ctx: &Context<'_>, new: N, build: B) -> Result<M>
 where
-    B: for<'c> FnOnce(
-            &'c DatabaseTransaction,
-            &'c Actor,
-            N,
-            &'c [i32],
-        ) -> TxnFuture<'c, (M, Option<Owned>)>
+    B: for<'c> FnOnce(&'c DatabaseTransaction, &'c Actor, N) -> TxnFuture<'c, (M, Option<Owned>)>
         + Send
         + 'static,
     N: Rules + Cites + Send + 'static,
-    M: Record + Reviewed + IntoActiveModel<M::Active> + sea_orm::FromQueryResult,
+    M: Row,
 {
     let actor = writer(ctx, UserRole::Contributor)?;
     let new = new.validate()?;
@@ -80,7 +84,8 @@ where
                 Some(keys) => cited(txn, &actor, keys).await?,
                 None => Vec::new(),
             };
-            let (model, owned) = build(txn, &actor, new, &sources).await?;
+            let (model, owned) = build(txn, &actor, new).await?;
+            precise_enough(txn, &sources, &model.dates()).await?;
             let extra = match &owned {
                 Some(o) => json!({ o.list.name(): o.keys }),
                 None => json!({}),
@@ -95,118 +100,112 @@ where
     .await
 }
 
-/// Corrects the record `id` at `version` (CONTRIBUTOR on their own drafts, EDITOR on
-/// anything): `sources`, when given, replace the cited ones; a stale version is a CONFLICT.
-/// `edit` gets the stored record and the ids of the sources it now cites, and returns the
-/// record as it should become.
-pub(super) async fn update_record<M, E>(
-    ctx: &Context<'_>,
-    id: &ID,
-    version: i32,
-    sources: Option<Vec<String>>,
-    edit: E,
-) -> Result<M>
-where
-    E: for<'c> FnOnce(&'c DatabaseTransaction, &'c Actor, &'c M, &'c [i32]) -> TxnFuture<'c, M>
-        + Send
-        + 'static,
-    M: Record + Reviewed + IntoActiveModel<M::Active> + sea_orm::FromQueryResult,
-{
-    update_with(
-        ctx,
-        id,
-        version,
-        sources,
-        None,
-        move |txn, actor, current, cited| {
-            let next = edit(txn, actor, current, cited);
-            Box::pin(async move { Ok((next.await?, None)) })
-        },
-    )
-    .await
+/// The record an update mutation corrects: its global `id` and the `version` the writer read
+/// (CONTRIBUTOR on their own drafts, EDITOR on anything; a stale version is a CONFLICT).
+pub(super) struct Target<'a> {
+    pub ctx: &'a Context<'a>,
+    pub id: &'a ID,
+    pub version: i32,
 }
 
-/// [`update_record`] for a record that owns `list`: `edit` also returns the list's new content
-/// (`None` keeps it), and the revision shows the list before and after.
-pub(super) async fn update_owning<M, E>(
-    ctx: &Context<'_>,
-    id: &ID,
-    version: i32,
-    sources: Option<Vec<String>>,
-    list: List,
-    edit: E,
-) -> Result<M>
-where
-    E: for<'c> FnOnce(
-            &'c DatabaseTransaction,
-            &'c Actor,
-            &'c M,
-            &'c [i32],
-        ) -> TxnFuture<'c, (M, Option<Owned>)>
-        + Send
-        + 'static,
-    M: Record + Reviewed + IntoActiveModel<M::Active> + sea_orm::FromQueryResult,
-{
-    update_with(ctx, id, version, sources, Some(list), edit).await
-}
-
-async fn update_with<M, E>(
-    ctx: &Context<'_>,
-    id: &ID,
-    version: i32,
-    sources: Option<Vec<String>>,
-    list: Option<List>,
-    edit: E,
-) -> Result<M>
-where
-    E: for<'c> FnOnce(
-            &'c DatabaseTransaction,
-            &'c Actor,
-            &'c M,
-            &'c [i32],
-        ) -> TxnFuture<'c, (M, Option<Owned>)>
-        + Send
-        + 'static,
-    M: Record + Reviewed + IntoActiveModel<M::Active> + sea_orm::FromQueryResult,
-{
-    let actor = writer(ctx, UserRole::Contributor)?;
-    let rid = record_id("id", id, M::KIND)?;
-    transaction(ctx, |txn| {
-        Box::pin(async move {
-            let current: M = write::for_change(txn, &actor, rid, version).await?;
-            let given = sources.is_some();
-            let (ids, before, after) =
-                recite(txn, &actor, M::KIND, rid, sources.as_deref()).await?;
-            let (next, owned) = edit(txn, &actor, &current, &ids).await?;
-            let mut before = json!({ "sources": before });
-            let mut after = json!({ "sources": after });
-            if let Some(list) = list {
-                let had = list.keys(txn, list.of(txn, rid).await?).await?;
-                let has = match owned {
-                    Some(o) => {
-                        o.list.set(txn, rid, &o.ids).await?;
-                        o.keys
-                    }
-                    None => had.clone(),
-                };
-                before[list.name()] = json!(had);
-                after[list.name()] = json!(has);
-            }
-            write::update(
-                txn,
-                &actor,
-                &current,
-                next,
-                RevisionAction::Update,
-                None,
-                given.then_some(ids.as_slice()),
-                before,
-                after,
-            )
-            .await
+impl Target<'_> {
+    /// Corrects the record by `patch` alone: see [`Target::update`].
+    pub async fn correct<M: Row, P: Corrects<M>>(
+        self,
+        sources: Option<Vec<String>>,
+        patch: P,
+    ) -> Result<M> {
+        self.update(sources, patch, |_, _, _, next| {
+            Box::pin(async move { Ok(next) })
         })
-    })
-    .await
+        .await
+    }
+
+    /// Corrects the record: `sources`, when given, replace the cited ones; `patch` is applied
+    /// to the stored record and validated; `edit` gets the stored record and the corrected one,
+    /// resolves the references the input changed, and returns the record as it should become.
+    /// Its dates are checked against its sources when either changed.
+    pub async fn update<M, P, E>(self, sources: Option<Vec<String>>, patch: P, edit: E) -> Result<M>
+    where
+        M: Row,
+        P: Corrects<M>,
+        E: for<'c> FnOnce(&'c DatabaseTransaction, &'c Actor, &'c M, M) -> TxnFuture<'c, M>
+            + Send
+            + 'static,
+    {
+        self.update_owning(sources, None, patch, move |txn, actor, current, next| {
+            let next = edit(txn, actor, current, next);
+            Box::pin(async move { Ok((next.await?, None)) })
+        })
+        .await
+    }
+
+    /// [`Target::update`] for a record that may own a list (`list`): `edit` also returns the
+    /// list's new content (`None` keeps it), and the revision shows the list before and after.
+    pub async fn update_owning<M, P, E>(
+        self,
+        sources: Option<Vec<String>>,
+        list: Option<List>,
+        patch: P,
+        edit: E,
+    ) -> Result<M>
+    where
+        M: Row,
+        P: Corrects<M>,
+        E: for<'c> FnOnce(
+                &'c DatabaseTransaction,
+                &'c Actor,
+                &'c M,
+                M,
+            ) -> TxnFuture<'c, (M, Option<Owned>)>
+            + Send
+            + 'static,
+    {
+        let actor = writer(self.ctx, UserRole::Contributor)?;
+        let rid = record_id("id", self.id, M::KIND)?;
+        let version = self.version;
+        transaction(self.ctx, |txn| {
+            Box::pin(async move {
+                let current: M = write::for_change(txn, &actor, rid, version).await?;
+                let given = sources.is_some();
+                let (ids, before, after) =
+                    recite(txn, &actor, M::KIND, rid, sources.as_deref()).await?;
+                let corrected = valid(patch.correct(&current))?;
+                let (next, owned) = edit(txn, &actor, &current, corrected).await?;
+                let dates = next.dates();
+                if given || dates != current.dates() {
+                    precise_enough(txn, &ids, &dates).await?;
+                }
+                let mut before = json!({ "sources": before });
+                let mut after = json!({ "sources": after });
+                if let Some(list) = list {
+                    let had = list.keys(txn, list.of(txn, rid).await?).await?;
+                    let has = match owned {
+                        Some(o) => {
+                            o.list.set(txn, rid, &o.ids).await?;
+                            o.keys
+                        }
+                        None => had.clone(),
+                    };
+                    before[list.name()] = json!(had);
+                    after[list.name()] = json!(has);
+                }
+                write::update(
+                    txn,
+                    &actor,
+                    &current,
+                    next,
+                    RevisionAction::Update,
+                    None,
+                    given.then_some(ids.as_slice()),
+                    before,
+                    after,
+                )
+                .await
+            })
+        })
+        .await
+    }
 }
 
 /// A validated value, or the first problem as a BAD_USER_INPUT naming the field.
@@ -228,25 +227,6 @@ pub(super) fn change_date(
     input: MaybeUndefined<PartialDate>,
 ) -> Option<Option<entity::PartialDate>> {
     change(input, |d| d.0)
-}
-
-/// A partial date from its stored columns.
-pub(super) fn stored(
-    date: Option<chrono::NaiveDate>,
-    precision: Option<DatePrecision>,
-) -> Option<entity::PartialDate> {
-    entity::PartialDate::from_parts(date, precision)
-}
-
-/// `column IS NULL` for an absent value, `column = value` otherwise (for key look-ups).
-pub(super) fn eq_or_null<C: ColumnTrait, V: Into<sea_orm::Value>>(
-    column: C,
-    value: Option<V>,
-) -> SimpleExpr {
-    match value {
-        Some(v) => column.eq(v),
-        None => column.is_null(),
-    }
 }
 
 /// Source ids for `keys`: at least one, each known, none twice (the order is kept: primary first).
@@ -291,36 +271,26 @@ pub(super) async fn recite(
     }
 }
 
-/// Dates may be no more precise than the finest precision any of the record's sources gives
-/// (seed/data/FORMAT.md): a source that gives only years cannot support a day.
-pub(super) async fn precise_enough(
+/// The dates of a record no more precise than the finest of the sources it cites (ids), by
+/// the domain's rule ([`entity::domain::precise_enough`]), which the seed applies too.
+async fn precise_enough(
     txn: &DatabaseTransaction,
     sources: &[i32],
-    dates: &[(&str, Option<entity::PartialDate>)],
+    dates: &[(&'static str, Option<entity::PartialDate>)],
 ) -> Result<()> {
     if dates.iter().all(|(_, d)| d.is_none()) || sources.is_empty() {
         return Ok(());
     }
-    let finest = source::Entity::find()
+    let given = source::Entity::find()
         .filter(source::Column::Id.is_in(sources.to_vec()))
         .all(txn)
         .await?
         .into_iter()
-        .map(|s| s.date_precision)
-        .max_by_key(|p| precision_rank(*p))
-        .unwrap_or(DatePrecision::Day);
-    for (field, date) in dates {
-        if let Some(d) = date {
-            if precision_rank(d.precision) > precision_rank(finest) {
-                return Err(Error::bad_input(
-                    *field,
-                    format!(
-                        "`{d}` is more precise than its sources, which give dates to the {}",
-                        finest.as_str().to_lowercase()
-                    ),
-                ));
-            }
-        }
+        .map(|s| s.date_precision);
+    let errors = domain::precise_enough(dates, domain::finest(given));
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(domain::Invalid(errors).into())
     }
-    Ok(())
 }

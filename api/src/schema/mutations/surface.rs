@@ -30,7 +30,7 @@
 //! `#[Object]` block: each `create_<type>(input)` and `update_<type>(id, version, input)` calls
 //! the module's function of the same name, which holds what is particular to the record type
 //! (resolving references, the checks that need the registry, one call to
-//! [`super::support::create_record`] or [`super::support::update_record`]).
+//! [`super::support::create_record`] or [`super::support::Target::update`]).
 
 /// A record type's `Create<Type>Input` and `Update<Type>Input` (see the module documentation).
 macro_rules! record_inputs {
@@ -128,7 +128,8 @@ macro_rules! record_inputs {
 
 /// The `#[Object]` block of a group of create and update mutations (see the module
 /// documentation): `create_<type>(Input), update_<type>(Input) -> Output;` per record type, each
-/// with its description.
+/// with its description. The functions return the saved row; the output object is made from it
+/// here.
 macro_rules! record_mutations {
     (
         $group:ident {
@@ -151,7 +152,7 @@ macro_rules! record_mutations {
                     #[graphql(desc = "The new record's fields. A missing or bad value is a BAD_USER_INPUT naming the field (e.g. `input.title`).")]
                     input: $create_input,
                 ) -> async_graphql::Result<$out> {
-                    Ok($create(ctx, input).await?)
+                    Ok(<$out>::from($create(ctx, input).await?))
                 }
 
                 $(#[doc = $update_doc])*
@@ -165,9 +166,35 @@ macro_rules! record_mutations {
                     #[graphql(desc = "The fields to change; a field left out keeps its value. A bad value is a BAD_USER_INPUT naming the field.")]
                     input: $update_input,
                 ) -> async_graphql::Result<$out> {
-                    Ok($update(ctx, id, version, input).await?)
+                    let at = super::support::Target { ctx, id: &id, version };
+                    Ok(<$out>::from($update(at, input).await?))
                 }
             )*
         }
     };
+}
+
+/// The output objects of the mutations, made from the saved row (see [`record_mutations!`]; a
+/// provision becomes the object of its kind, by its own `From`).
+macro_rules! output_of_row {
+    ($($object:ident in $schema:ident: $module:ident),* $(,)?) => {
+        $(impl From<entity::$module::Model> for crate::schema::$schema::$object {
+            fn from(m: entity::$module::Model) -> Self {
+                Self(m)
+            }
+        })*
+    };
+}
+
+output_of_row! {
+    State in state: state,
+    Forum in forum: forum,
+    Membership in forum: membership,
+    Instrument in instrument: instrument,
+    ProvisionLink in provision: provision_link,
+    Source in source: source,
+    Commitment in commitment: commitment,
+    Position in position: position,
+    Evidence in evidence: evidence,
+    Assessment in evidence: assessment,
 }

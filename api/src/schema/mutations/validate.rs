@@ -1,11 +1,13 @@
 //! Input checks that name the field and need no record type: a retraction's reason, an
-//! e-mail; and the look-ups of referenced records, which need the registry. A record's own rules
-//! are the domain's ([`entity::domain`]).
+//! e-mail; and the look-ups of referenced records by their keys ([`named`]), which need the
+//! registry. A record's own rules are the domain's ([`entity::domain`]).
 
 use crate::auth::Actor;
 use crate::error::{Error, Result};
 use crate::repo::Readable;
+use async_graphql::MaybeUndefined;
 use entity::domain::{Check, Invalid};
+use entity::record::Record;
 use entity::*;
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
@@ -57,40 +59,95 @@ pub fn email(field: &str, value: &str) -> Result<String> {
     }
 }
 
-/// References resolve only to records the writer may see, and an invisible record (another
-/// author's draft) is reported exactly like a missing one, so a contributor learns nothing
-/// about drafts that are not theirs.
-///
-/// A state id from its ISO alpha-3 code.
-pub async fn state(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    field: &str,
-    code: &str,
-) -> Result<i32> {
-    state::Entity::find()
-        .filter(state::Entity::visible(actor.visibility()))
-        .filter(state::Column::Code.eq(code.trim().to_uppercase()))
-        .one(txn)
-        .await?
-        .map(|s| s.id)
-        .ok_or_else(|| Error::bad_input(field, format!("unknown state `{code}`")))
+/// A record type that inputs name by its stable public key (`code`, `slug`).
+pub trait Named: Readable {
+    /// What the kind is called in an error: "unknown `state` ...".
+    const WHAT: &'static str;
+    /// The key column.
+    fn key_column() -> Self::Column;
+    /// The key as stored: codes of states are upper-case, the others lower-case.
+    fn stored_key(given: &str) -> String {
+        given.trim().to_lowercase()
+    }
 }
 
-/// An instrument id from its slug.
-pub async fn instrument(
+macro_rules! named {
+    ($($module:ident: $what:literal by $column:ident $(, $upper:ident)?;)*) => {
+        $(impl Named for $module::Entity {
+            const WHAT: &'static str = $what;
+            fn key_column() -> Self::Column {
+                $module::Column::$column
+            }
+            $(fn stored_key(given: &str) -> String {
+                given.trim().$upper()
+            })?
+        })*
+    };
+}
+
+named! {
+    state: "state" by Code, to_uppercase;
+    forum: "forum" by Slug;
+    instrument: "instrument" by Slug;
+    provision: "provision" by Code;
+    evidence: "evidence" by Slug;
+}
+
+/// The record of kind `E` that the input `field` names by its key, among those the writer may
+/// see. An invisible record (another author's draft) is reported exactly like a missing one, so
+/// a contributor learns nothing about drafts that are not theirs. The message quotes the key
+/// as given: "unknown state `xyz`".
+pub async fn named<E: Named>(
     txn: &DatabaseTransaction,
     actor: &Actor,
     field: &str,
-    slug: &str,
-) -> Result<i32> {
-    instrument::Entity::find()
-        .filter(instrument::Entity::visible(actor.visibility()))
-        .filter(instrument::Column::Slug.eq(slug.trim().to_lowercase()))
+    given: &str,
+) -> Result<E::Model> {
+    E::find()
+        .filter(E::visible(actor.visibility()))
+        .filter(E::key_column().eq(E::stored_key(given)))
         .one(txn)
         .await?
-        .map(|s| s.id)
-        .ok_or_else(|| Error::bad_input(field, format!("unknown instrument `{slug}`")))
+        .ok_or_else(|| Error::bad_input(field, format!("unknown {} `{given}`", E::WHAT)))
+}
+
+/// The id of the record of kind `E` that the input `field` names ([`named`]).
+pub async fn id_of<E: Named>(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    field: &str,
+    given: &str,
+) -> Result<i32> {
+    Ok(named::<E>(txn, actor, field, given).await?.id())
+}
+
+/// [`id_of`] for a reference a new record may leave out.
+pub async fn opt_id<E: Named>(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    field: &str,
+    given: Option<&str>,
+) -> Result<Option<i32>> {
+    match given {
+        Some(g) => Ok(Some(id_of::<E>(txn, actor, field, g).await?)),
+        None => Ok(None),
+    }
+}
+
+/// A clearable reference after a correction: `current` when the input left it out, none for
+/// `null`, else the id of the record it now names ([`id_of`]).
+pub async fn relinked<E: Named>(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    field: &str,
+    given: MaybeUndefined<String>,
+    current: Option<i32>,
+) -> Result<Option<i32>> {
+    match given {
+        MaybeUndefined::Undefined => Ok(current),
+        MaybeUndefined::Null => Ok(None),
+        MaybeUndefined::Value(g) => Ok(Some(id_of::<E>(txn, actor, field, &g).await?)),
+    }
 }
 
 /// Refuses an act that cannot apply to the instrument, with the words the seed loader uses for
@@ -111,50 +168,4 @@ pub async fn act_fits(
         Some(why) => Err(Error::bad_input(field, why)),
         None => Ok(()),
     }
-}
-
-/// A forum id from its slug.
-pub async fn forum(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    field: &str,
-    slug: &str,
-) -> Result<i32> {
-    forum::Entity::find()
-        .filter(forum::Entity::visible(actor.visibility()))
-        .filter(forum::Column::Slug.eq(slug.trim().to_lowercase()))
-        .one(txn)
-        .await?
-        .map(|s| s.id)
-        .ok_or_else(|| Error::bad_input(field, format!("unknown forum `{slug}`")))
-}
-
-/// A provision from its code.
-pub async fn provision(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    field: &str,
-    code: &str,
-) -> Result<provision::Model> {
-    provision::Entity::find()
-        .filter(provision::Entity::visible(actor.visibility()))
-        .filter(provision::Column::Code.eq(code.trim().to_lowercase()))
-        .one(txn)
-        .await?
-        .ok_or_else(|| Error::bad_input(field, format!("unknown provision `{code}`")))
-}
-
-/// Evidence from its slug.
-pub async fn evidence(
-    txn: &DatabaseTransaction,
-    actor: &Actor,
-    field: &str,
-    slug: &str,
-) -> Result<evidence::Model> {
-    evidence::Entity::find()
-        .filter(evidence::Entity::visible(actor.visibility()))
-        .filter(evidence::Column::Slug.eq(slug.trim().to_lowercase()))
-        .one(txn)
-        .await?
-        .ok_or_else(|| Error::bad_input(field, format!("unknown evidence `{slug}`")))
 }
