@@ -273,7 +273,8 @@ pub async fn refresh<C: ConnectionTrait>(
 }
 
 /// The pairs a batch of revisions can have changed: an assessment's pair before and after the
-/// write, and every pair assessed against a piece of evidence that was written.
+/// write, and every pair assessed against a piece of evidence that was written; only for
+/// records that were published before or after the write.
 pub async fn touched<C: ConnectionTrait>(
     db: &C,
     writes: impl Iterator<Item = (RecordKind, i32, [Option<&serde_json::Value>; 2])>,
@@ -281,6 +282,14 @@ pub async fn touched<C: ConnectionTrait>(
     let mut pairs = BTreeSet::new();
     let mut evidence_ids = BTreeSet::new();
     for (kind, id, images) in writes {
+        // The summary holds published records only: a write that neither found nor left the
+        // record published (a draft created or corrected) cannot change it.
+        let published = images.iter().flatten().any(|image| {
+            image.get("status").and_then(serde_json::Value::as_str) == Some("PUBLISHED")
+        });
+        if !published {
+            continue;
+        }
         match kind {
             RecordKind::Assessment => {
                 for image in images.into_iter().flatten() {

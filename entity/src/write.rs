@@ -266,29 +266,16 @@ impl<'t> Journal<'t> {
         if public {
             registry::advance(self.txn).await?;
         }
-        let set = |v: &sea_orm::ActiveValue<Option<Value>>| match v {
-            sea_orm::ActiveValue::Set(Some(v)) | sea_orm::ActiveValue::Unchanged(Some(v)) => {
-                Some(v.clone())
-            }
-            _ => None,
-        };
-        let writes: Vec<(RecordKind, i32, [Option<Value>; 2])> = self
+        let writes = self
             .revisions
             .iter()
             .filter_map(|r| match (&r.record_kind, &r.record_id) {
                 (sea_orm::ActiveValue::Set(kind), sea_orm::ActiveValue::Set(id)) => {
-                    Some((*kind, *id, [set(&r.before), set(&r.after)]))
+                    Some((*kind, *id, [image(&r.before), image(&r.after)]))
                 }
                 _ => None,
-            })
-            .collect();
-        let touched = gap_summary::touched(
-            self.txn,
-            writes
-                .iter()
-                .map(|(kind, id, [b, a])| (*kind, *id, [b.as_ref(), a.as_ref()])),
-        )
-        .await?;
+            });
+        let touched = gap_summary::touched(self.txn, writes).await?;
         gap_summary::refresh(self.txn, &touched).await?;
         for chunk in self.revisions.chunks(200) {
             revision::Entity::insert_many(chunk.to_vec())
@@ -296,5 +283,13 @@ impl<'t> Journal<'t> {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// A revision's before or after image, when it has one (a creation has no before).
+fn image(v: &sea_orm::ActiveValue<Option<Value>>) -> Option<&Value> {
+    match v {
+        sea_orm::ActiveValue::Set(Some(v)) | sea_orm::ActiveValue::Unchanged(Some(v)) => Some(v),
+        _ => None,
     }
 }
