@@ -763,3 +763,72 @@ async fn provision_gaps_take_the_confidence_and_attribution_filters() {
     assert_eq!(status("strict", "MAR"), Some(json!("UNVERIFIED")), "{d}");
     assert_eq!(status("strict", "HUN"), Some(json!("CONTRADICTED")), "{d}");
 }
+
+/// The matrix's cells are written in one pass when the selection is plain fields
+/// (`api/src/schema/cells.rs`) and resolved field by field by async-graphql otherwise (a
+/// fragment, a directive). A client must not be able to tell which ran: on the bundled data,
+/// every selection below gives exactly the answer of the general path.
+#[tokio::test]
+async fn matrix_cells_are_the_same_whichever_way_they_are_resolved() {
+    let app = spawn_app().await;
+    let all = "state provision status contradicting partiallyContradicting supporting confidence attribution";
+    let matrix = |cells: &str| {
+        format!(
+            r#"{{ gapMatrix(kinds: [HUMAN_RIGHTS_OBLIGATION], asOf: "2024-01-01") {{ cells {{ {cells} }} }} }}"#
+        )
+    };
+    // The general path: the same fields through a fragment spread.
+    let spread = format!("{} fragment Cell on GapCell {{ {all} }}", matrix("...Cell"));
+    let general = app.data(&spread, json!({})).await;
+    let cells = general["gapMatrix"]["cells"].as_array().expect("cells");
+    assert!(
+        cells.len() > 1_000,
+        "every state x human-rights obligation: {}",
+        cells.len()
+    );
+    assert!(
+        cells
+            .iter()
+            .any(|c| c["status"] == "CONTRADICTED" && c["confidence"] == "MEDIUM"),
+        "the bundled data has contradicted cells with a confidence"
+    );
+    assert!(cells.iter().any(|c| c["confidence"].is_null()));
+    let plain = app.data(&matrix(all), json!({})).await;
+    assert_eq!(plain, general, "plain fields");
+
+    // Aliases, a repeated field and __typename, in an order of the client's choosing.
+    let fast = app
+        .data(
+            &matrix("__typename who: state status n: contradicting state provision"),
+            json!({}),
+        )
+        .await;
+    let slow = app
+        .data(
+            &matrix(
+                "... on GapCell { __typename who: state status n: contradicting state provision }",
+            ),
+            json!({}),
+        )
+        .await;
+    assert_eq!(fast, slow, "aliases and __typename");
+    let first = &fast["gapMatrix"]["cells"][0];
+    let mut keys: Vec<&String> = first.as_object().expect("a cell").keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        ["__typename", "n", "provision", "state", "status", "who"]
+    );
+    assert_eq!(first["__typename"], "GapCell");
+
+    // A directive takes the general path and is obeyed.
+    let skipped = app
+        .data(&matrix("state status @skip(if: true) provision"), json!({}))
+        .await;
+    let first = &skipped["gapMatrix"]["cells"][0];
+    assert!(first.get("status").is_none(), "{first}");
+    assert_eq!(
+        first["provision"],
+        general["gapMatrix"]["cells"][0]["provision"]
+    );
+}

@@ -32,6 +32,7 @@ use entity::*;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use super::cells::Cells;
 use super::connection::{Conn, Totals};
 
 /// Where a state stands on a provision at a date (see docs/gap-method.md).
@@ -716,7 +717,7 @@ pub struct GapMatrix {
     /// Provision codes, in column order.
     pub provisions: Vec<String>,
     /// One cell per state and provision, row by row.
-    pub cells: Vec<GapCell>,
+    pub cells: Cells,
     /// The day the matrix is for (the `asOf` asked, or today).
     pub as_of: Date,
     /// Version of the gap method that produced this answer (see `Gap.methodologyVersion`).
@@ -1314,7 +1315,7 @@ impl GapQuery {
             Ok(GapMatrix {
                 states: inputs.states.iter().map(|s| s.code.clone()).collect(),
                 provisions: inputs.provisions.iter().map(|p| p.code.clone()).collect(),
-                cells,
+                cells: Cells(cells),
                 as_of: Date(as_of),
                 methodology_version: rules::METHODOLOGY_VERSION,
             })

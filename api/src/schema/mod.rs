@@ -3,6 +3,7 @@
 //! Names follow the public API contract (docs/ARCHITECTURE.md); the SDL is served at `/schema.graphql` and
 //! snapshot-tested (`tests/snapshots/schema.graphql`), so any change to it shows in review.
 
+pub mod cells;
 pub mod commitment;
 pub mod connection;
 pub mod dataset;
