@@ -252,6 +252,20 @@ impl TestApp {
             .expect("a JSON response")
     }
 
+    /// The number a SQL query selects as `n` (e.g. `SELECT COUNT(*) AS n FROM ...`), read
+    /// straight from the test database: what a test checks the API against.
+    pub async fn count(&self, sql: &str) -> i64 {
+        let statement = sea_orm::Statement::from_string(self.db.get_database_backend(), sql);
+        let row = self
+            .db
+            .query_one_raw(statement)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .unwrap_or_else(|| panic!("{sql}: no row"));
+        row.try_get("", "n")
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
     /// POSTs a query that must succeed and returns its `data`.
     pub async fn data(&self, query: &str, variables: Value) -> Value {
         let resp = self.post(query, variables).await;

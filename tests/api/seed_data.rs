@@ -2,7 +2,6 @@
 
 use crate::helpers::spawn_app;
 use entity::{LinkRelation, ProvisionKind};
-use sea_orm::{ConnectionTrait, Statement};
 use std::collections::HashSet;
 
 fn dataset() -> seed::Dataset {
@@ -102,7 +101,6 @@ fn every_record_has_a_source_and_the_founding_case_is_there() {
 #[tokio::test]
 async fn every_loaded_record_cites_a_source_reachable_from_the_api() {
     let app = spawn_app().await;
-    let backend = app.db.get_database_backend();
     for (table, kind) in [
         ("states", "STATE"),
         ("forums", "FORUM"),
@@ -119,13 +117,7 @@ async fn every_loaded_record_cites_a_source_reachable_from_the_api() {
             "SELECT COUNT(*) AS n FROM {table} t WHERE NOT EXISTS \
              (SELECT 1 FROM record_sources r WHERE r.record_kind = '{kind}' AND r.record_id = t.id)"
         );
-        let row = app
-            .db
-            .query_one_raw(Statement::from_string(backend, sql))
-            .await
-            .expect("query")
-            .expect("a row");
-        let n: i64 = row.try_get("", "n").expect("count");
+        let n = app.count(&sql).await;
         assert_eq!(n, 0, "{n} {table} without a source");
     }
 }

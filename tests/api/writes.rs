@@ -211,3 +211,88 @@ async fn drafts_are_invisible_to_the_public_in_every_query_and_count() {
         "but kept for editors"
     );
 }
+
+/// A date may be no more precise than the finest of the sources the record cites (a source that
+/// gives years cannot back a day): checked when a record is created, when a correction changes
+/// the date, and when it changes the sources under an unchanged date. Nothing is written when
+/// refused.
+#[tokio::test]
+async fn a_date_more_precise_than_its_sources_is_refused_on_create_and_on_update() {
+    let app = spawn_writable_app().await;
+    let editor = app.user_token("editor@example.org", UserRole::Editor).await;
+    let create = r#"mutation($date: PartialDate!, $sources: [String!]!) { createPosition(input: { state: "MEX", forum: "hrc", provision: "iccpr-17", kind: STATEMENT, stance: SUPPORTS, date: $date, summary: "Spoke for privacy online.", sources: $sources }) { id version } }"#;
+    let update = r#"mutation($id: ID!, $v: Int!, $i: UpdatePositionInput!) { updatePosition(id: $id, version: $v, input: $i) { date version } }"#;
+    let refused =
+        |r: &Value| {
+            let err = &r["errors"][0];
+            assert_eq!(code(err), "BAD_USER_INPUT", "{r}");
+            assert_eq!(err["extensions"]["field"], "date", "{r}");
+            assert!(
+                err["message"].as_str().is_some_and(|m| m
+                    .contains("is more precise than its sources, which give dates to the year")),
+                "{r}"
+            );
+        };
+    let by_year = json!(["wpdl-hr-treaty-status"]);
+    let by_day = json!(["untc-iccpr"]);
+
+    // Created with a day on a source of years: refused.
+    let r = app
+        .post_as(
+            &editor,
+            create,
+            json!({ "date": "2020-05-04", "sources": by_year }),
+        )
+        .await;
+    refused(&r);
+
+    // Created with the year: accepted; then corrected to a day: refused, the record unchanged.
+    let r = app
+        .post_as(
+            &editor,
+            create,
+            json!({ "date": "2020", "sources": by_year }),
+        )
+        .await;
+    let p = &r["data"]["createPosition"];
+    let (id, v) = (p["id"].clone(), p["version"].clone());
+    let r = app
+        .post_as(
+            &editor,
+            update,
+            json!({ "id": id, "v": v, "i": { "date": "2020-05-04" } }),
+        )
+        .await;
+    refused(&r);
+
+    // A day on a source of days: accepted; then the sources replaced by a source of years,
+    // the date left as it is: refused.
+    let r = app
+        .post_as(
+            &editor,
+            update,
+            json!({ "id": id, "v": v, "i": { "date": "2020-05-04", "sources": by_day } }),
+        )
+        .await;
+    assert_eq!(r["data"]["updatePosition"]["date"], "2020-05-04", "{r}");
+    let v = r["data"]["updatePosition"]["version"].clone();
+    let r = app
+        .post_as(
+            &editor,
+            update,
+            json!({ "id": id, "v": v, "i": { "sources": by_year } }),
+        )
+        .await;
+    refused(&r);
+    let r = app
+        .post_as(
+            &editor,
+            update,
+            json!({ "id": id, "v": v, "i": { "summary": "Spoke again." } }),
+        )
+        .await;
+    assert!(
+        r.get("errors").is_none(),
+        "an unrelated correction passes: {r}"
+    );
+}

@@ -19,6 +19,7 @@ use entity::record::{Record, Reviewed};
 use entity::*;
 use sea_orm::{
     ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::json;
 
@@ -281,12 +282,13 @@ async fn precise_enough(
     if dates.iter().all(|(_, d)| d.is_none()) || sources.is_empty() {
         return Ok(());
     }
-    let given = source::Entity::find()
+    let given: Vec<DatePrecision> = source::Entity::find()
+        .select_only()
+        .column(source::Column::DatePrecision)
         .filter(source::Column::Id.is_in(sources.to_vec()))
+        .into_tuple()
         .all(txn)
-        .await?
-        .into_iter()
-        .map(|s| s.date_precision);
+        .await?;
     let errors = domain::precise_enough(dates, domain::finest(given));
     if errors.is_empty() {
         Ok(())
