@@ -467,14 +467,15 @@ fn generation_sql(a: &Args) -> Vec<(&'static str, String)> {
             // unique while assessments <= evidence x provisions. 6% contradict, 10% partially.
             format!(
                 "INSERT INTO assessments (id, created_at, updated_at, version, evidence_id,
-                     state_id, provision_id, finding, confidence, rationale, status)
+                     state_id, provision_id, finding, confidence, rationale, rationale_key,
+                     status)
                  SELECT g, {record}, ev, 1 + bench_h(ev, 51, {s}),
                      1 + (bench_h(ev, 52, {p}) + round) % {p},
                      CASE WHEN bench_h(g, 53, 100) < 6 THEN 'CONTRADICTS'
                           WHEN bench_h(g, 53, 100) < 16 THEN 'PARTIALLY_CONTRADICTS'
                           ELSE 'SUPPORTS' END,
                      (ARRAY['LOW','MEDIUM','HIGH'])[1 + bench_h(g, 55, 3)],
-                     'Synthetic assessment.',
+                     'Synthetic assessment.', 'synthetic-' || g,
                      CASE WHEN bench_h(g, 54, 100) < 3 THEN 'DRAFT'
                           WHEN bench_h(g, 54, 100) < 4 THEN 'RETRACTED'
                           ELSE 'PUBLISHED' END

@@ -12,7 +12,7 @@ use argon2::{
     Argon2,
 };
 use chrono::{DateTime, Duration, Utc};
-use entity::{user, PublicationStatus, UserRole};
+use entity::{user, UserRole};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use sea_orm::{DatabaseConnection, EntityTrait};
 use serde::{Deserialize, Serialize};
@@ -287,30 +287,7 @@ pub fn rank(role: UserRole) -> u8 {
     }
 }
 
-/// Which records under review a request may see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Visibility {
-    /// Published records only: the public, viewers.
-    Public,
-    /// Published records and the contributor's own drafts.
-    OwnDrafts(i32),
-    /// Everything, drafts and retractions included: editors and admins.
-    All,
-}
-
-impl Visibility {
-    /// Whether a record with this status and author is visible.
-    pub fn allows(&self, status: PublicationStatus, created_by: Option<i32>) -> bool {
-        match self {
-            Visibility::All => true,
-            Visibility::Public => status == PublicationStatus::Published,
-            Visibility::OwnDrafts(uid) => {
-                status == PublicationStatus::Published
-                    || (status == PublicationStatus::Draft && created_by == Some(*uid))
-            }
-        }
-    }
-}
+pub use entity::visibility::Visibility;
 
 /// Resolves an `Authorization` header value to a viewer: no header is anonymous; a header with a
 /// bad, expired or foreign token, or the token of a deactivated user, is UNAUTHENTICATED.
@@ -351,6 +328,7 @@ pub async fn viewer_from_header(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use entity::PublicationStatus;
 
     #[test]
     fn passwords_verify_and_wrong_ones_do_not() {

@@ -164,11 +164,19 @@ pub async fn pools(
 }
 
 /// Applies every pending migration, then builds the gap summary if this database has none in
-/// the current layout yet (`entity::gap_summary::ensure`).
+/// the current layout yet (`entity::gap_summary::ensure`) and keys the rationales that have no
+/// key yet (`entity::rationale_key`).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await?;
     if entity::gap_summary::ensure(db).await? {
         tracing::info!("built the gap summary");
+    }
+    let keyed = entity::rationale_key::refresh(db, None).await?;
+    if keyed > 0 {
+        tracing::info!(
+            assessments = keyed,
+            "keyed rationales written before keys existed"
+        );
     }
     Ok(())
 }

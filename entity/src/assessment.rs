@@ -14,6 +14,11 @@ pub struct Model {
     pub finding: Finding,
     pub confidence: Confidence,
     pub rationale: String,
+    /// The rationale with state names masked, hashed (`domain::standard::rationale_key`): two
+    /// assessments with the same key say the same thing of different states. Kept out of the
+    /// history, which shows the rationale itself.
+    #[serde(default, skip_serializing)]
+    pub rationale_key: Option<String>,
     pub status: PublicationStatus,
     /// The user who created the record; absent for the seed loader.
     pub created_by: Option<i32>,

@@ -279,18 +279,42 @@ db_enum!(
         CyberOperation,
         /// Surveillance, e.g. the use of spyware against journalists or activists.
         Surveillance,
-        /// A law or bill, e.g. a cybercrime or interception law.
+        /// A law or bill adopted, e.g. a cybercrime or interception law: a text, not practice.
         Legislation,
         /// A shutdown or throttling of internet access or of services.
         InternetShutdown,
         /// The prosecution of people for what they said or did online.
         Prosecution,
-        /// A government policy or strategy.
+        /// A government policy, strategy, decree, executive order or published legal position:
+        /// a text, not practice.
         Policy,
-        /// A measure that implements a norm or CBM, e.g. naming a point of contact.
+        /// Something the state did to implement a norm, CBM or right: a programme stopped, a
+        /// remedy applied, a CERT that acted, a point of contact that answers. Not a text.
         ImplementationMeasure,
+        /// A court's decision (international, regional or national) on the state's practice.
+        CourtJudgment,
+        /// A UN treaty body's concluding observations or views, or a special procedure's
+        /// communication, on the state's practice.
+        TreatyBodyFinding,
     }
 );
+impl EvidenceKind {
+    /// A text the state adopted (a law, a policy): what it says it will do, not what it did.
+    /// Support from texts alone never makes a gap IMPLEMENTED (gap method 2.0).
+    pub fn is_text(&self) -> bool {
+        matches!(self, EvidenceKind::Legislation | EvidenceKind::Policy)
+    }
+
+    /// A competent body's decision on the state's practice: it names the body, its document
+    /// and the date of the decision, and it settles attribution (the state took part).
+    pub fn is_authority(&self) -> bool {
+        matches!(
+            self,
+            EvidenceKind::CourtJudgment | EvidenceKind::TreatyBodyFinding
+        )
+    }
+}
+
 db_enum!(
     /// How firmly the practice is attributed to the responsible states.
     AttributionStatus {

@@ -20,6 +20,18 @@ pub struct Model {
     pub attributed_by: Option<String>,
     pub attribution_basis: Option<String>,
     pub attribution_status: AttributionStatus,
+    /// For a court's judgment or a treaty body's finding: the body, e.g. `UN Human Rights
+    /// Committee`; absent for every other kind.
+    #[serde(default)]
+    pub authority_body: Option<String>,
+    /// The body's document: UN symbol and paragraphs, application or case number, or ECLI.
+    #[serde(default)]
+    pub authority_reference: Option<String>,
+    /// When the body decided (not when the practice it judged occurred).
+    #[serde(default)]
+    pub decided_on: Option<Date>,
+    #[serde(default)]
+    pub decided_on_precision: Option<DatePrecision>,
     pub status: PublicationStatus,
     /// The user who created the record; absent for the seed loader.
     pub created_by: Option<i32>,

@@ -8,23 +8,25 @@
 //! has any, so a whole matrix is one read of a small table, and one state's scorecard is a range
 //! of its primary key.
 //!
-//! What is stored: an assessment is in its pair's row when it and its evidence are PUBLISHED
-//! (rule a of the method; drafts and retractions can never decide a gap). Nothing about the
-//! date of a question is applied here: each fact keeps its evidence's full period (start and
-//! end with their precision), its finding, confidence and attribution, so the engine can
-//! answer any `asOf` and any admissibility filter exactly as from the raw rows. Whether the
-//! state and the provision are themselves public is not stored: the engine only evaluates
-//! public states and provisions.
+//! What is stored: an assessment is in its pair's row when the public may see it, by the one
+//! rule every read applies ([`crate::visibility`]): it is PUBLISHED, and so are its evidence,
+//! its state, its provision (and that provision's instrument and forum) and every source any
+//! of them cites (rule a of the method; a verdict never rests on what the public cannot open).
+//! Nothing about the date of a question is applied here: each fact keeps its evidence's full
+//! period (start and end with their precision), kind, finding, confidence and attribution, so
+//! the engine can answer any `asOf` and any admissibility filter exactly as from the raw rows.
 //!
 //! When it changes: in the transaction of every write, by [`crate::write::Journal::finish`],
-//! for the pairs the write touched (an assessment's old and new pair; every pair assessed
-//! against a piece of evidence whose dates, status or attribution changed). A database built
-//! some other way (the benchmark's generator) calls [`rebuild`]. [`ensure`] rebuilds it when it
-//! was never built or was built in an older [`FORMAT`].
+//! for the pairs the write touched ([`touched`]): an assessment's old and new pair; every pair
+//! assessed against a piece of evidence that was written; and, when a source, state,
+//! provision, instrument or forum changes status or sources, every pair resting on it. A
+//! database built some other way (the benchmark's generator) calls [`rebuild`]. [`ensure`]
+//! rebuilds it when it was never built or was built in an older [`FORMAT`].
 
+use crate::visibility::{Readable, Visibility};
 use crate::{
-    assessment, evidence, registry, AttributionStatus, Confidence, DatePrecision, Finding,
-    PartialDate, PublicationStatus, RecordKind,
+    assessment, evidence, forum, instrument, provision, record_source, registry, AttributionStatus,
+    Confidence, DatePrecision, EvidenceKind, Finding, PartialDate, RecordKind,
 };
 use chrono::{Datelike, NaiveDate};
 use sea_orm::entity::prelude::*;
@@ -52,9 +54,12 @@ impl ActiveModelBehavior for ActiveModel {}
 
 /// The layout of [`pack`]. Stored in the registry row when the table is rebuilt; a process
 /// that finds another value rebuilds the table ([`ensure`]). Bump it when the layout changes or
-/// when the declaration order of [`Finding`], [`Confidence`], [`AttributionStatus`] or
-/// [`DatePrecision`] changes (they are stored as their position in `ALL`).
-pub const FORMAT: i32 = 1;
+/// when the declaration order of [`Finding`], [`Confidence`], [`AttributionStatus`],
+/// [`EvidenceKind`] or [`DatePrecision`] changes (they are stored as their position in `ALL`).
+///
+/// 2: the evidence's kind is stored (gap method 2.0 tells practice from texts), and what is
+/// stored follows the whole public visibility rule, sources and parents included.
+pub const FORMAT: i32 = 2;
 
 /// One assessment of one pair as the gap rules weigh it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,13 +69,14 @@ pub struct Fact {
     pub finding: Finding,
     pub confidence: Confidence,
     pub attribution: AttributionStatus,
+    pub evidence_kind: EvidenceKind,
     pub occurred_from: PartialDate,
     pub occurred_to: Option<PartialDate>,
 }
 
-/// Bytes per packed fact: two ids, four enumerations, a start date, an optional end (a
+/// Bytes per packed fact: two ids, five enumerations, a start date, an optional end (a
 /// precision byte, 255 for none, and a date).
-const FACT_LEN: usize = 4 + 4 + 4 + 4 + 1 + 4;
+const FACT_LEN: usize = 4 + 4 + 5 + 4 + 1 + 4;
 const NO_END: u8 = u8::MAX;
 
 fn index_of<T: PartialEq>(all: &[T], value: &T) -> u8 {
@@ -106,6 +112,7 @@ pub fn pack(facts: &[Fact]) -> Vec<u8> {
         out.push(index_of(Finding::ALL, &f.finding));
         out.push(index_of(Confidence::ALL, &f.confidence));
         out.push(index_of(AttributionStatus::ALL, &f.attribution));
+        out.push(index_of(EvidenceKind::ALL, &f.evidence_kind));
         out.push(index_of(DatePrecision::ALL, &f.occurred_from.precision));
         out.extend_from_slice(&day(f.occurred_from.date));
         match f.occurred_to {
@@ -139,15 +146,16 @@ pub fn unpack(bytes: &[u8]) -> Result<Vec<Fact>, DbErr> {
                 finding: nth(Finding::ALL, b[8])?,
                 confidence: nth(Confidence::ALL, b[9])?,
                 attribution: nth(AttributionStatus::ALL, b[10])?,
+                evidence_kind: nth(EvidenceKind::ALL, b[11])?,
                 occurred_from: PartialDate {
-                    precision: nth(DatePrecision::ALL, b[11])?,
-                    date: date(&b[12..16])?,
+                    precision: nth(DatePrecision::ALL, b[12])?,
+                    date: date(&b[13..17])?,
                 },
-                occurred_to: match b[16] {
+                occurred_to: match b[17] {
                     NO_END => None,
                     p => Some(PartialDate {
                         precision: nth(DatePrecision::ALL, p)?,
-                        date: date(&b[17..21])?,
+                        date: date(&b[18..22])?,
                     }),
                 },
             })
@@ -167,10 +175,11 @@ type FactRow = (
     Option<NaiveDate>,
     Option<DatePrecision>,
     AttributionStatus,
+    EvidenceKind,
 );
 
-/// The published assessments of published evidence matching `filter`, grouped by pair in
-/// assessment id order: the rows of the table, computed from the raw tables.
+/// The assessments the public may see matching `filter`, grouped by pair in assessment id
+/// order: the rows of the table, computed from the raw tables.
 async fn from_rows<C: ConnectionTrait>(
     db: &C,
     filter: Condition,
@@ -191,18 +200,30 @@ async fn from_rows<C: ConnectionTrait>(
             evidence::Column::OccurredTo,
             evidence::Column::OccurredToPrecision,
             evidence::Column::AttributionStatus,
+            evidence::Column::Kind,
         ])
         .join(JoinType::InnerJoin, assessment::Relation::Evidence.def())
-        .filter(assessment::Column::Status.eq(PublicationStatus::Published))
-        .filter(evidence::Column::Status.eq(PublicationStatus::Published))
+        .filter(assessment::Entity::visible(Visibility::Public))
         .filter(filter)
         .order_by_asc(assessment::Column::Id)
         .into_tuple()
         .all(db)
         .await?;
     let mut pairs: BTreeMap<(i32, i32), Vec<Fact>> = BTreeMap::new();
-    for (id, evidence_id, state, provision, finding, confidence, from, from_p, to, to_p, attr) in
-        rows
+    for (
+        id,
+        evidence_id,
+        state,
+        provision,
+        finding,
+        confidence,
+        from,
+        from_p,
+        to,
+        to_p,
+        attr,
+        kind,
+    ) in rows
     {
         pairs.entry((state, provision)).or_default().push(Fact {
             assessment_id: id,
@@ -210,6 +231,7 @@ async fn from_rows<C: ConnectionTrait>(
             finding,
             confidence,
             attribution: attr,
+            evidence_kind: kind,
             occurred_from: PartialDate {
                 date: from,
                 precision: from_p,
@@ -273,14 +295,16 @@ pub async fn refresh<C: ConnectionTrait>(
 }
 
 /// The pairs a batch of revisions can have changed: an assessment's pair before and after the
-/// write, and every pair assessed against a piece of evidence that was written; only for
-/// records that were published before or after the write.
+/// write, and every pair assessed against a piece of evidence that was written, for records
+/// that were published before or after the write; and every pair resting on a source, state,
+/// provision, instrument or forum whose status or cited sources changed ([`Bases`]).
 pub async fn touched<C: ConnectionTrait>(
     db: &C,
     writes: impl Iterator<Item = (RecordKind, i32, [Option<&serde_json::Value>; 2])>,
 ) -> Result<BTreeSet<(i32, i32)>, DbErr> {
     let mut pairs = BTreeSet::new();
-    let mut evidence_ids = BTreeSet::new();
+    let mut bases = Bases::default();
+    let mut sources = BTreeSet::new();
     for (kind, id, images) in writes {
         // The summary holds published records only: a write that neither found nor left the
         // record published (a draft created or corrected) cannot change it.
@@ -305,24 +329,146 @@ pub async fn touched<C: ConnectionTrait>(
                 }
             }
             RecordKind::Evidence => {
-                evidence_ids.insert(id);
+                bases.evidence.insert(id);
+            }
+            _ if !changes_what_rests_on_it(&images) => {}
+            RecordKind::Source => {
+                sources.insert(id);
+            }
+            RecordKind::State => {
+                bases.states.insert(id);
+            }
+            RecordKind::Provision => {
+                bases.provisions.insert(id);
+            }
+            RecordKind::Instrument => {
+                bases.instruments.insert(id);
+            }
+            RecordKind::Forum => {
+                bases.forums.insert(id);
             }
             _ => {}
         }
     }
-    let ids: Vec<i32> = evidence_ids.into_iter().collect();
-    for chunk in ids.chunks(500) {
-        let assessed: Vec<(i32, i32)> = assessment::Entity::find()
+    bases.cited_by(db, &sources).await?;
+    pairs.extend(bases.pairs(db).await?);
+    Ok(pairs)
+}
+
+/// Whether a correction of a record others rest on can change what the public sees of them:
+/// its status or the sources it cites changed. A creation cannot (nothing rests on a new
+/// record yet).
+fn changes_what_rests_on_it(images: &[Option<&serde_json::Value>; 2]) -> bool {
+    match images {
+        [Some(before), Some(after)] => {
+            before.get("status") != after.get("status")
+                || before.get("sources") != after.get("sources")
+        }
+        _ => false,
+    }
+}
+
+/// The records whose public visibility decides whether an assessment is in the summary, by
+/// kind: an assessment rests on itself, its evidence, its state, its provision, that
+/// provision's instrument and the instrument's forum (and that forum's parent).
+#[derive(Default)]
+struct Bases {
+    assessments: BTreeSet<i32>,
+    evidence: BTreeSet<i32>,
+    states: BTreeSet<i32>,
+    provisions: BTreeSet<i32>,
+    instruments: BTreeSet<i32>,
+    forums: BTreeSet<i32>,
+}
+
+impl Bases {
+    /// Adds the records that cite any of `sources`: a source's status decides theirs.
+    async fn cited_by<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        sources: &BTreeSet<i32>,
+    ) -> Result<(), DbErr> {
+        let ids: Vec<i32> = sources.iter().copied().collect();
+        for chunk in ids.chunks(500) {
+            let citing: Vec<(RecordKind, i32)> = record_source::Entity::find()
+                .select_only()
+                .column(record_source::Column::RecordKind)
+                .column(record_source::Column::RecordId)
+                .filter(record_source::Column::SourceId.is_in(chunk.to_vec()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            for (kind, id) in citing {
+                let set = match kind {
+                    RecordKind::Assessment => &mut self.assessments,
+                    RecordKind::Evidence => &mut self.evidence,
+                    RecordKind::State => &mut self.states,
+                    RecordKind::Provision => &mut self.provisions,
+                    RecordKind::Instrument => &mut self.instruments,
+                    RecordKind::Forum => &mut self.forums,
+                    _ => continue,
+                };
+                set.insert(id);
+            }
+        }
+        Ok(())
+    }
+
+    /// The pairs of every assessment resting on one of the bases, following forums down to
+    /// their child forums, instruments and provisions first.
+    async fn pairs<C: ConnectionTrait>(mut self, db: &C) -> Result<Vec<(i32, i32)>, DbErr> {
+        if !self.forums.is_empty() {
+            let children: Vec<i32> = forum::Entity::find()
+                .select_only()
+                .column(forum::Column::Id)
+                .filter(forum::Column::ParentId.is_in(self.forums.clone()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            self.forums.extend(children);
+            let held: Vec<i32> = instrument::Entity::find()
+                .select_only()
+                .column(instrument::Column::Id)
+                .filter(instrument::Column::ForumId.is_in(self.forums.clone()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            self.instruments.extend(held);
+        }
+        if !self.instruments.is_empty() {
+            let inside: Vec<i32> = provision::Entity::find()
+                .select_only()
+                .column(provision::Column::Id)
+                .filter(provision::Column::InstrumentId.is_in(self.instruments.clone()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            self.provisions.extend(inside);
+        }
+        let mut any = Condition::any();
+        for (column, ids) in [
+            (assessment::Column::Id, &self.assessments),
+            (assessment::Column::EvidenceId, &self.evidence),
+            (assessment::Column::StateId, &self.states),
+            (assessment::Column::ProvisionId, &self.provisions),
+        ] {
+            if !ids.is_empty() {
+                any = any.add(column.is_in(ids.iter().copied()));
+            }
+        }
+        if any.is_empty() {
+            return Ok(Vec::new());
+        }
+        assessment::Entity::find()
             .select_only()
             .column(assessment::Column::StateId)
             .column(assessment::Column::ProvisionId)
-            .filter(assessment::Column::EvidenceId.is_in(chunk.to_vec()))
+            .filter(any)
+            .distinct()
             .into_tuple()
             .all(db)
-            .await?;
-        pairs.extend(assessed);
+            .await
     }
-    Ok(pairs)
 }
 
 /// Recomputes the whole table from the raw tables in one transaction, and records [`FORMAT`].
@@ -373,6 +519,7 @@ mod tests {
                 finding: Finding::PartiallyContradicts,
                 confidence: Confidence::Low,
                 attribution: AttributionStatus::Contested,
+                evidence_kind: EvidenceKind::Surveillance,
                 occurred_from: PartialDate {
                     date: d("2016-01-01"),
                     precision: DatePrecision::Year,
@@ -388,6 +535,7 @@ mod tests {
                 finding: Finding::Supports,
                 confidence: Confidence::High,
                 attribution: AttributionStatus::Acknowledged,
+                evidence_kind: EvidenceKind::TreatyBodyFinding,
                 occurred_from: PartialDate {
                     date: d("1999-12-31"),
                     precision: DatePrecision::Day,
@@ -417,6 +565,11 @@ mod tests {
         assert_eq!(
             names(AttributionStatus::ALL.iter().map(|v| v.as_str()).collect()),
             "ACKNOWLEDGED,SETTLED,CONTESTED"
+        );
+        assert_eq!(
+            names(EvidenceKind::ALL.iter().map(|v| v.as_str()).collect()),
+            "CYBER_OPERATION,SURVEILLANCE,LEGISLATION,INTERNET_SHUTDOWN,PROSECUTION,POLICY,\
+             IMPLEMENTATION_MEASURE,COURT_JUDGMENT,TREATY_BODY_FINDING"
         );
         assert_eq!(
             names(DatePrecision::ALL.iter().map(|v| v.as_str()).collect()),

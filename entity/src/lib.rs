@@ -26,12 +26,14 @@ pub mod membership;
 pub mod position;
 pub mod provision;
 pub mod provision_link;
+pub mod rationale_key;
 pub mod record_source;
 pub mod registry;
 pub mod revision;
 pub mod source;
 pub mod state;
 pub mod user;
+pub mod visibility;
 
 pub use enums::*;
 pub use partial_date::PartialDate;

@@ -252,7 +252,8 @@ impl<'t> Journal<'t> {
     /// Writes the queued citations and revisions (in batches: a seed load queues thousands),
     /// advances the data version once if any of them changed what the public sees, and brings
     /// the gap summary's rows of every (state, provision) the writes touched up to date
-    /// ([`gap_summary`]), all in the caller's transaction.
+    /// ([`gap_summary`]) and the rationale keys of the assessments written ([`rationale_key`]),
+    /// all in the caller's transaction.
     pub async fn finish(self) -> Result<(), DbErr> {
         for chunk in self.citations.chunks(500) {
             record_source::Entity::insert_many(chunk.to_vec())
@@ -277,6 +278,21 @@ impl<'t> Journal<'t> {
             });
         let touched = gap_summary::touched(self.txn, writes).await?;
         gap_summary::refresh(self.txn, &touched).await?;
+        let assessed: Vec<i32> = self
+            .revisions
+            .iter()
+            .filter_map(|r| match (&r.record_kind, &r.record_id, image(&r.after)) {
+                (
+                    sea_orm::ActiveValue::Set(RecordKind::Assessment),
+                    sea_orm::ActiveValue::Set(id),
+                    Some(_),
+                ) => Some(*id),
+                _ => None,
+            })
+            .collect();
+        for chunk in assessed.chunks(500) {
+            rationale_key::refresh(self.txn, Some(chunk)).await?;
+        }
         for chunk in self.revisions.chunks(200) {
             revision::Entity::insert_many(chunk.to_vec())
                 .exec_without_returning(self.txn)

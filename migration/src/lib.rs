@@ -31,6 +31,8 @@ mod m20261128_000022_add_revision_is_public;
 mod m20261128_000023_create_shared_limits;
 mod m20261128_000024_create_gap_summary;
 mod m20261128_000025_add_position_and_membership_keys;
+mod m20261207_000026_add_evidence_authority;
+mod m20261207_000027_add_assessment_rationale_key;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -64,6 +66,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000023_create_shared_limits::Migration),
             Box::new(m20261128_000024_create_gap_summary::Migration),
             Box::new(m20261128_000025_add_position_and_membership_keys::Migration),
+            Box::new(m20261207_000026_add_evidence_authority::Migration),
+            Box::new(m20261207_000027_add_assessment_rationale_key::Migration),
         ]
     }
 }

@@ -264,6 +264,9 @@ const EVIDENCE_COLUMNS: Columns = &[
     ("attributed_by", false),
     ("attribution_basis", false),
     ("attribution_status", true),
+    ("authority_body", false),
+    ("authority_reference", false),
+    ("decided_on", false),
     ("sources", true),
 ];
 const ASSESSMENT_COLUMNS: Columns = &[
@@ -551,6 +554,7 @@ pub fn read(dir: &DataFiles, errors: &mut Vec<SeedError>) -> Dataset {
         let occurred_from = row.date("occurred_from", errors);
         let occurred_to = row.opt_date("occurred_to", errors);
         let attribution_status = row.enumeration("attribution_status", errors);
+        let decided_on = row.opt_date("decided_on", errors);
         let rec = (kind.zip(occurred_from).zip(attribution_status)).map(
             |((kind, occurred_from), attribution_status)| NewEvidence {
                 slug: row.cell("slug"),
@@ -563,6 +567,9 @@ pub fn read(dir: &DataFiles, errors: &mut Vec<SeedError>) -> Dataset {
                     attributed_by: row.opt_text("attributed_by"),
                     attribution_basis: row.opt_text("attribution_basis"),
                     attribution_status,
+                    authority_body: row.opt_text("authority_body"),
+                    authority_reference: row.opt_text("authority_reference"),
+                    decided_on,
                 },
                 responsible_states: row.list("responsible_states"),
                 sources: row.list("sources"),

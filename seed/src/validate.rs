@@ -9,7 +9,7 @@
 use crate::csvfile::Origin;
 use crate::dataset::{AssessmentRec, CommitmentRec, Dataset, InstrumentRec, LISTS_FILE};
 use crate::error::SeedError;
-use entity::domain::{self, Dated};
+use entity::domain::{self, standard, Dated, EvidenceFields};
 use entity::{AdoptionMode, CommitmentAct, DatePrecision, PositionKind, Stance};
 use std::collections::{HashMap, HashSet};
 
@@ -332,7 +332,72 @@ pub fn check(ds: &Dataset, errors: &mut Vec<SeedError>) {
     tallies_match(ds, errors);
     acts_fit_instruments(ds, errors);
     assessments_can_count(ds, errors);
+    assessments_meet_the_standard(ds, errors);
     lists_described(ds, errors);
+}
+
+/// Every assessment meets the assessment standard ([`domain::standard`]): its confidence is
+/// no higher than its sources and its evidence's attribution allow, its best source comes
+/// first, and its rationale is not another row's with only state names changed. The API
+/// applies the same rule to `createAssessment` and `updateAssessment`.
+fn assessments_meet_the_standard(ds: &Dataset, errors: &mut Vec<SeedError>) {
+    let cited: HashMap<&str, standard::Cited> = ds
+        .sources
+        .iter()
+        .map(|s| {
+            let c = standard::Cited {
+                key: s.key.clone(),
+                tier: s.fields.tier,
+                kind: s.fields.kind,
+            };
+            (s.key.as_str(), c)
+        })
+        .collect();
+    let evidence: HashMap<&str, &EvidenceFields> = ds
+        .evidence
+        .iter()
+        .map(|e| (e.slug.as_str(), &e.fields))
+        .collect();
+    let names = state_names(ds);
+    let mut first_with_key: HashMap<String, String> = HashMap::new();
+    for a in &ds.assessments {
+        let Some(e) = evidence.get(a.evidence.as_str()) else {
+            continue; // an unknown evidence slug is reported with the references
+        };
+        let sources: Vec<standard::Cited> = a
+            .sources
+            .iter()
+            .filter_map(|k| cited.get(k.as_str()).cloned())
+            .collect();
+        let key = standard::rationale_key(&a.fields.rationale, &names);
+        let label = format!("{}/{}/{}", a.evidence, a.state, a.provision);
+        let twin = first_with_key.get(&key).cloned();
+        first_with_key.entry(key).or_insert(label);
+        let grounds = standard::Grounds {
+            finding: a.fields.finding,
+            confidence: a.fields.confidence,
+            evidence_kind: e.kind,
+            attribution: e.attribution_status,
+            sources: &sources,
+            twin: twin.as_deref(),
+        };
+        if let Err(invalid) = standard::check(&grounds) {
+            errors.extend(
+                invalid
+                    .0
+                    .iter()
+                    .map(|f| a.origin.error(f.field, &f.message)),
+            );
+        }
+    }
+}
+
+/// Every name a rationale may give a state of the dataset ([`standard::state_names`]).
+pub fn state_names(ds: &Dataset) -> Vec<String> {
+    ds.states
+        .iter()
+        .flat_map(|s| standard::state_names(&s.fields.name, &s.code))
+        .collect()
 }
 
 /// Every official tally equals the per-state recorded votes (positions of kind VOTE on the

@@ -1,7 +1,9 @@
 //! The gap summary never drifts from the raw rows: a long pseudo-random sequence of writes
 //! through the public API (new evidence and assessments, corrections of dates, attribution and
 //! findings, retractions, new commitments with reservations, withdrawals, reservation changes,
-//! reloads of the bundled data) and, after every step, the engine's answer from the summary is
+//! retractions of the sources a finding cites and of the states, provisions, instruments and
+//! forums it hangs from, draft sources cited and then published, reloads of the bundled data)
+//! and, after every step, the engine's answer from the summary is
 //! compared with its answer from the raw tables (`gap::load::load_from_rows`, the reference),
 //! for every state and provision, at several dates and under two admissibility filters. The
 //! API's own `gapMatrix` for the state the step touched is compared too, so a kept answer that
@@ -107,6 +109,9 @@ async fn assert_no_drift(app: &TestApp, step: usize, what: &str, state: Option<&
     let Some(state) = state else { return };
     let day: NaiveDate = "2026-11-28".parse().expect("a date");
     let (_, rows) = both(&app.db, day, &Admissible::default()).await;
+    if !rows.iter().any(|(s, _, _)| s == state) {
+        return; // a retracted state: the engine has nothing to say of it
+    }
     let matrix = app
         .data(
             r#"query($s: String!) { gapMatrix(states: [$s], asOf: "2026-11-28") {
@@ -135,6 +140,7 @@ async fn assert_no_drift(app: &TestApp, step: usize, what: &str, state: Option<&
     for (got, want) in cells.iter().zip(&expected) {
         assert_eq!(got, want, "step {step} ({what}): the API's matrix is stale");
     }
+    crate::verdicts::every_count_is_its_chain(app, state).await;
 }
 
 /// Sends a mutation; returns its data, or `None` when the API refused it (a refused write must
@@ -235,6 +241,13 @@ where
 }
 
 const FINDINGS: [&str; 3] = ["CONTRADICTS", "PARTIALLY_CONTRADICTS", "SUPPORTS"];
+/// Practice and texts: method 2.0 tells them apart (IMPLEMENTED against LAW_OR_POLICY_ONLY).
+const KINDS: [&str; 4] = [
+    "POLICY",
+    "LEGISLATION",
+    "SURVEILLANCE",
+    "IMPLEMENTATION_MEASURE",
+];
 const CONFIDENCES: [&str; 2] = ["LOW", "MEDIUM"];
 const ATTRIBUTIONS: [&str; 3] = ["ACKNOWLEDGED", "SETTLED", "CONTESTED"];
 
@@ -248,7 +261,7 @@ async fn step(
     n: usize,
 ) -> (String, Option<String>) {
     let db = &app.db;
-    match dice.below(9) {
+    match dice.below(12) {
         // New evidence about a state, and an assessment of it, both published.
         0 | 1 => {
             let (_, state) = dice.pick(&w.states).expect("states").clone();
@@ -263,7 +276,7 @@ async fn step(
             let created = write(app, token,
                 r#"mutation($i: CreateEvidenceInput!) { createEvidence(input: $i) { id version } }"#,
                 json!({ "i": { "slug": slug, "title": "A drift-test case", "summary": "Written by the drift test.",
-                    "kind": "POLICY", "occurredFrom": from, "occurredTo": to, "responsibleStates": [state],
+                    "kind": KINDS[dice.below(4)], "occurredFrom": from, "occurredTo": to, "responsibleStates": [state],
                     "attributionStatus": ATTRIBUTIONS[dice.below(3)], "sources": [w.day_source] } })).await;
             let Some(created) = created else {
                 return (format!("evidence {from}..{to} refused"), None);
@@ -273,7 +286,7 @@ async fn step(
                 r#"mutation($i: CreateAssessmentInput!) { createAssessment(input: $i) { id version } }"#,
                 json!({ "i": { "evidence": slug, "state": state, "provision": provision,
                     "finding": FINDINGS[dice.below(3)], "confidence": CONFIDENCES[dice.below(2)],
-                    "rationale": "Written by the drift test.", "sources": [w.day_source] } })).await;
+                    "rationale": format!("Written by the drift test at step {n}."), "sources": [w.day_source] } })).await;
             let Some(a) = a else {
                 return (
                     format!("assessment of {state} on {provision} refused"),
@@ -434,6 +447,118 @@ async fn step(
             (
                 format!("commitment {} reserves {code}: {}", c.id, done.is_some()),
                 state_code(w, c.state_id),
+            )
+        }
+        // A source a published finding or its evidence cites, retracted: what rests on it leaves
+        // public view, so it must leave the summary.
+        9 => {
+            let citing = record_source::Entity::find()
+                .filter(
+                    record_source::Column::RecordKind
+                        .is_in([RecordKind::Assessment, RecordKind::Evidence]),
+                )
+                .order_by_asc(record_source::Column::SourceId)
+                .all(db)
+                .await
+                .expect("citations");
+            let Some(c) = dice.pick(&citing) else {
+                return ("no citation".into(), None);
+            };
+            let state = match c.record_kind {
+                RecordKind::Assessment => assessment::Entity::find_by_id(c.record_id)
+                    .one(db)
+                    .await
+                    .expect("an assessment")
+                    .and_then(|a| state_code(w, a.state_id)),
+                _ => evidence_state(db, c.record_id).await,
+            };
+            let Some((gid, v)) = node_version(app, token, RecordKind::Source, c.source_id).await
+            else {
+                return ("no node".into(), None);
+            };
+            let done = write(app, token,
+                r#"mutation($id: ID!, $v: Int!) { retract(id: $id, version: $v, reason: "drift test") { id } }"#,
+                json!({ "id": gid, "v": v })).await;
+            (
+                format!("source {} retracted: {}", c.source_id, done.is_some()),
+                state,
+            )
+        }
+        // A record an assessment hangs from retracted: a provision, an instrument, a forum or
+        // a state.
+        10 => {
+            let (kind, id, state) = match dice.below(4) {
+                0 => {
+                    let all = published::<provision::Entity>(db, provision::Column::Status).await;
+                    let Some(p) = dice.pick(&all) else {
+                        return ("no provision".into(), None);
+                    };
+                    (RecordKind::Provision, p.id, None)
+                }
+                1 => {
+                    let all = published::<instrument::Entity>(db, instrument::Column::Status).await;
+                    let Some(i) = dice.pick(&all) else {
+                        return ("no instrument".into(), None);
+                    };
+                    (RecordKind::Instrument, i.id, None)
+                }
+                2 => {
+                    let all = published::<forum::Entity>(db, forum::Column::Status).await;
+                    let Some(f) = dice.pick(&all) else {
+                        return ("no forum".into(), None);
+                    };
+                    (RecordKind::Forum, f.id, None)
+                }
+                _ => {
+                    let Some((id, code)) = dice.pick(&w.states).cloned() else {
+                        return ("no state".into(), None);
+                    };
+                    (RecordKind::State, id, Some(code))
+                    // (the check after the step sees that the state left public view)
+                }
+            };
+            let Some((gid, v)) = node_version(app, token, kind, id).await else {
+                return (format!("{kind:?} {id}: no node"), None);
+            };
+            let done = write(app, token,
+                r#"mutation($id: ID!, $v: Int!) { retract(id: $id, version: $v, reason: "drift test") { id } }"#,
+                json!({ "id": gid, "v": v })).await;
+            (
+                format!("{kind:?} {id} retracted: {}", done.is_some()),
+                state,
+            )
+        }
+        // A published finding made to cite a draft source (it leaves public view), and the
+        // source published half the time (it comes back).
+        11 => {
+            let all = published::<assessment::Entity>(db, assessment::Column::Status).await;
+            let Some(a) = dice.pick(&all) else {
+                return ("no assessment".into(), None);
+            };
+            let key = format!("drift-source-{n}");
+            let created = write(app, token,
+                r#"mutation($i: CreateSourceInput!) { createSource(input: $i) { id version } }"#,
+                json!({ "i": { "key": key, "kind": "GOVERNMENT", "tier": "PRIMARY", "title": "A drift-test source",
+                    "publisher": "Drift", "url": format!("https://example.org/{key}") } })).await;
+            let Some(created) = created else {
+                return ("source refused".into(), None);
+            };
+            let Some((gid, v)) = node_version(app, token, RecordKind::Assessment, a.id).await
+            else {
+                return ("no node".into(), None);
+            };
+            let cited = write(app, token,
+                "mutation($id: ID!, $v: Int!, $i: UpdateAssessmentInput!) { updateAssessment(id: $id, version: $v, input: $i) { id } }",
+                json!({ "id": gid, "v": v, "i": { "sources": [key, w.day_source] } })).await;
+            let published =
+                dice.below(2) == 0 && publish(app, token, &created["createSource"]).await;
+            (
+                format!(
+                    "assessment {} cites draft source {key}: {}, published: {published}",
+                    a.id,
+                    cited.is_some()
+                ),
+                state_code(w, a.state_id),
             )
         }
         // A reload of the bundled data, now and then forced (which undoes the retractions).

@@ -26,7 +26,7 @@ async fn mexico_pegasus_contradicts_iccpr_17_with_its_full_chain() {
     assert_eq!(g["status"], "CONTRADICTED");
     assert_eq!(g["committedSince"], "1981-03-23");
     assert_eq!(g["strength"], "FULL");
-    assert_eq!(g["methodologyVersion"], "1.2");
+    assert_eq!(g["methodologyVersion"], "2.0");
     assert_eq!(g["commitments"][0]["act"], "ACCEDED");
     assert_eq!(g["commitments"][0]["instrument"]["slug"], "iccpr");
     assert!(!g["commitments"][0]["sources"]
@@ -163,7 +163,7 @@ fn write(dir: &Path, rel: &str, body: &str) {
 fn gap_fixture() -> Fixture {
     let dir =
         std::env::temp_dir().join(format!("normwatch_gaps_{}", uuid::Uuid::new_v4().simple()));
-    write(&dir, "sources/s.csv", "key,kind,tier,title,publisher,url\nsrc,DATASET,SECONDARY,Test source,Normwatch tests,https://example.org/test\n");
+    write(&dir, "sources/s.csv", "key,kind,tier,title,publisher,url\nsrc,GOVERNMENT,PRIMARY,Test source,Normwatch tests,https://example.org/test\n");
     write(
         &dir,
         "states/s.csv",
@@ -298,10 +298,10 @@ async fn a_reservation_excludes_its_provision_only() {
 }
 
 #[tokio::test]
-async fn supporting_evidence_only_is_implemented() {
+async fn support_from_a_law_alone_is_law_or_policy_only_not_implemented() {
     let (app, _f) = fixture_app().await;
     let g = gap(&app, "SSS", "t-1", "2020-01-01").await;
-    assert_eq!(g["status"], "IMPLEMENTED");
+    assert_eq!(g["status"], "LAW_OR_POLICY_ONLY");
     assert_eq!(g["supporting"][0]["evidence"]["slug"], "sss-law");
 }
 
@@ -367,7 +367,7 @@ fn whole_text_fixture() -> Fixture {
         "normwatch_whole_text_{}",
         uuid::Uuid::new_v4().simple()
     ));
-    write(&dir, "sources/s.csv", "key,kind,tier,title,publisher,url\nsrc,DATASET,SECONDARY,Test source,Normwatch tests,https://example.org/test\n");
+    write(&dir, "sources/s.csv", "key,kind,tier,title,publisher,url\nsrc,GOVERNMENT,PRIMARY,Test source,Normwatch tests,https://example.org/test\n");
     write(
         &dir,
         "states/s.csv",
@@ -592,7 +592,7 @@ async fn gap_matrix_cells_agree_with_gaps() {
 async fn gaps_filter_by_status_and_paginate() {
     let (app, _f) = fixture_app().await;
     let d = app
-        .data(r#"{ gaps(asOf: "2020-01-01", filter: { statuses: [CONTRADICTED, IMPLEMENTED] }) { totalCount nodes { status } } }"#, json!({}))
+        .data(r#"{ gaps(asOf: "2020-01-01", filter: { statuses: [CONTRADICTED, LAW_OR_POLICY_ONLY] }) { totalCount nodes { status } } }"#, json!({}))
         .await;
     assert_eq!(d["gaps"]["totalCount"], 2);
     let page = app.data(r#"{ gaps(asOf: "2020-01-01", first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { state { code } } } }"#, json!({})).await;
@@ -693,7 +693,7 @@ async fn a_contradiction_on_contested_evidence_shows_its_strength_and_yields_to_
     };
 
     let all = app.data(q, json!({})).await;
-    assert_eq!(all["gapMatrix"]["methodologyVersion"], "1.2");
+    assert_eq!(all["gapMatrix"]["methodologyVersion"], "2.0");
     let gaps = by_state(&all);
     assert_eq!(gaps["MAR"]["status"], "CONTRADICTED", "{all}");
     assert_eq!(gaps["MAR"]["confidence"], "MEDIUM");

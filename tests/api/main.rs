@@ -31,6 +31,7 @@ mod schema;
 mod seed_data;
 mod seed_loader;
 mod seed_respects_editors;
+mod verdicts;
 mod visibility;
 mod walkthrough;
 mod writes;

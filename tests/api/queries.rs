@@ -141,7 +141,7 @@ async fn forums_have_parents_children_members_and_instruments() {
             json!({}),
         )
         .await;
-    assert_eq!(d["forums"]["totalCount"], 14);
+    assert_eq!(d["forums"]["totalCount"], 15);
     assert_eq!(d["hrc"]["parent"]["slug"], "unga");
     assert!(list(&d, "/unga/children")
         .iter()

@@ -74,11 +74,18 @@ fn fixture() -> Fixture {
 
 /// Replaces `from` by `to` in one fixture file and returns every error reported.
 pub(crate) fn errors_after(rel: &str, from: &str, to: &str) -> Vec<String> {
+    errors_after_edits(&[(rel, from, to.to_string())])
+}
+
+/// [`errors_after`] for several edits, each `(file, from, to)`, applied in order.
+pub(crate) fn errors_after_edits(edits: &[(&str, &str, String)]) -> Vec<String> {
     let f = fixture();
-    let path = f.0.join(rel);
-    let body = std::fs::read_to_string(&path).expect("read");
-    assert!(body.contains(from), "fixture lacks `{from}`");
-    std::fs::write(&path, body.replacen(from, to, 1)).expect("write");
+    for (rel, from, to) in edits {
+        let path = f.0.join(rel);
+        let body = std::fs::read_to_string(&path).expect("read");
+        assert!(body.contains(from), "fixture lacks `{from}`");
+        std::fs::write(&path, body.replacen(from, to, 1)).expect("write");
+    }
     match seed::read_dataset(&f.0) {
         Ok(_) => Vec::new(),
         Err(e) => e.0.iter().map(|e| e.to_string()).collect(),

@@ -4,7 +4,8 @@
 export const STATUSES = [
   { status: 'CONTRADICTED', letter: 'C', label: 'Contradicted: committed, and practice since contradicts it' },
   { status: 'PARTIAL', letter: 'P', label: 'Partial: committed, and practice partly contradicts it' },
-  { status: 'IMPLEMENTED', letter: 'I', label: 'Implemented: committed, and practice supports it' },
+  { status: 'IMPLEMENTED', letter: 'I', label: 'Implemented: committed, and practice (or a body\'s finding) supports it' },
+  { status: 'LAW_OR_POLICY_ONLY', letter: 'L', label: 'Law or policy only: committed, supported by a text adopted, no practice documented' },
   { status: 'UNVERIFIED', letter: 'U', label: 'Unverified: committed, no assessed practice either way' },
   { status: 'NOT_COMMITTED', letter: '', label: 'Not committed at the date' },
 ];

@@ -125,6 +125,7 @@ pub fn fields() -> Vec<Field> {
         rules::GapStatus::Contradicted,
         rules::GapStatus::Partial,
         rules::GapStatus::Implemented,
+        rules::GapStatus::LawOrPolicyOnly,
         rules::GapStatus::Unverified,
         rules::GapStatus::NotCommitted,
     ];

@@ -9,7 +9,7 @@
 //! ([`stream`]); only the consumer differs (a file, an HTTP body).
 //!
 //! What is exported is what an anonymous GraphQL reader sees ([`Visibility::Public`], the rule of
-//! `repo::visibility`): PUBLISHED records whose parents and sources are published; never users,
+//! `entity::visibility`): PUBLISHED records whose parents and sources are published; never users,
 //! e-mails or drafts. Every row carries the record's global `id` (the one GraphQL gives it), its
 //! references as public keys (state codes, slugs, provision codes) and its sources' keys.
 //!

@@ -354,6 +354,19 @@ impl Table {
                     Field::key("attribution_status", "ACKNOWLEDGED, SETTLED or CONTESTED")
                         .one_of(values!(AttributionStatus)),
                 );
+                f.push(Field::text(
+                    "authority_body",
+                    "For a COURT_JUDGMENT or TREATY_BODY_FINDING: the body that decided",
+                ));
+                f.push(Field::text(
+                    "authority_reference",
+                    "Its document: UN symbol and paragraphs, application or case number, or ECLI",
+                ));
+                f.extend(date_fields(
+                    "decided_on",
+                    "When the body decided (empty for other kinds)",
+                    false,
+                ));
                 f
             }
             Table::Assessments => vec![
@@ -636,6 +649,12 @@ impl Table {
                     r.push(Cell::opt_text(m.attributed_by.as_deref()));
                     r.push(Cell::opt_text(m.attribution_basis.as_deref()));
                     r.push(Cell::text(m.attribution_status.as_str()));
+                    r.push(Cell::opt_text(m.authority_body.as_deref()));
+                    r.push(Cell::opt_text(m.authority_reference.as_deref()));
+                    r.extend(date_cells(PartialDate::from_parts(
+                        m.decided_on,
+                        m.decided_on_precision,
+                    )));
                     tail(r, m.version, cited.remove(&m.id))
                 })
             }

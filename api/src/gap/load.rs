@@ -354,6 +354,7 @@ async fn summarised_assessments(
                 evidence_status: PublicationStatus::Published,
                 confidence: f.confidence,
                 attribution: f.attribution,
+                evidence_kind: f.evidence_kind,
             })
             .filter(|f| admit.admits(f))
             .collect();
@@ -389,10 +390,10 @@ async fn raw_assessments(
             evidence::Column::OccurredTo,
             evidence::Column::OccurredToPrecision,
             evidence::Column::AttributionStatus,
+            evidence::Column::Kind,
         ])
         .join(JoinType::InnerJoin, assessment::Relation::Evidence.def())
         .filter(assessment::Entity::visible(PUBLIC))
-        .filter(evidence::Column::Status.eq(PublicationStatus::Published))
         .filter(evidence::Column::OccurredFrom.lte(as_of));
     if let Some(ids) = &scope.provisions {
         q = q.filter(assessment::Column::ProvisionId.is_in(ids.clone()));
@@ -412,6 +413,7 @@ async fn raw_assessments(
         Option<NaiveDate>,
         Option<DatePrecision>,
         AttributionStatus,
+        EvidenceKind,
     );
     let mut assessments: HashMap<(i32, i32), Vec<AssessmentFact>> = HashMap::new();
     for (
@@ -426,6 +428,7 @@ async fn raw_assessments(
         to,
         to_p,
         attribution,
+        evidence_kind,
     ) in q.into_tuple::<AssessmentTuple>().all(db).await?
     {
         let fact = AssessmentFact {
@@ -441,6 +444,7 @@ async fn raw_assessments(
             evidence_status: PublicationStatus::Published,
             confidence,
             attribution,
+            evidence_kind,
         };
         if admit.admits(&fact) {
             assessments

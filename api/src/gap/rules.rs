@@ -25,8 +25,10 @@
 //! - **e.** `committed_since` is the earliest start among the valid dated commitments.
 //! - **f.** An assessment counts when its evidence period overlaps `[committed_since, D]`.
 //!   Evidence begun after `D` is ignored; evidence that ended before `committed_since` is context.
-//! - **g.** Status precedence: CONTRADICTED, then PARTIAL, then IMPLEMENTED, then UNVERIFIED;
-//!   NOT_COMMITTED when no commitment is valid.
+//! - **g.** Status precedence: CONTRADICTED, then PARTIAL, then IMPLEMENTED, then
+//!   LAW_OR_POLICY_ONLY, then UNVERIFIED; NOT_COMMITTED when no commitment is valid.
+//!   IMPLEMENTED needs a supporting assessment of practice (any evidence kind but LEGISLATION
+//!   and POLICY); support from texts alone is LAW_OR_POLICY_ONLY.
 //! - **g'.** The status carries the strength of what decided it: the highest confidence among
 //!   the deciding assessments and the strongest attribution of their evidence.
 //! - **h.** Every list of ids is sorted ascending, so answers are stable and diffable.
@@ -36,15 +38,15 @@
 
 use chrono::NaiveDate;
 use entity::{
-    AttributionStatus, CommitmentAct, CommitmentModality, Confidence, Finding, PartialDate,
-    PublicationStatus, Stance,
+    AttributionStatus, CommitmentAct, CommitmentModality, Confidence, EvidenceKind, Finding,
+    PartialDate, PublicationStatus, Stance,
 };
 use std::collections::{HashMap, HashSet};
 
 /// The version of the method below. Answers carry it so that a researcher can cite exactly which
 /// rules produced a gap, and can tell when a later answer differs because the method changed
 /// rather than the data.
-pub const METHODOLOGY_VERSION: &str = "1.2";
+pub const METHODOLOGY_VERSION: &str = "2.0";
 
 /// Where a state stands on one provision at one date.
 ///
@@ -56,8 +58,15 @@ pub enum GapStatus {
     Contradicted,
     /// Committed, no outright contradiction, but practice partially contradicts it.
     Partial,
-    /// Committed, and the only counting assessments find practice that supports it.
+    /// Committed, no contradiction, and at least one counting assessment finds that what the
+    /// state *did* supports it (a measure taken, a remedy applied, a body's finding of
+    /// compliance).
     Implemented,
+    /// Committed, no contradiction, and the only support found is a text the state adopted (a
+    /// law, a decree, a policy, a published legal position): the commitment is written into
+    /// its law or policy, but no practice is documented. OHCHR's indicator framework calls
+    /// this a structural indicator, short of process and outcome.
+    LawOrPolicyOnly,
     /// Committed, but no counting assessment either way. Not a clean bill of health: it means
     /// nobody has documented the practice yet.
     Unverified,
@@ -72,6 +81,7 @@ impl GapStatus {
             GapStatus::Contradicted => "CONTRADICTED",
             GapStatus::Partial => "PARTIAL",
             GapStatus::Implemented => "IMPLEMENTED",
+            GapStatus::LawOrPolicyOnly => "LAW_OR_POLICY_ONLY",
             GapStatus::Unverified => "UNVERIFIED",
             GapStatus::NotCommitted => "NOT_COMMITTED",
         }
@@ -159,6 +169,9 @@ pub struct AssessmentFact {
     pub confidence: Confidence,
     /// How firmly the evidence is attributed to the state.
     pub attribution: AttributionStatus,
+    /// What the evidence is: practice, a text the state adopted (rule g: texts alone never make
+    /// a gap IMPLEMENTED), or a competent body's finding.
+    pub evidence_kind: EvidenceKind,
 }
 
 /// Which findings a reader lets decide a gap (rule a'): only assessments at least
@@ -306,6 +319,13 @@ fn file_by_finding(out: &mut GapOutcome, a: &AssessmentFact) {
     }
 }
 
+/// Rule g: whether any of the `supporting` assessments is of practice rather than of a text.
+fn supported_by_practice(assessments: &[AssessmentFact], supporting: &[i32]) -> bool {
+    assessments
+        .iter()
+        .any(|a| supporting.contains(&a.id) && !a.evidence_kind.is_text())
+}
+
 fn sorted(mut ids: Vec<i32>) -> Vec<i32> {
     ids.sort_unstable();
     ids.dedup();
@@ -396,8 +416,10 @@ pub fn evaluate(
         GapStatus::Contradicted
     } else if !out.partially_contradicting.is_empty() {
         GapStatus::Partial
-    } else if !out.supporting.is_empty() {
+    } else if supported_by_practice(assessments, &out.supporting) {
         GapStatus::Implemented
+    } else if !out.supporting.is_empty() {
+        GapStatus::LawOrPolicyOnly
     } else {
         GapStatus::Unverified
     };
@@ -406,7 +428,7 @@ pub fn evaluate(
     let deciding: &[i32] = match out.status {
         GapStatus::Contradicted => &out.contradicting,
         GapStatus::Partial => &out.partially_contradicting,
-        GapStatus::Implemented => &out.supporting,
+        GapStatus::Implemented | GapStatus::LawOrPolicyOnly => &out.supporting,
         GapStatus::Unverified | GapStatus::NotCommitted => &[],
     };
     let decided_by = || assessments.iter().filter(|a| deciding.contains(&a.id));
@@ -680,7 +702,74 @@ mod tests {
             evidence_status: Published,
             confidence: Confidence::Medium,
             attribution: AttributionStatus::Settled,
+            evidence_kind: EvidenceKind::Surveillance,
         }
+    }
+
+    /// An assessment of evidence of `kind`.
+    fn of_kind(id: i32, finding: Finding, kind: EvidenceKind) -> AssessmentFact {
+        AssessmentFact {
+            evidence_kind: kind,
+            ..assessment(id, finding, "2020-01-01", None)
+        }
+    }
+
+    // Rule g (method 2.0): IMPLEMENTED needs practice; a text adopted is not practice.
+
+    #[test]
+    fn support_from_a_law_or_a_policy_alone_is_not_implemented() {
+        let cs = [commitment(1, Ratified, Some("2016-05-01"))];
+        for kind in [EvidenceKind::Legislation, EvidenceKind::Policy] {
+            let as_ = [of_kind(1, Supports, kind)];
+            let out = eval(&cs, &as_, "2024-01-01");
+            assert_eq!(out.status, GapStatus::LawOrPolicyOnly, "{kind}");
+            assert_eq!(out.supporting, vec![1]);
+            assert_eq!(
+                out.confidence,
+                Some(Confidence::Medium),
+                "it carries its strength"
+            );
+        }
+    }
+
+    #[test]
+    fn practice_or_a_body_s_finding_of_compliance_makes_it_implemented() {
+        let cs = [commitment(1, Ratified, Some("2016-05-01"))];
+        for kind in [
+            EvidenceKind::ImplementationMeasure,
+            EvidenceKind::CourtJudgment,
+            EvidenceKind::TreatyBodyFinding,
+        ] {
+            let as_ = [
+                of_kind(1, Supports, EvidenceKind::Legislation),
+                of_kind(2, Supports, kind),
+            ];
+            let out = eval(&cs, &as_, "2024-01-01");
+            assert_eq!(out.status, GapStatus::Implemented, "{kind}");
+            assert_eq!(out.supporting, vec![1, 2], "both are listed");
+        }
+    }
+
+    #[test]
+    fn a_law_never_outweighs_a_contradiction() {
+        let cs = [commitment(1, Ratified, Some("2016-05-01"))];
+        let as_ = [
+            of_kind(1, Supports, EvidenceKind::Legislation),
+            of_kind(2, PartiallyContradicts, EvidenceKind::TreatyBodyFinding),
+        ];
+        assert_eq!(eval(&cs, &as_, "2024-01-01").status, GapStatus::Partial);
+    }
+
+    #[test]
+    fn a_law_outside_the_commitment_window_is_context_not_support() {
+        let cs = [commitment(1, Ratified, Some("2016-05-01"))];
+        let as_ = [AssessmentFact {
+            evidence_kind: EvidenceKind::Legislation,
+            ..assessment(1, Supports, "2010-01-01", None)
+        }];
+        let out = eval(&cs, &as_, "2024-01-01");
+        assert_eq!(out.status, GapStatus::Unverified);
+        assert_eq!(out.context, vec![1]);
     }
 
     fn eval(cs: &[CommitmentFact], as_: &[AssessmentFact], as_of: &str) -> GapOutcome {

@@ -23,9 +23,8 @@ pub mod revisions;
 pub mod shape;
 pub mod states;
 pub mod users;
-pub mod visibility;
 
-pub use visibility::{visible_ids, Readable};
+pub use entity::visibility::{visible_ids, Readable};
 
 use crate::auth::Visibility;
 use crate::error::{Error, Result};

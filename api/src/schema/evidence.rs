@@ -35,8 +35,22 @@ pub struct Attribution {
     pub status: AttributionStatus,
 }
 
+/// The competent body behind a COURT_JUDGMENT or TREATY_BODY_FINDING: who decided, in which
+/// document, and when.
+#[derive(SimpleObject)]
+pub struct Authority {
+    /// The body, e.g. `UN Human Rights Committee` or `European Court of Human Rights (Grand
+    /// Chamber)`.
+    pub body: String,
+    /// Its document: UN symbol and paragraphs (`CCPR/C/GBR/CO/7, para 24`), application or case
+    /// number, or ECLI.
+    pub reference: String,
+    /// When the body decided (not when the practice it judged occurred).
+    pub decided_on: Option<PartialDate>,
+}
+
 /// Documented practice of one or more states: a spyware campaign, a law, a shutdown, an
-/// operation, a policy.
+/// operation, a policy, or a court's or treaty body's finding on such practice.
 #[Object]
 impl Evidence {
     /// Opaque global id of this record: fetch it again with `node(id:)`, name it in mutations. Treat it as an uninterpreted string.
@@ -87,6 +101,18 @@ impl Evidence {
             basis: self.0.attribution_basis.clone(),
             status: self.0.attribution_status,
         }
+    }
+    /// For a court's judgment or a treaty body's finding: the body, its document and the date of
+    /// its decision; null for every other kind of evidence.
+    async fn authority(&self) -> Option<Authority> {
+        if !self.0.kind.is_authority() {
+            return None;
+        }
+        Some(Authority {
+            body: self.0.authority_body.clone().unwrap_or_default(),
+            reference: self.0.authority_reference.clone().unwrap_or_default(),
+            decided_on: partial(self.0.decided_on, self.0.decided_on_precision),
+        })
     }
     /// How this practice weighs against provisions, per responsible state.
     async fn assessments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Assessment>> {

@@ -43,8 +43,13 @@ pub enum GapStatus {
     Contradicted,
     /// Committed, and evidence partially contradicts it (nothing fully contradicts it).
     Partial,
-    /// Committed, and evidence supports implementation (nothing contradicts it).
+    /// Committed, nothing contradicts it, and what the state did supports it: practice (a
+    /// measure taken, a remedy applied) or a court's or treaty body's finding of compliance.
     Implemented,
+    /// Committed, nothing contradicts it, and the only support found is a text the state adopted
+    /// (a law, a decree, a policy, a published legal position): written into law or policy, no
+    /// practice documented.
+    LawOrPolicyOnly,
     /// Committed, no published evidence either way.
     Unverified,
     /// No commitment valid at the date.
@@ -147,7 +152,8 @@ impl Gap {
                 .map(Provision::from),
         )
     }
-    /// The verdict: CONTRADICTED, PARTIAL, IMPLEMENTED, UNVERIFIED or NOT_COMMITTED
+    /// The verdict: CONTRADICTED, PARTIAL, IMPLEMENTED, LAW_OR_POLICY_ONLY, UNVERIFIED or
+    /// NOT_COMMITTED
     /// (docs/gap-method.md).
     async fn status(&self) -> GapStatus {
         self.outcome.status.into()
@@ -349,6 +355,11 @@ async fn explain(ctx: &Context<'_>, gap: &Gap) -> Result<String> {
             "; no published evidence bears on {what} since then"
         )),
         None => {}
+    }
+    if o.status == rules::GapStatus::LawOrPolicyOnly {
+        sentence.push_str(
+            " (support from a law or policy the state adopted, not from documented practice)",
+        );
     }
     if o.undated_commitment && !o.contradicting.is_empty() {
         sentence.push_str(
@@ -784,7 +795,8 @@ pub struct Scorecard {
 /// How many of a state's gaps of one status rest on findings of one strength.
 #[derive(SimpleObject, Clone)]
 pub struct StrengthCount {
-    /// CONTRADICTED, PARTIAL or IMPLEMENTED (the statuses a finding decides).
+    /// CONTRADICTED, PARTIAL, IMPLEMENTED or LAW_OR_POLICY_ONLY (the statuses a finding
+    /// decides).
     pub status: GapStatus,
     /// The highest confidence among the deciding assessments.
     pub confidence: Confidence,
@@ -847,18 +859,19 @@ impl Scorecard {
     async fn most_contradicted(&self) -> &[ProvisionContradictions] {
         &self.most_contradicted
     }
-    /// The gaps decided by findings (CONTRADICTED, PARTIAL, IMPLEMENTED), counted by the
-    /// strength of those findings: how many rest on HIGH confidence and SETTLED attribution,
-    /// how many on LOW and CONTESTED, and so on.
+    /// The gaps decided by findings (CONTRADICTED, PARTIAL, IMPLEMENTED, LAW_OR_POLICY_ONLY),
+    /// counted by the strength of those findings: how many rest on HIGH confidence and SETTLED
+    /// attribution, how many on LOW and CONTESTED, and so on.
     async fn strength(&self) -> &[StrengthCount] {
         &self.strength
     }
 }
 
-const STATUSES: [GapStatus; 5] = [
+const STATUSES: [GapStatus; 6] = [
     GapStatus::Contradicted,
     GapStatus::Partial,
     GapStatus::Implemented,
+    GapStatus::LawOrPolicyOnly,
     GapStatus::Unverified,
     GapStatus::NotCommitted,
 ];

@@ -45,6 +45,7 @@ mod check;
 pub mod practice;
 pub mod reference;
 mod sourced;
+pub mod standard;
 
 pub use check::{Check, NAME_MAX, NOTE_MAX, SUMMARY_MAX, SYMBOL_MAX};
 pub use practice::*;

@@ -281,6 +281,12 @@ pub struct EvidenceFields {
     pub attributed_by: Option<String>,
     pub attribution_basis: Option<String>,
     pub attribution_status: AttributionStatus,
+    /// The deciding body of a COURT_JUDGMENT or TREATY_BODY_FINDING (absent otherwise).
+    pub authority_body: Option<String>,
+    /// Its document: UN symbol and paragraphs, application or case number, ECLI.
+    pub authority_reference: Option<String>,
+    /// The date of the decision.
+    pub decided_on: Option<PartialDate>,
 }
 
 impl Rules for EvidenceFields {
@@ -292,7 +298,61 @@ impl Rules for EvidenceFields {
         c.ordered("occurred_to", Some(self.occurred_from), self.occurred_to);
         self.attributed_by = c.opt_text("attributed_by", self.attributed_by, NAME_MAX);
         self.attribution_basis = c.opt_text("attribution_basis", self.attribution_basis, NOTE_MAX);
+        self.authority_body = c.opt_text("authority_body", self.authority_body, NAME_MAX);
+        self.authority_reference =
+            c.opt_text("authority_reference", self.authority_reference, NAME_MAX);
+        c.not_future("decided_on", self.decided_on);
+        c.ordered("decided_on", Some(self.occurred_from), self.decided_on);
+        authority(c, &self);
         self
+    }
+}
+
+/// A court's or a treaty body's finding names the body, its document and the date of the
+/// decision, and its attribution is not contested (the state was a party to the proceedings);
+/// evidence of any other kind has none of the three.
+fn authority(c: &mut Check, f: &EvidenceFields) {
+    let parts = [
+        ("authority_body", f.authority_body.is_some()),
+        ("authority_reference", f.authority_reference.is_some()),
+        ("decided_on", f.decided_on.is_some()),
+    ];
+    if f.kind.is_authority() {
+        for (field, present) in parts {
+            if !present {
+                c.fail(
+                    field,
+                    format!(
+                        "is required for {} evidence: name the body, its document (UN symbol \
+                         and paragraph, application number or ECLI) and the date of the decision",
+                        f.kind
+                    ),
+                );
+            }
+        }
+        if f.attribution_status == AttributionStatus::Contested {
+            c.fail(
+                "attribution_status",
+                format!(
+                    "{} evidence cannot be CONTESTED: the state took part in the proceedings \
+                     (use SETTLED, or ACKNOWLEDGED where the state accepted the finding)",
+                    f.kind
+                ),
+            );
+        }
+    } else {
+        for (field, present) in parts {
+            if present {
+                c.fail(
+                    field,
+                    format!(
+                        "only COURT_JUDGMENT and TREATY_BODY_FINDING evidence names a deciding \
+                         body; this evidence is {}",
+                        f.kind
+                    ),
+                );
+            }
+        }
     }
 }
 
@@ -310,6 +370,9 @@ impl EvidenceFields {
             attributed_by: m.attributed_by.clone(),
             attribution_basis: m.attribution_basis.clone(),
             attribution_status: m.attribution_status,
+            authority_body: m.authority_body.clone(),
+            authority_reference: m.authority_reference.clone(),
+            decided_on: PartialDate::from_parts(m.decided_on, m.decided_on_precision),
         }
     }
 
@@ -323,6 +386,9 @@ impl EvidenceFields {
         m.attributed_by = self.attributed_by;
         m.attribution_basis = self.attribution_basis;
         m.attribution_status = self.attribution_status;
+        m.authority_body = self.authority_body;
+        m.authority_reference = self.authority_reference;
+        (m.decided_on, m.decided_on_precision) = PartialDate::to_parts(self.decided_on);
     }
 }
 
@@ -361,6 +427,10 @@ impl NewEvidence {
             attributed_by: None,
             attribution_basis: None,
             attribution_status: self.fields.attribution_status,
+            authority_body: None,
+            authority_reference: None,
+            decided_on: None,
+            decided_on_precision: None,
         });
         self.fields.set(&mut m);
         m
@@ -379,6 +449,9 @@ pub struct EvidencePatch {
     pub attributed_by: Option<Option<String>>,
     pub attribution_basis: Option<Option<String>>,
     pub attribution_status: Option<AttributionStatus>,
+    pub authority_body: Option<Option<String>>,
+    pub authority_reference: Option<Option<String>>,
+    pub decided_on: Option<Option<PartialDate>>,
 }
 
 impl EvidencePatch {
@@ -386,7 +459,7 @@ impl EvidencePatch {
     pub fn apply(self, current: &evidence::Model) -> Checked<EvidenceFields> {
         let mut f = EvidenceFields::of(current);
         patch!(self, f; title, summary, kind, occurred_from, occurred_to, attributed_by,
-            attribution_basis, attribution_status);
+            attribution_basis, attribution_status, authority_body, authority_reference, decided_on);
         f.validate()
     }
 }
@@ -466,6 +539,7 @@ impl NewAssessment {
             finding: self.fields.finding,
             confidence: self.fields.confidence,
             rationale: self.fields.rationale,
+            rationale_key: None,
         })
     }
 }
@@ -501,7 +575,31 @@ mod tests {
             attributed_by: None,
             attribution_basis: None,
             attribution_status: AttributionStatus::Settled,
+            authority_body: None,
+            authority_reference: None,
+            decided_on: None,
         }
+    }
+
+    #[test]
+    fn a_body_s_finding_names_the_body_its_document_and_the_decision_date() {
+        let mut f = fields();
+        f.kind = EvidenceKind::CourtJudgment;
+        let errors = messages(f.clone().validate());
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors[0].starts_with("authority_body"), "{errors:?}");
+        f.authority_body = Some("European Court of Human Rights".into());
+        f.authority_reference = Some("Applications nos. 58170/13, 62322/14 and 24960/15".into());
+        f.decided_on = Some("2021-05-25".parse().expect("a date"));
+        assert!(f.clone().validate().is_ok());
+        f.attribution_status = AttributionStatus::Contested;
+        assert_eq!(messages(f.clone().validate()).len(), 1);
+        f.attribution_status = AttributionStatus::Settled;
+        f.decided_on = Some("2015".parse().expect("a date"));
+        assert!(messages(f.clone().validate())[0].starts_with("decided_on"));
+        let mut plain = fields();
+        plain.authority_body = Some("A court".into());
+        assert!(messages(plain.validate())[0].starts_with("authority_body"));
     }
 
     fn messages<T>(r: Checked<T>) -> Vec<String> {

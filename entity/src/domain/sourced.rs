@@ -73,7 +73,7 @@ dated! {
     LinkFields {},
     CommitmentFields { valid_from, valid_to },
     PositionFields { date },
-    EvidenceFields { occurred_from: Some, occurred_to },
+    EvidenceFields { occurred_from: Some, occurred_to, decided_on },
     AssessmentFields {},
 }
 

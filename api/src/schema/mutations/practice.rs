@@ -115,6 +115,23 @@ record_inputs! {
             /// How firmly the practice is attributed: ACKNOWLEDGED, SETTLED or CONTESTED (see
             /// `AttributionStatus`). Left out, it stays as it is.
         ;
+        /// For COURT_JUDGMENT and TREATY_BODY_FINDING evidence (required there, refused for
+        /// any other kind): the body that decided, e.g. `UN Human Rights Committee`.
+        clear authority_body: String =>
+            /// The body that decided (COURT_JUDGMENT and TREATY_BODY_FINDING only). Left out, it
+            /// stays as it is; `null` clears it.
+        ;
+        /// The body's document: UN symbol and paragraphs (`CCPR/C/GBR/CO/8, paras 34-35`),
+        /// application or case number, or ECLI.
+        clear authority_reference: String =>
+            /// The body's document: UN symbol and paragraphs, application or case number, or ECLI.
+            /// Left out, it stays as it is; `null` clears it.
+        ;
+        /// When the body decided (not when the practice occurred), as precise as the sources.
+        clear decided_on: PartialDate =>
+            /// When the body decided, as precise as the sources. Left out, it stays as it is;
+            /// `null` clears it.
+        ;
         sources;
     }
 }
@@ -196,6 +213,9 @@ impl CreateEvidenceInput {
                 attributed_by: self.attributed_by,
                 attribution_basis: self.attribution_basis,
                 attribution_status: self.attribution_status,
+                authority_body: self.authority_body,
+                authority_reference: self.authority_reference,
+                decided_on: self.decided_on.map(|d| d.0),
             },
             responsible_states: self.responsible_states,
             sources: self.sources,
@@ -214,6 +234,9 @@ impl UpdateEvidenceInput {
             attributed_by: change(self.attributed_by, |v| v),
             attribution_basis: change(self.attribution_basis, |v| v),
             attribution_status: self.attribution_status,
+            authority_body: change(self.authority_body, |v| v),
+            authority_reference: change(self.authority_reference, |v| v),
+            decided_on: change_date(self.decided_on),
         }
     }
 }
@@ -416,6 +439,11 @@ async fn update_evidence(
         patch,
         move |txn, actor, current, next: evidence::Model| {
             Box::pin(async move {
+                if next.attribution_status != current.attribution_status {
+                    assessments_still_meet_the_standard(txn, &next, "attributionStatus").await?;
+                } else if next.kind != current.kind {
+                    assessments_still_meet_the_standard(txn, &next, "kind").await?;
+                }
                 let Some(codes) = states else {
                     return Ok((next, None));
                 };
@@ -442,7 +470,10 @@ async fn create_assessment(
                 validate::named::<provision::Entity>(txn, actor, "provision", &new.provision)
                     .await?;
             among_responsible(txn, &evidence, state_id, &new.state).await?;
-            Ok(new.model(evidence.id, state_id, provision.id))
+            let model = new.clone().model(evidence.id, state_id, provision.id);
+            let facts = (evidence.kind, evidence.attribution_status);
+            meets_the_standard(txn, &model, facts, Cites::Keys(&new.sources), true).await?;
+            Ok(model)
         })
     })
     .await
@@ -452,5 +483,170 @@ async fn update_assessment(
     at: Target<'_>,
     mut input: UpdateAssessmentInput,
 ) -> Result<assessment::Model> {
-    at.correct(input.sources.take(), input.patch()).await
+    let sources = input.sources.take();
+    let keys = sources.clone();
+    at.update(sources, input.patch(), move |txn, _, current, next| {
+        Box::pin(async move {
+            let cites = match &keys {
+                Some(keys) => Cites::Keys(keys),
+                None => Cites::Stored,
+            };
+            let reworded = next.rationale != current.rationale;
+            let facts = evidence_facts(txn, next.evidence_id).await?;
+            meets_the_standard(txn, &next, facts, cites, reworded).await?;
+            Ok(next)
+        })
+    })
+    .await
+}
+
+/// Where an assessment's sources are: the keys a mutation gives, or those it cites already.
+enum Cites<'a> {
+    Keys(&'a [String]),
+    Stored,
+}
+
+/// The kind and attribution of the evidence an assessment weighs: what the standard reads of it.
+async fn evidence_facts(
+    txn: &DatabaseTransaction,
+    id: i32,
+) -> Result<(EvidenceKind, AttributionStatus)> {
+    use sea_orm::QuerySelect;
+    evidence::Entity::find_by_id(id)
+        .select_only()
+        .column(evidence::Column::Kind)
+        .column(evidence::Column::AttributionStatus)
+        .into_tuple()
+        .one(txn)
+        .await?
+        .ok_or_else(|| Error::bad_input("evidence", "no such evidence"))
+}
+
+/// A correction of evidence's kind or attribution (`changed`, the field) may not leave an
+/// assessment of it above what the standard allows (CONTESTED caps its findings at MEDIUM; a
+/// POLICY rated SUPPORTS at LOW): the assessment is lowered first, by its own correction.
+async fn assessments_still_meet_the_standard(
+    txn: &DatabaseTransaction,
+    next: &evidence::Model,
+    changed: &'static str,
+) -> Result<()> {
+    let standing = assessment::Entity::find()
+        .filter(assessment::Column::EvidenceId.eq(next.id))
+        .filter(assessment::Column::Status.ne(PublicationStatus::Retracted))
+        .all(txn)
+        .await?;
+    let facts = (next.kind, next.attribution_status);
+    for a in &standing {
+        if let Err(Error::BadUserInput { field, message }) =
+            meets_the_standard(txn, a, facts, Cites::Stored, false).await
+        {
+            if field == "confidence" {
+                return Err(Error::bad_input(
+                    changed,
+                    format!(
+                        "would leave assessment {} above the assessment standard ({message}); \
+                         lower its confidence first",
+                        label(txn, a).await?
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The assessment standard ([`entity::domain::standard`], which the seed applies too): the
+/// facts it weighs are read here (each source's tier and kind in the order cited, and, when the
+/// rationale is new or reworded, an assessment the public can see with the same rationale key),
+/// with the evidence's kind and attribution (`evidence`) given by the caller.
+async fn meets_the_standard(
+    txn: &DatabaseTransaction,
+    a: &assessment::Model,
+    evidence: (EvidenceKind, AttributionStatus),
+    cites: Cites<'_>,
+    reworded: bool,
+) -> Result<()> {
+    use entity::domain::standard::{self, Cited};
+    use sea_orm::{QueryOrder, QuerySelect};
+    let (kind, attribution) = evidence;
+    let ids: Vec<i32> = match cites {
+        Cites::Keys(keys) => {
+            let found: Vec<(i32, String)> = source::Entity::find()
+                .select_only()
+                .columns([source::Column::Id, source::Column::Key])
+                .filter(source::Column::Key.is_in(keys.to_vec()))
+                .into_tuple()
+                .all(txn)
+                .await?;
+            keys.iter()
+                .filter_map(|k| found.iter().find(|(_, key)| key == k).map(|(id, _)| *id))
+                .collect()
+        }
+        Cites::Stored => {
+            record_source::Entity::find()
+                .select_only()
+                .column(record_source::Column::SourceId)
+                .filter(record_source::Column::RecordKind.eq(RecordKind::Assessment))
+                .filter(record_source::Column::RecordId.eq(a.id))
+                .order_by_asc(record_source::Column::Ordinal)
+                .into_tuple()
+                .all(txn)
+                .await?
+        }
+    };
+    let found: Vec<(i32, String, SourceTier, SourceKind)> = source::Entity::find()
+        .select_only()
+        .columns([
+            source::Column::Id,
+            source::Column::Key,
+            source::Column::Tier,
+            source::Column::Kind,
+        ])
+        .filter(source::Column::Id.is_in(ids.clone()))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    let sources: Vec<Cited> = ids
+        .iter()
+        .filter_map(|i| found.iter().find(|(id, ..)| id == i))
+        .map(|(_, key, tier, kind)| Cited {
+            key: key.clone(),
+            tier: *tier,
+            kind: *kind,
+        })
+        .collect();
+    let twin = if reworded {
+        let names = entity::rationale_key::names(txn).await?;
+        let key = standard::rationale_key(&a.rationale, &names);
+        let except = (a.id != 0).then_some(a.id);
+        match entity::rationale_key::published_twin(txn, &key, except).await? {
+            Some(t) => Some(label(txn, &t).await?),
+            None => None,
+        }
+    } else {
+        None
+    };
+    valid(standard::check(&standard::Grounds {
+        finding: a.finding,
+        confidence: a.confidence,
+        evidence_kind: kind,
+        attribution,
+        sources: &sources,
+        twin: twin.as_deref(),
+    }))
+}
+
+/// An assessment as `evidence/STATE/provision`, the way the seed names it too.
+async fn label(txn: &DatabaseTransaction, a: &assessment::Model) -> Result<String> {
+    let evidence = evidence::Entity::find_by_id(a.evidence_id).one(txn).await?;
+    let state = state::Entity::find_by_id(a.state_id).one(txn).await?;
+    let provision = provision::Entity::find_by_id(a.provision_id)
+        .one(txn)
+        .await?;
+    Ok(format!(
+        "{}/{}/{}",
+        evidence.map(|e| e.slug).unwrap_or_default(),
+        state.map(|s| s.code).unwrap_or_default(),
+        provision.map(|p| p.code).unwrap_or_default()
+    ))
 }

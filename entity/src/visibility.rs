@@ -8,14 +8,41 @@
 //! builds that rule as one SQL condition (parents as `IN (SELECT id ...)` sub-queries), so lists,
 //! counts, lookups, `node`, relation loaders, filters and the gap engine all apply the same rule
 //! in the database, and none of them can be written without naming whose view it is.
+//!
+//! It lives beside the entities, not in the API, because the write path needs it too: the gap
+//! summary ([`crate::gap_summary`]) keeps only what the public may see, by this same rule.
 
-use crate::auth::Visibility;
-use entity::record::Record;
-use entity::*;
+use crate::record::Record;
+use crate::*;
 use sea_orm::{
     sea_query::{Query, SelectStatement},
     ColumnTrait, Condition, EntityTrait, ModelTrait,
 };
+
+/// Which records under review a request may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Visibility {
+    /// Published records only: the public, viewers.
+    Public,
+    /// Published records and the contributor's own drafts.
+    OwnDrafts(i32),
+    /// Everything, drafts and retractions included: editors and admins.
+    All,
+}
+
+impl Visibility {
+    /// Whether a record with this status and author is visible.
+    pub fn allows(&self, status: PublicationStatus, created_by: Option<i32>) -> bool {
+        match self {
+            Visibility::All => true,
+            Visibility::Public => status == PublicationStatus::Published,
+            Visibility::OwnDrafts(uid) => {
+                status == PublicationStatus::Published
+                    || (status == PublicationStatus::Draft && created_by == Some(*uid))
+            }
+        }
+    }
+}
 
 /// A table of reviewed records that readers may list.
 pub trait Readable: EntityTrait<Model: Record + Send + Sync + Clone> {
