@@ -8,6 +8,10 @@ use async_graphql::ErrorExtensions;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// How long a client is asked to wait before retrying when the database is unavailable: a
+/// restart or a failover usually takes a few seconds.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 2;
+
 ///
 /// It deliberately does not implement `Display`: async-graphql converts any `Display` type into
 /// an error that shows its text to the client, which would bypass the mapping below (and could
@@ -111,7 +115,10 @@ fn unique_violation(e: &sea_orm::DbErr) -> Option<Error> {
 }
 
 /// Whether a database error means "cannot reach the database" rather than "this statement
-/// failed": no connection could be had, or the connection broke under the statement.
+/// failed": no connection could be had, or the connection broke under the statement, or the
+/// server is shutting down or starting up (PostgreSQL's SQLSTATE class 08, connection
+/// exception, and 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now), or
+/// SQLite stayed busy past its timeout.
 pub fn is_unavailable(e: &sea_orm::DbErr) -> bool {
     use sea_orm::{sqlx, DbErr, RuntimeErr};
     match e {
@@ -123,13 +130,19 @@ pub fn is_unavailable(e: &sea_orm::DbErr) -> bool {
                 | sqlx::Error::PoolClosed
                 | sqlx::Error::WorkerCrashed
                 | sqlx::Error::Tls(_) => true,
-                // SQLite's "database is locked" after the busy timeout: busy, not broken.
-                sqlx::Error::Database(db) => db.code().is_some_and(|c| c == "5" || c == "517"),
+                sqlx::Error::Database(db) => db.code().is_some_and(|c| unavailable_code(&c)),
                 _ => false,
             }
         }
         _ => false,
     }
+}
+
+/// The database error codes that mean "unavailable, retry": PostgreSQL's connection exceptions
+/// (class 08) and shutdown or start-up (57P01-57P03); SQLite's "database is locked" (5, and 517
+/// for a busy snapshot) after the busy timeout: busy, not broken.
+fn unavailable_code(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "5" | "517")
 }
 
 impl Error {
@@ -199,7 +212,87 @@ impl From<Error> for async_graphql::Error {
                 ext.set("code", code);
                 ext.set("currentVersion", current_version);
             }),
+            // The HTTP layer turns `retryAfter` into the `Retry-After` header of the 503.
+            Error::Unavailable(_) => base.extend_with(move |_, ext| {
+                ext.set("code", code);
+                ext.set("retryAfter", UNAVAILABLE_RETRY_AFTER_SECS);
+            }),
             _ => base.extend_with(|_, ext| ext.set("code", code)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::{sqlx, DbErr, RuntimeErr};
+    use std::borrow::Cow;
+
+    /// A database error with a given code, as a driver would report it.
+    #[derive(Debug)]
+    struct Coded(&'static str);
+
+    impl std::fmt::Display for Coded {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "error {}", self.0)
+        }
+    }
+
+    impl std::error::Error for Coded {}
+
+    impl sqlx::error::DatabaseError for Coded {
+        fn message(&self) -> &str {
+            "a database error"
+        }
+        fn code(&self) -> Option<Cow<'_, str>> {
+            Some(Cow::Borrowed(self.0))
+        }
+        fn as_error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn as_error_mut(&mut self) -> &mut (dyn std::error::Error + Send + Sync + 'static) {
+            self
+        }
+        fn into_error(self: Box<Self>) -> Box<dyn std::error::Error + Send + Sync + 'static> {
+            self
+        }
+        fn kind(&self) -> sqlx::error::ErrorKind {
+            sqlx::error::ErrorKind::Other
+        }
+    }
+
+    fn coded(code: &'static str) -> DbErr {
+        DbErr::Query(RuntimeErr::SqlxError(std::sync::Arc::new(
+            sqlx::Error::Database(Box::new(Coded(code))),
+        )))
+    }
+
+    #[test]
+    fn a_server_shutting_down_or_a_broken_connection_is_service_unavailable() {
+        // 57P01: "terminating connection due to administrator command" (a fast shutdown).
+        for code in [
+            "57P01", "57P02", "57P03", "08000", "08003", "08006", "08001", "08P01",
+        ] {
+            let e = Error::from(coded(code));
+            assert_eq!(e.code(), "SERVICE_UNAVAILABLE", "{code}");
+        }
+        for code in ["5", "517"] {
+            assert_eq!(
+                Error::from(coded(code)).code(),
+                "SERVICE_UNAVAILABLE",
+                "SQLite {code}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_failing_statement_is_not_unavailability() {
+        // 42P01 undefined table, 22003 numeric out of range, 57014 query cancelled, SQLite 1
+        // (a generic error): the statement failed, the database is there.
+        for code in ["42P01", "22003", "57014", "1"] {
+            let e = Error::from(coded(code));
+            assert_eq!(e.code(), "INTERNAL_SERVER_ERROR", "{code}");
+            assert_eq!(e.client_message(), "internal server error");
         }
     }
 }

@@ -240,7 +240,8 @@ fn code_of(e: &async_graphql::ServerError) -> Option<&str> {
     }
 }
 
-/// Seconds to wait before retrying, from an error's `retryAfter` (RATE_LIMITED).
+/// Seconds to wait before retrying, from an error's `retryAfter` (RATE_LIMITED,
+/// SERVICE_UNAVAILABLE).
 fn retry_after(resp: &async_graphql::Response) -> Option<u64> {
     resp.errors
         .iter()

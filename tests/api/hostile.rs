@@ -474,6 +474,7 @@ async fn a_down_database_answers_service_unavailable_fast_and_recovers() {
     let (status, body, took) = ask().await;
     assert_eq!(status, 503, "{body}");
     assert_eq!(code(&body["errors"][0]), "SERVICE_UNAVAILABLE", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["retryAfter"], 2, "{body}");
     assert!(
         took < std::time::Duration::from_secs(5),
         "answered in {took:?}"
@@ -498,4 +499,70 @@ async fn a_down_database_answers_service_unavailable_fast_and_recovers() {
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
     assert!(recovered, "the server recovered by itself");
+}
+
+/// PostgreSQL ending a connection under a waiting statement ("terminating connection due to
+/// administrator command", SQLSTATE 57P01, what a fast shutdown sends every backend) is the
+/// database going away, not a bug: SERVICE_UNAVAILABLE with HTTP 503 and `Retry-After`, never
+/// INTERNAL_SERVER_ERROR.
+#[tokio::test]
+async fn a_connection_the_server_terminates_answers_service_unavailable() {
+    use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement, TransactionTrait};
+    let app = spawn_app().await;
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        eprintln!("a_connection_the_server_terminates_...: needs PostgreSQL; skipped on SQLite");
+        return;
+    }
+    // Hold the states table, so that the API's read waits on a lock we can see.
+    let locker = app.test_db_connect().await;
+    let txn = locker.begin().await.expect("a transaction");
+    txn.execute_unprepared("LOCK TABLE states IN ACCESS EXCLUSIVE MODE")
+        .await
+        .expect("the lock");
+    let client = reqwest::Client::new();
+    let url = format!("{}/graphql", app.address);
+    let asked = tokio::spawn(async move {
+        let resp = client
+            .post(url)
+            .json(&json!({ "query": "{ states(first: 1) { nodes { code } } }" }))
+            .send()
+            .await
+            .expect("an answer");
+        let status = resp.status().as_u16();
+        let retry = resp.headers().get("retry-after").is_some();
+        let body: Value = resp.json().await.expect("json");
+        (status, retry, body)
+    });
+    #[derive(FromQueryResult)]
+    struct Waiting {
+        pid: i32,
+    }
+    let admin = app.test_db_connect().await;
+    let mut terminated = false;
+    for _ in 0..100 {
+        let waiting = Waiting::find_by_statement(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
+             AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()",
+        ))
+        .all(&admin)
+        .await
+        .expect("pg_stat_activity");
+        if let Some(w) = waiting.first() {
+            admin
+                .execute_unprepared(&format!("SELECT pg_terminate_backend({})", w.pid))
+                .await
+                .expect("terminate");
+            terminated = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(terminated, "the API's statement never waited on the lock");
+    let (status, retry, body) = asked.await.expect("the request");
+    txn.rollback().await.ok();
+    assert_eq!(code(&body["errors"][0]), "SERVICE_UNAVAILABLE", "{body}");
+    assert_eq!(status, 503, "{body}");
+    assert!(retry, "a 503 says when to retry");
+    still_up(&app).await;
 }
