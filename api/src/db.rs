@@ -171,7 +171,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     if entity::gap_summary::ensure(db).await? {
         tracing::info!("built the gap summary");
     }
-    let keyed = entity::rationale_key::refresh(db, None).await?;
+    let keyed = entity::rationale_key::refresh(db, entity::rationale_key::Which::Unkeyed).await?;
     if keyed > 0 {
         tracing::info!(
             assessments = keyed,

@@ -2,8 +2,10 @@
 //! that the API finds a rationale copied from another case with one indexed look-up.
 //!
 //! The key is derived state: [`crate::write::Journal::finish`] recomputes it for every
-//! assessment a write leaves behind, whoever wrote (API, seed), and [`fill_missing`] keys the
-//! rows written before the column existed.
+//! assessment a write leaves behind, whoever wrote (API, seed), and for every assessment when a
+//! state's name changes (the names are what is masked); `db::migrate` keys the rows written
+//! before the column existed. `tests/api/gap_summary.rs` checks after every random write that
+//! each stored key equals the key of its rationale.
 
 use crate::domain::standard;
 use crate::visibility::{Readable, Visibility};
@@ -25,18 +27,30 @@ pub async fn names<C: ConnectionTrait>(db: &C) -> Result<Vec<String>, DbErr> {
         .collect())
 }
 
-/// Recomputes the key of each assessment in `ids` (or of every assessment without one, for
-/// `None`) from its stored rationale.
-pub async fn refresh<C: ConnectionTrait>(db: &C, ids: Option<&[i32]>) -> Result<u64, DbErr> {
+/// Which assessments [`refresh`] rekeys.
+#[derive(Debug, Clone, Copy)]
+pub enum Which<'a> {
+    /// These (the assessments a write left behind).
+    Ids(&'a [i32]),
+    /// Those without a key (written before the column existed).
+    Unkeyed,
+    /// Every one: a state's name changed, so what is masked changed.
+    All,
+}
+
+/// Recomputes the key of the assessments `which` names from their stored rationales, writing
+/// only the keys that differ; returns how many it wrote.
+pub async fn refresh<C: ConnectionTrait>(db: &C, which: Which<'_>) -> Result<u64, DbErr> {
     let mut q = assessment::Entity::find()
         .select_only()
         .column(assessment::Column::Id)
         .column(assessment::Column::Rationale)
         .column(assessment::Column::RationaleKey);
-    q = match ids {
-        Some([]) => return Ok(0),
-        Some(ids) => q.filter(assessment::Column::Id.is_in(ids.iter().copied())),
-        None => q.filter(assessment::Column::RationaleKey.is_null()),
+    q = match which {
+        Which::Ids([]) => return Ok(0),
+        Which::Ids(ids) => q.filter(assessment::Column::Id.is_in(ids.iter().copied())),
+        Which::Unkeyed => q.filter(assessment::Column::RationaleKey.is_null()),
+        Which::All => q,
     };
     let rows: Vec<(i32, String, Option<String>)> = q.into_tuple().all(db).await?;
     if rows.is_empty() {

@@ -290,8 +290,19 @@ impl<'t> Journal<'t> {
                 _ => None,
             })
             .collect();
-        for chunk in assessed.chunks(500) {
-            rationale_key::refresh(self.txn, Some(chunk)).await?;
+        let renamed = self.revisions.iter().any(|r| {
+            matches!(r.record_kind, sea_orm::ActiveValue::Set(RecordKind::State))
+                && match (image(&r.before), image(&r.after)) {
+                    (Some(before), Some(after)) => before.get("name") != after.get("name"),
+                    _ => false,
+                }
+        });
+        if renamed {
+            rationale_key::refresh(self.txn, rationale_key::Which::All).await?;
+        } else {
+            for chunk in assessed.chunks(500) {
+                rationale_key::refresh(self.txn, rationale_key::Which::Ids(chunk)).await?;
+            }
         }
         for chunk in self.revisions.chunks(200) {
             revision::Entity::insert_many(chunk.to_vec())

@@ -2,12 +2,14 @@
 //! through the public API (new evidence and assessments, corrections of dates, attribution and
 //! findings, retractions, new commitments with reservations, withdrawals, reservation changes,
 //! retractions of the sources a finding cites and of the states, provisions, instruments and
-//! forums it hangs from, draft sources cited and then published, reloads of the bundled data)
+//! forums it hangs from, draft sources cited and then published, states renamed, reloads of the
+//! bundled data)
 //! and, after every step, the engine's answer from the summary is
 //! compared with its answer from the raw tables (`gap::load::load_from_rows`, the reference),
 //! for every state and provision, at several dates and under two admissibility filters. The
 //! API's own `gapMatrix` for the state the step touched is compared too, so a kept answer that
-//! outlived a write would show.
+//! outlived a write would show. The assessments' rationale keys are checked against their
+//! rationales after every step too.
 //!
 //! The sequence is fixed by a seed (`NORMWATCH_DRIFT_SEED`, default 20261128) and its length by
 //! `NORMWATCH_DRIFT_STEPS` (default 36), so a failure can be replayed.
@@ -104,6 +106,21 @@ async fn assert_no_drift(app: &TestApp, step: usize, what: &str, state: Option<&
                 );
             }
         }
+    }
+    // The rationale keys (derived state too) equal the key of each stored rationale.
+    let names = entity::rationale_key::names(&app.db).await.expect("names");
+    for a in assessment::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("assessments")
+    {
+        let key = entity::domain::standard::rationale_key(&a.rationale, &names);
+        assert_eq!(
+            a.rationale_key.as_deref(),
+            Some(key.as_str()),
+            "step {step} ({what}): assessment {} has a stale rationale key",
+            a.id
+        );
     }
     // The API's kept answers must not outlive the write either.
     let Some(state) = state else { return };
@@ -261,7 +278,7 @@ async fn step(
     n: usize,
 ) -> (String, Option<String>) {
     let db = &app.db;
-    match dice.below(12) {
+    match dice.below(13) {
         // New evidence about a state, and an assessment of it, both published.
         0 | 1 => {
             let (_, state) = dice.pick(&w.states).expect("states").clone();
@@ -559,6 +576,22 @@ async fn step(
                     cited.is_some()
                 ),
                 state_code(w, a.state_id),
+            )
+        }
+        // A state renamed: the names a rationale key masks change, so every key is recomputed.
+        12 => {
+            let Some((id, code)) = dice.pick(&w.states).cloned() else {
+                return ("no state".into(), None);
+            };
+            let Some((gid, v)) = node_version(app, token, RecordKind::State, id).await else {
+                return ("no node".into(), None);
+            };
+            let done = write(app, token,
+                "mutation($id: ID!, $v: Int!, $i: UpdateStateInput!) { updateState(id: $id, version: $v, input: $i) { id } }",
+                json!({ "id": gid, "v": v, "i": { "name": format!("Drift State {n}") } })).await;
+            (
+                format!("state {code} renamed: {}", done.is_some()),
+                Some(code),
             )
         }
         // A reload of the bundled data, now and then forced (which undoes the retractions).
