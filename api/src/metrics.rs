@@ -1,7 +1,8 @@
 //! Prometheus metrics at `/metrics`: what an operator watches.
 //!
-//! - `normwatch_graphql_requests_total{operation, code}`: GraphQL operations answered, by
-//!   operation name and outcome (`OK`, or the first error's `extensions.code`).
+//! - `normwatch_graphql_requests_total{operation, code}`: GraphQL operations answered or
+//!   refused, by operation name and outcome (`OK`, or the first error's `extensions.code`),
+//!   refusals before any operation ran (a bad token, an unreachable database) included.
 //! - `normwatch_graphql_request_seconds{method}`: latency histogram of `/graphql` (GET, POST).
 //! - `normwatch_query_cost_total`: cost points spent (the rate limiter's currency).
 //! - `normwatch_rate_limited_total`: operations refused with RATE_LIMITED.

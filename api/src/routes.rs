@@ -138,26 +138,31 @@ async fn answer_post(
     let (viewer, key) = match identify(gate, db, http).await {
         Ok(v) => v,
         Err(resp) => {
-            let status = refusal_status(&resp);
+            // Refused before any operation ran (a bad token, the database unreachable while
+            // reading the account): counted like any other answer, so /metrics shows every
+            // refusal by code, whoever asked.
+            metrics.operation(None, &resp);
+            let (status, retry) = (refusal_status(&resp), retry_after(&resp));
             return finish(
                 GraphQLBatchResponse(BatchResponse::Single(resp)).into_response(),
                 status,
-                None,
+                retry,
             );
         }
     };
     let batch = match req.0 {
         BatchRequest::Single(r) => BatchRequest::Single(with_request_data(db, &viewer, &key, r)),
         BatchRequest::Batch(rs) if rs.len() > gate.max_batch => {
-            return GraphQLBatchResponse(BatchResponse::Single(refused(
+            let resp = refused(
                 format!(
                     "a batch may hold at most {} operations (got {})",
                     gate.max_batch,
                     rs.len()
                 ),
                 "BAD_USER_INPUT",
-            )))
-            .into_response()
+            );
+            metrics.operation(None, &resp);
+            return GraphQLBatchResponse(BatchResponse::Single(resp)).into_response();
         }
         BatchRequest::Batch(rs) => BatchRequest::Batch(
             rs.into_iter()
@@ -323,8 +328,9 @@ async fn answer_get(
     let (viewer, key) = match identify(gate, db, req).await {
         Ok(v) => v,
         Err(resp) => {
-            let status = refusal_status(&resp);
-            return finish(Json(resp).into_response(), status, None);
+            metrics.operation(None, &resp);
+            let (status, retry) = (refusal_status(&resp), retry_after(&resp));
+            return finish(Json(resp).into_response(), status, retry);
         }
     };
     // Read before the query runs: a write that lands in between makes the answer newer than

@@ -121,3 +121,39 @@ async fn kept_gap_answers_are_counted_as_hits_and_misses() {
         "the repeat is served from the kept answers: {after_second}"
     );
 }
+
+/// A request refused before any operation runs (here a bad bearer token; the same path answers
+/// SERVICE_UNAVAILABLE when the account cannot be read) is counted by its code, on POST and on
+/// GET: /metrics shows every refusal, whoever asked.
+#[tokio::test]
+async fn refusals_before_any_operation_are_counted_by_code() {
+    let app = spawn_app_with(|c| {
+        c.jwt_secret = Some(api::config::Secret::new(crate::helpers::TEST_SECRET));
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let post = client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth("not-a-token")
+        .json(&json!({ "query": "{ states(first: 1) { nodes { code } } }" }))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(post.status(), 200);
+    let get = client
+        .get(format!("{}/graphql", app.address))
+        .query(&[("query", "{ states(first: 1) { nodes { code } } }")])
+        .bearer_auth("not-a-token")
+        .send()
+        .await
+        .expect("an answer");
+    let body: serde_json::Value = get.json().await.expect("json");
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    let text = app.get("/metrics").await.text().await.expect("text");
+    let refused = sample(
+        &text,
+        "normwatch_graphql_requests_total",
+        &[("operation", "anonymous"), ("code", "UNAUTHENTICATED")],
+    );
+    assert_eq!(refused, Some(2.0), "{text}");
+}
