@@ -154,12 +154,6 @@ pub struct ShapeCache {
 /// measurements take milliseconds and every write is measured at once.
 pub const SLOW_MEASUREMENT: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// How long a write's response waits for the shape to be re-measured after its commit. On a
-/// registry the size of the bundled data the measurement takes milliseconds, so the writer's
-/// next query is charged by the new shape; at registry scale it takes seconds, and the write
-/// answers without it (the measurement goes on in the background).
-pub const WRITE_WAITS_FOR_SHAPE: std::time::Duration = std::time::Duration::from_secs(1);
-
 impl Default for ShapeCache {
     fn default() -> Self {
         Self::new(Shape::default())
@@ -231,14 +225,15 @@ impl ShapeCache {
         }
     }
 
-    /// After a committed write: re-measures in a task of its own and waits for it at most
-    /// [`WRITE_WAITS_FOR_SHAPE`], so a write never takes as long as a measurement of a large
-    /// registry (before, a write there ran into the request timeout).
-    pub async fn refresh_after_write(self: &Arc<Self>, db: &sea_orm::DatabaseConnection) {
+    /// After a committed write: re-measures in a task of its own and returns at once. The
+    /// write's answer never waits for it (it used to wait up to a second, which held
+    /// acknowledged writes behind a measurement and behind a database going away after the
+    /// commit); on the bundled data the measurement ends within milliseconds, so the writer's
+    /// next query is usually charged by the new shape, and at worst by one a moment old.
+    pub fn refresh_after_write(self: &Arc<Self>, db: &sea_orm::DatabaseConnection) {
         let me = Arc::clone(self);
         let db = db.clone();
-        let task = tokio::spawn(async move { me.refresh(&db).await });
-        let _ = tokio::time::timeout(WRITE_WAITS_FOR_SHAPE, task).await;
+        tokio::spawn(async move { me.refresh(&db).await });
     }
 
     /// Looks for a new data version every [`REFRESH_EVERY`] until the process ends.

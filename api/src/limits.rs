@@ -481,7 +481,13 @@ impl Extension for CostCharge {
         let client = ctx
             .data_opt::<ClientKey>()
             .map_or(ANONYMOUS, |k| k.0.as_str());
-        let outcome = self.limiter.try_spend(client, cost).await;
+        let outcome = match self.limiter.try_spend(client, cost).await {
+            Ok(outcome) => outcome,
+            Err(unavailable) => {
+                let e = async_graphql::Error::from(unavailable);
+                return Err(vec![e.into_server_error(Default::default())]);
+            }
+        };
         *lock(&self.outcome) = Some(outcome);
         if let Err(exhausted) = outcome {
             return Err(vec![exhausted.to_server_error()]);

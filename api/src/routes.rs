@@ -335,10 +335,19 @@ async fn answer_get(
     };
     // Read before the query runs: a write that lands in between makes the answer newer than
     // its tag, never older, so a cache keyed on the tag is never served stale data as fresh.
-    let etag = crate::repo::registry::current(db)
-        .await
-        .ok()
-        .map(|r| etag_of(&r));
+    // A database that cannot be reached here is the request's answer (503 now, not after the
+    // query's own wait for a connection: one deadline per request); any other failure only
+    // leaves the answer without a tag.
+    let etag = match crate::repo::registry::current(db).await {
+        Ok(r) => Some(etag_of(&r)),
+        Err(e @ crate::Error::Unavailable(_)) => {
+            let resp = error_response(e.into());
+            metrics.operation(None, &resp);
+            let (status, retry) = (refusal_status(&resp), retry_after(&resp));
+            return finish(Json(resp).into_response(), status, retry);
+        }
+        Err(_) => None,
+    };
     if let Some(tag) = &etag {
         if if_none_match(req, tag) {
             return not_modified(tag);

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 /// The query-cost budgets of this deployment, which GraphQL and the export files both charge:
 /// in the database on PostgreSQL (shared by every process), in this process's memory on
-/// SQLite, or when the database cannot answer a charge.
+/// SQLite, or when a charge fails for another reason than the database being unreachable.
 pub struct Budgets {
     local: CostLimiter,
     shared: Option<SharedBudgets>,
@@ -40,18 +40,27 @@ impl Budgets {
         }
     }
 
-    /// Spends `cost` tokens of `client`'s budget.
-    pub async fn try_spend(&self, client: &str, cost: u64) -> Result<Budget, Exhausted> {
+    /// Spends `cost` tokens of `client`'s budget. An error only when the database cannot be
+    /// reached (SERVICE_UNAVAILABLE): the request could read nothing either, so it is refused
+    /// at once instead of waiting a second time for a connection in its next step (one deadline
+    /// per request). Any other failure of the shared charge falls back to this process's
+    /// budget.
+    pub async fn try_spend(
+        &self,
+        client: &str,
+        cost: u64,
+    ) -> crate::Result<Result<Budget, Exhausted>> {
         if let Some(shared) = &self.shared {
             match shared.try_spend(client, cost).await {
-                Ok(outcome) => return outcome,
+                Ok(outcome) => return Ok(outcome),
+                Err(e) if crate::error::is_unavailable(&e) => return Err(e.into()),
                 Err(e) => tracing::warn!(
                     error = %e,
                     "the shared budget could not be charged; charging this process's"
                 ),
             }
         }
-        self.local.try_spend(client, cost)
+        Ok(self.local.try_spend(client, cost))
     }
 }
 

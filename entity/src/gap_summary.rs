@@ -30,10 +30,7 @@ use crate::{
 };
 use chrono::{Datelike, NaiveDate};
 use sea_orm::entity::prelude::*;
-use sea_orm::{
-    Condition, ConnectionTrait, JoinType, QueryOrder, QuerySelect, RelationTrait, Set,
-    TransactionTrait,
-};
+use sea_orm::{Condition, ConnectionTrait, JoinType, QueryOrder, QuerySelect, RelationTrait, Set};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -473,7 +470,7 @@ impl Bases {
 
 /// Recomputes the whole table from the raw tables in one transaction, and records [`FORMAT`].
 pub async fn rebuild(db: &DatabaseConnection) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::write::begin(db).await?;
     Entity::delete_many().exec(&txn).await?;
     let facts = from_rows(&txn, Condition::all()).await?;
     insert(&txn, facts).await?;

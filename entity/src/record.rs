@@ -97,6 +97,7 @@ record!(user, User, |_m, _status, _created_by| {});
 /// The review status of a record.
 pub trait Reviewed {
     fn status(&self) -> PublicationStatus;
+    fn set_status(&mut self, status: PublicationStatus);
     fn created_by(&self) -> Option<i32>;
 }
 
@@ -105,6 +106,9 @@ macro_rules! reviewed {
         $(impl Reviewed for $module::Model {
             fn status(&self) -> PublicationStatus {
                 self.status
+            }
+            fn set_status(&mut self, status: PublicationStatus) {
+                self.status = status;
             }
             fn created_by(&self) -> Option<i32> {
                 self.created_by

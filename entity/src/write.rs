@@ -12,11 +12,25 @@ use crate::record::Record;
 use crate::*;
 use sea_orm::prelude::DateTimeUtc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel,
-    QueryFilter,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use serde::Serialize;
 use serde_json::Value;
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`): a transaction that read first and then wanted to write while another
+/// connection (another process, such as `normwatch user create` beside a server) had written
+/// would fail at once with "database is locked" (SQLITE_BUSY_SNAPSHOT), since waiting could not
+/// help it; taking the lock first makes it wait out the busy timeout like any other write.
+/// PostgreSQL ignores the mode.
+pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
 
 /// Who writes.
 #[derive(Debug, Clone)]

@@ -13,7 +13,7 @@ use entity::write::{self, Journal};
 use entity::*;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    IntoActiveModel, QueryFilter, TransactionTrait,
+    IntoActiveModel, QueryFilter,
 };
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -347,7 +347,7 @@ pub async fn load_with(
     ds: &Dataset,
     options: LoadOptions,
 ) -> Result<LoadReport, DbErr> {
-    let txn = db.begin().await?;
+    let txn = entity::write::begin(db).await?;
     let report = write_all(&txn, ds, options).await?;
     txn.commit().await?;
     refresh_statistics(db).await?;

@@ -22,6 +22,7 @@ mod metrics;
 mod migrations;
 mod nodes;
 mod one_record_model;
+mod outages;
 mod pagination;
 mod processes;
 mod queries;

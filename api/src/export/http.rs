@@ -51,9 +51,18 @@ fn refusal(err: async_graphql::Error) -> Response {
         "SERVICE_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
+    let retry = match err.extensions.as_ref().and_then(|e| e.get("retryAfter")) {
+        Some(async_graphql::Value::Number(n)) => n.as_u64(),
+        _ => None,
+    };
     let resp =
         async_graphql::Response::from_errors(vec![err.into_server_error(Default::default())]);
-    (status, Json(resp)).into_response()
+    let mut out = (status, Json(resp)).into_response();
+    if let Some(secs) = retry {
+        out.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    out
 }
 
 fn failed(e: Error) -> Response {
@@ -73,9 +82,14 @@ fn rate_limited(exhausted: Exhausted) -> Response {
     resp
 }
 
-/// Spends `cost` from the caller's budget.
-async fn charge(gate: &Gate, key: &ClientKey, cost: u64) -> Result<Budget, Exhausted> {
-    gate.limiter.try_spend(&key.0, cost).await
+/// Spends `cost` from the caller's budget; the answer to send instead when it cannot (429 when
+/// the budget is spent, 503 when the database cannot be reached).
+async fn charge(gate: &Gate, key: &ClientKey, cost: u64) -> Result<Budget, Response> {
+    match gate.limiter.try_spend(&key.0, cost).await {
+        Ok(Ok(budget)) => Ok(budget),
+        Ok(Err(exhausted)) => Err(rate_limited(exhausted)),
+        Err(unavailable) => Err(failed(unavailable)),
+    }
 }
 
 /// The URL query's (name, value) pairs, percent-decoded.
@@ -174,8 +188,8 @@ pub async fn export_file(
         return failed(e);
     }
     let columns = table.fields().len() as u64;
-    if let Err(e) = charge(gate, &key, columns).await {
-        return rate_limited(e);
+    if let Err(refused) = charge(gate, &key, columns).await {
+        return refused;
     }
     let rows = match table.count(db).await {
         Ok(n) => n,
@@ -183,7 +197,7 @@ pub async fn export_file(
     };
     let budget = match charge(gate, &key, rows).await {
         Ok(b) => b,
-        Err(e) => return rate_limited(e),
+        Err(refused) => return refused,
     };
     let resp = streamed(db, File::Table(table), format, &file);
     with_budget(resp, columns + rows, budget)
@@ -203,8 +217,8 @@ async fn gaps_file(
         Err(e) => return failed(e),
     };
     let upfront = ENGINE_RUN + gaps::fields().len() as u64;
-    if let Err(e) = charge(gate, key, upfront).await {
-        return rate_limited(e);
+    if let Err(refused) = charge(gate, key, upfront).await {
+        return refused;
     }
     let computed = match gaps::compute(db, &params).await {
         Ok(c) => c,
@@ -213,7 +227,7 @@ async fn gaps_file(
     let rows_cost = computed.cells() / CELLS_PER_POINT + computed.len();
     let budget = match charge(gate, key, rows_cost).await {
         Ok(b) => b,
-        Err(e) => return rate_limited(e),
+        Err(refused) => return refused,
     };
     let resp = streamed(db, File::Gaps(Box::new(computed)), format, file);
     with_budget(resp, upfront + rows_cost, budget)
@@ -247,7 +261,7 @@ async fn descriptor(
         + gaps::fields().len() as u64;
     let budget = match charge(gate, key, cost).await {
         Ok(b) => b,
-        Err(e) => return rate_limited(e),
+        Err(refused) => return refused,
     };
     let registry = match crate::repo::registry::current(db).await {
         Ok(r) => r,

@@ -183,16 +183,3 @@ impl NodeQuery {
         Ok(resolve(db(ctx), super::vis(ctx), &ids).await?)
     }
 }
-
-/// One record by global id as `vis` may see it (used to return records after a mutation).
-pub async fn resolve_for(
-    db: &DatabaseConnection,
-    vis: Visibility,
-    id: &ID,
-) -> Result<Option<Node>> {
-    Ok(resolve(db, vis, std::slice::from_ref(id))
-        .await?
-        .into_iter()
-        .next()
-        .flatten())
-}

@@ -108,7 +108,7 @@ pub async fn create_user(
     // racing) is a BAD_USER_INPUT on `email` (see `error::unique_violation`).
     let hash = auth::hash_password_off_thread(password.to_string()).await?;
     let now = Utc::now();
-    let txn = sea_orm::TransactionTrait::begin(db).await?;
+    let txn = entity::write::begin(db).await?;
     let account = user::Model {
         id: 0,
         email,

@@ -20,7 +20,7 @@ use crate::write;
 use async_graphql::{Context, MergedObject, Object, ID};
 use entity::record::{Record, Reviewed};
 use entity::*;
-use sea_orm::{DatabaseTransaction, IntoActiveModel, TransactionTrait};
+use sea_orm::{DatabaseTransaction, IntoActiveModel};
 use std::{future::Future, pin::Pin};
 
 /// Every mutation of the API.
@@ -65,12 +65,15 @@ pub async fn transaction<T, F>(ctx: &Context<'_>, body: F) -> Result<T>
 where
     F: for<'c> FnOnce(&'c DatabaseTransaction) -> TxnFuture<'c, T>,
 {
-    let txn = super::write_db(ctx).begin().await?;
+    let txn = entity::write::begin(super::write_db(ctx)).await?;
     match body(&txn).await {
         Ok(v) => {
             txn.commit().await?;
+            // Nothing after the commit may decide the answer: the write is saved, so a database
+            // that goes away now must not turn it into "503, retry". The cost model's shape is
+            // re-measured in the background.
             if let Some(shape) = ctx.data_opt::<std::sync::Arc<crate::cost::ShapeCache>>() {
-                shape.refresh_after_write(db(ctx)).await;
+                shape.refresh_after_write(db(ctx));
             }
             Ok(v)
         }
@@ -81,7 +84,8 @@ where
     }
 }
 
-/// Sets the review status of any record, with the version check and a revision.
+/// Sets the review status of any record, with the version check and a revision; returns the
+/// record as saved.
 async fn set_status<M>(
     txn: &DatabaseTransaction,
     actor: &Actor,
@@ -89,8 +93,7 @@ async fn set_status<M>(
     version: i32,
     status: PublicationStatus,
     reason: Option<String>,
-    set: impl FnOnce(&mut M, PublicationStatus),
-) -> Result<()>
+) -> Result<M>
 where
     M: Record + Reviewed + IntoActiveModel<M::Active>,
 {
@@ -111,7 +114,7 @@ where
         write::check_publishable(txn, M::KIND, id).await?;
     }
     let mut next = current.clone();
-    set(&mut next, status);
+    next.set_status(status);
     let action = if status == PublicationStatus::Published {
         RevisionAction::Publish
     } else {
@@ -128,158 +131,62 @@ where
         serde_json::json!({}),
         serde_json::json!({}),
     )
-    .await?;
-    Ok(())
+    .await
 }
 
-macro_rules! dispatch_status {
-    ($txn:expr, $actor:expr, $kind:expr, $id:expr, $version:expr, $status:expr, $reason:expr) => {
-        match $kind {
-            RecordKind::Source => {
-                set_status::<entity::source::Model>(
-                    $txn,
-                    $actor,
-                    $id,
-                    $version,
-                    $status,
-                    $reason,
-                    |m, s| m.status = s,
-                )
-                .await
-            }
-            RecordKind::State => {
-                set_status::<entity::state::Model>(
-                    $txn,
-                    $actor,
-                    $id,
-                    $version,
-                    $status,
-                    $reason,
-                    |m, s| m.status = s,
-                )
-                .await
-            }
-            RecordKind::Forum => {
-                set_status::<entity::forum::Model>(
-                    $txn,
-                    $actor,
-                    $id,
-                    $version,
-                    $status,
-                    $reason,
-                    |m, s| m.status = s,
-                )
-                .await
-            }
-            RecordKind::Membership => {
-                set_status::<entity::membership::Model>(
-                    $txn,
-                    $actor,
-                    $id,
-                    $version,
-                    $status,
-                    $reason,
-                    |m, s| m.status = s,
-                )
-                .await
-            }
-            RecordKind::Instrument => {
-                set_status::<entity::instrument::Model>(
-                    $txn,
-                    $actor,
-                    $id,
-                    $version,
-                    $status,
-                    $reason,
-                    |m, s| m.status = s,
-                )
-                .await
-            }
-            RecordKind::Provision => {
-                set_status::<entity::provision::Model>(
-                    $txn,
-                    $actor,
-                    $id,
-                    $version,
-                    $status,
-                    $reason,
-                    |m, s| m.status = s,
-                )
-                .await
-            }
-            RecordKind::ProvisionLink => {
-                set_status::<entity::provision_link::Model>(
-                    $txn,
-                    $actor,
-                    $id,
-                    $version,
-                    $status,
-                    $reason,
-                    |m, s| m.status = s,
-                )
-                .await
-            }
-            RecordKind::Commitment => {
-                set_status::<entity::commitment::Model>(
-                    $txn,
-                    $actor,
-                    $id,
-                    $version,
-                    $status,
-                    $reason,
-                    |m, s| m.status = s,
-                )
-                .await
-            }
-            RecordKind::Position => {
-                set_status::<entity::position::Model>(
-                    $txn,
-                    $actor,
-                    $id,
-                    $version,
-                    $status,
-                    $reason,
-                    |m, s| m.status = s,
-                )
-                .await
-            }
-            RecordKind::Evidence => {
-                set_status::<entity::evidence::Model>(
-                    $txn,
-                    $actor,
-                    $id,
-                    $version,
-                    $status,
-                    $reason,
-                    |m, s| m.status = s,
-                )
-                .await
-            }
-            RecordKind::Assessment => {
-                set_status::<entity::assessment::Model>(
-                    $txn,
-                    $actor,
-                    $id,
-                    $version,
-                    $status,
-                    $reason,
-                    |m, s| m.status = s,
-                )
-                .await
-            }
-            RecordKind::User => Err(Error::bad_input(
+/// Sets the status of a record of any kind and returns it as a node, built from what the
+/// transaction saved: the answer never needs the database again after the commit.
+async fn set_status_of(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    kind: RecordKind,
+    id: i32,
+    version: i32,
+    status: PublicationStatus,
+    reason: Option<String>,
+) -> Result<Node> {
+    use crate::schema::{
+        commitment::Commitment,
+        evidence::{Assessment, Evidence},
+        forum::{Forum, Membership},
+        instrument::Instrument,
+        position::Position,
+        provision::{Provision, ProvisionLink},
+        source::Source,
+        state::State,
+    };
+    let (a, i, v, s, r) = (actor, id, version, status, reason);
+    Ok(match kind {
+        RecordKind::Source => Node::Source(Source(set_status(txn, a, i, v, s, r).await?)),
+        RecordKind::State => Node::State(State(set_status(txn, a, i, v, s, r).await?)),
+        RecordKind::Forum => Node::Forum(Forum(set_status(txn, a, i, v, s, r).await?)),
+        RecordKind::Membership => {
+            Node::Membership(Membership(set_status(txn, a, i, v, s, r).await?))
+        }
+        RecordKind::Instrument => {
+            Node::Instrument(Instrument(set_status(txn, a, i, v, s, r).await?))
+        }
+        RecordKind::Provision => Node::from(Provision::from(
+            set_status::<provision::Model>(txn, a, i, v, s, r).await?,
+        )),
+        RecordKind::ProvisionLink => {
+            Node::ProvisionLink(ProvisionLink(set_status(txn, a, i, v, s, r).await?))
+        }
+        RecordKind::Commitment => {
+            Node::Commitment(Commitment(set_status(txn, a, i, v, s, r).await?))
+        }
+        RecordKind::Position => Node::Position(Position(set_status(txn, a, i, v, s, r).await?)),
+        RecordKind::Evidence => Node::Evidence(Evidence(set_status(txn, a, i, v, s, r).await?)),
+        RecordKind::Assessment => {
+            Node::Assessment(Assessment(set_status(txn, a, i, v, s, r).await?))
+        }
+        RecordKind::User => {
+            return Err(Error::bad_input(
                 "id",
                 "users are deactivated, not retracted",
-            )),
+            ))
         }
-    };
-}
-
-/// Reads a record back as a node, whatever its status (the caller is an editor).
-async fn node_after(ctx: &Context<'_>, id: &ID) -> Result<Node> {
-    super::node::resolve_for(db(ctx), crate::auth::Visibility::All, id)
-        .await?
-        .ok_or_else(|| Error::NotFound("the record is gone".into()))
+    })
 }
 
 /// Moves any record to `status` (EDITOR), in one transaction, and returns it.
@@ -298,10 +205,11 @@ async fn review(
         }
     };
     transaction(ctx, |txn| {
-        Box::pin(async move { dispatch_status!(txn, &actor, kind, rid, version, status, reason) })
+        Box::pin(
+            async move { set_status_of(txn, &actor, kind, rid, version, status, reason).await },
+        )
     })
-    .await?;
-    node_after(ctx, id).await
+    .await
 }
 
 #[derive(Default)]
