@@ -143,6 +143,10 @@ pub struct ShapeCache {
     /// Held while a measurement runs: one at a time per process (at registry scale one takes
     /// seconds of full-table counts, and a second one at the same time would measure the same).
     measuring: tokio::sync::Mutex<()>,
+    /// Set when a refresh was asked for while a measurement ran: that measurement then looks
+    /// at the data version once more when it ends, so a write landing during a measurement is
+    /// never left unmeasured until the next periodic look.
+    again: std::sync::atomic::AtomicBool,
     /// When the last measurement ended and how long it took, for [`SLOW_MEASUREMENT`].
     last: std::sync::Mutex<Option<(std::time::Instant, std::time::Duration)>>,
 }
@@ -169,6 +173,7 @@ impl ShapeCache {
             current: RwLock::new(Arc::new(shape)),
             measured_at: std::sync::atomic::AtomicI64::new(-1),
             measuring: tokio::sync::Mutex::new(()),
+            again: std::sync::atomic::AtomicBool::new(false),
             last: std::sync::Mutex::new(None),
         }
     }
@@ -188,11 +193,23 @@ impl ShapeCache {
     /// next refresh measures anew. A failure keeps the last shape and is logged.
     pub async fn refresh(&self, db: &sea_orm::DatabaseConnection) {
         use std::sync::atomic::Ordering;
-        // Another measurement is running: it will leave a shape at least as new as the data
-        // version it read, and the next refresh catches up with anything later.
+        // Another measurement is running: it will look at the data version again when it ends.
         let Ok(_measuring) = self.measuring.try_lock() else {
+            self.again.store(true, Ordering::SeqCst);
             return;
         };
+        loop {
+            self.again.store(false, Ordering::SeqCst);
+            self.measure_if_moved(db).await;
+            if !self.again.load(Ordering::SeqCst) {
+                return;
+            }
+        }
+    }
+
+    /// One look at the data version, and a measurement if it moved (see [`Self::refresh`]).
+    async fn measure_if_moved(&self, db: &sea_orm::DatabaseConnection) {
+        use std::sync::atomic::Ordering;
         let last = *self.last.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((ended, took)) = last {
             if took > SLOW_MEASUREMENT && ended.elapsed() < took * 10 {

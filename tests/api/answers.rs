@@ -24,6 +24,7 @@ async fn a_repeated_gap_matrix_is_kept_until_a_published_write() {
     let app = spawn_writable_app().await;
     let editor = app.user_token("editor@example.org", UserRole::Editor).await;
     let ask = || async {
+        app.settle().await;
         let before = app.statements.get();
         let answer = app.data(MATRIX, json!({})).await;
         (answer, app.statements.get() - before)

@@ -119,6 +119,7 @@ async fn statements_of(
     query: &str,
     variables: serde_json::Value,
 ) -> (u64, serde_json::Value) {
+    app.settle().await;
     let before = app.statements.get();
     let d = app.data(query, variables).await;
     (app.statements.get() - before, d)

@@ -530,6 +530,7 @@ async fn the_files_spend_the_graphql_budget() {
     assert_eq!(code(&body["errors"][0]), "RATE_LIMITED");
     // The gap engine's run is charged before it runs: with less than a run left, the file is
     // refused without the engine's statements.
+    app.settle().await;
     let before = app.statements.get();
     let resp = app.get("/export/gaps.csv").await;
     assert_eq!(resp.status(), 429);

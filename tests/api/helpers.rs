@@ -276,9 +276,26 @@ impl TestApp {
     /// `data` without variables, with the number of SQL statements the server ran meanwhile.
     #[allow(dead_code)] // used by some test modules only
     pub async fn data_counted(&self, query: &str) -> (Value, u64) {
+        self.settle().await;
         let before = self.statements.get();
         let answer = self.data(query, json!({})).await;
         (answer, self.statements.get() - before)
+    }
+
+    /// Waits until the server has run no statement for 100 ms (at most 5 s): what a write
+    /// leaves running in the background (the cost model's re-measurement) is over, so that a
+    /// count of the next request's statements counts only them.
+    pub async fn settle(&self) {
+        let started = std::time::Instant::now();
+        let mut last = self.statements.get();
+        while started.elapsed() < std::time::Duration::from_secs(5) {
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            let now = self.statements.get();
+            if now == last {
+                return;
+            }
+            last = now;
+        }
     }
 
     /// POSTs a query that must fail and returns its first error.

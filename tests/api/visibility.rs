@@ -663,7 +663,9 @@ async fn no_read_path_shows_the_public_a_draft_a_retraction_or_a_person() {
         covered.iter().copied().collect::<Vec<_>>().join(", ")
     );
 
-    // What the public sees before anything is written.
+    // What the public sees before anything is written (once the cost model has measured what
+    // the writes above left).
+    app.settle().await;
     let mut baseline = Vec::new();
     for p in &probes {
         let r = ask(&app, None, &p.query).await;
@@ -701,6 +703,7 @@ async fn no_read_path_shows_the_public_a_draft_a_retraction_or_a_person() {
         .collect();
 
     // Every path, anonymous and as a viewer: exactly what the public saw before.
+    app.settle().await;
     for (who, token) in [("anonymous", None), ("viewer", Some(viewer.as_str()))] {
         for (p, before) in probes.iter().zip(&baseline) {
             let r = ask(&app, token, &p.query).await;
