@@ -5,6 +5,12 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc's malloc: a request allocates thousands of small objects (the
+/// parsed document, resolver futures, rows), and glibc's allocator took about a tenth of the
+/// server's time under load (docs/benchmarks.md, "Profile").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// An open registry of cyber norms and of what states do about them, served as GraphQL.
 #[derive(Parser)]
 #[command(name = "normwatch", version, about)]

@@ -123,6 +123,7 @@ impl App {
             timeout: self.config.request_timeout,
             max_batch: self.config.max_batch,
             limiter,
+            replies: Arc::new(crate::replies::Replies::default()),
         };
         let metrics = Arc::new(
             crate::metrics::Metrics::new()

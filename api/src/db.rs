@@ -134,7 +134,9 @@ pub async fn pools(
         let mut opts = options(url);
         opts.max_connections(LIMIT_CONNECTIONS)
             .map_sqlx_postgres_opts(|o| o.options([("synchronous_commit", "off")]));
-        let limits = open(opts, counter).await?;
+        // Not counted with the request's statements: the budgets are reconciled in the
+        // background every 250 ms (`shared_limits`), whatever the requests do.
+        let limits = open(opts, &StatementCounter::default()).await?;
         return Ok(Pools {
             read: write.clone(),
             write,
@@ -163,11 +165,21 @@ pub async fn pools(
     })
 }
 
-/// Applies every pending migration, then builds the gap summary if this database has none in
+/// Applies every pending migration, brings the stored public visibility in line with the rule
+/// (`entity::visibility::store_public`), then builds the gap summary if this database has none in
 /// the current layout yet (`entity::gap_summary::ensure`) and keys the rationales that have no
 /// key yet (`entity::rationale_key`).
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await?;
+    // The stored public visibility, checked against the rule (and set on a database that has
+    // just gained the column): only rows found wrong are written.
+    let corrected = entity::visibility::store_public(db).await?;
+    if corrected > 0 {
+        tracing::info!(
+            records = corrected,
+            "stored the public visibility of records"
+        );
+    }
     if entity::gap_summary::ensure(db).await? {
         tracing::info!("built the gap summary");
     }

@@ -33,6 +33,7 @@ pub mod gap;
 pub mod limits;
 pub mod loaders;
 pub mod metrics;
+pub mod replies;
 pub mod repo;
 pub mod routes;
 pub mod schema;

@@ -14,7 +14,7 @@
 //! reaches a client.
 
 use crate::auth::Visibility;
-use crate::repo::Readable;
+use crate::repo::{among, Readable};
 use entity::record::Record;
 use entity::*;
 use sea_orm::{
@@ -41,7 +41,7 @@ impl Loaders {
     /// The rows of `E` with these ids that the viewer may see, by id: one statement.
     pub async fn by_ids<E: Readable>(&self, ids: &[i32]) -> Result<HashMap<i32, E::Model>, DbErr> {
         let rows = E::find()
-            .filter(E::id_column().is_in(ids.iter().copied()))
+            .filter(among(&self.db, E::id_column(), ids))
             .filter(E::visible(self.vis))
             .all(&self.db)
             .await?;
@@ -54,7 +54,7 @@ impl Loaders {
         parents: &[i32],
     ) -> Result<ByParent<<R::Child as EntityTrait>::Model>, DbErr> {
         let rows = R::Child::find()
-            .filter(R::column().is_in(parents.iter().copied()))
+            .filter(among(&self.db, R::column(), parents))
             .filter(R::Child::visible(self.vis))
             .order_by_asc(R::Child::id_column())
             .all(&self.db)
@@ -75,7 +75,7 @@ impl Loaders {
         parents: &[i32],
     ) -> Result<ByParent<<R::Child as EntityTrait>::Model>, DbErr> {
         let rows = R::Join::find()
-            .filter(R::parent_column().is_in(parents.iter().copied()))
+            .filter(among(&self.db, R::parent_column(), parents))
             .all(&self.db)
             .await?;
         // No shortcut when there are no join rows: a relation costs the same statements
@@ -107,7 +107,7 @@ impl Loaders {
             .filter(
                 Condition::all()
                     .add(record_source::Column::RecordKind.eq(kind))
-                    .add(record_source::Column::RecordId.is_in(records.iter().copied())),
+                    .add(among(&self.db, record_source::Column::RecordId, records)),
             )
             .order_by_asc(record_source::Column::Ordinal)
             .all(&self.db)

@@ -59,6 +59,8 @@ pub struct Gate {
     pub max_batch: usize,
     /// The query-cost budgets, shared by GraphQL and the `/export` files.
     pub limiter: std::sync::Arc<crate::shared_limits::Budgets>,
+    /// Public replies to the gap engine's questions, kept as bytes (`crate::replies`).
+    pub replies: std::sync::Arc<crate::replies::Replies>,
 }
 
 /// An error response with a code, for requests refused before they run.
@@ -150,6 +152,22 @@ async fn answer_post(
             );
         }
     };
+    let kept = match &req.0 {
+        BatchRequest::Single(r) => reply_key(db, &viewer, r, None).await,
+        BatchRequest::Batch(_) => None,
+    };
+    if let Some(k) = &kept {
+        if let Some(reply) = gate.replies.get(k) {
+            let name = match &req.0 {
+                BatchRequest::Single(r) => {
+                    crate::metrics::operation_name(r.operation_name.as_deref(), &r.query)
+                        .map(str::to_string)
+                }
+                BatchRequest::Batch(_) => None,
+            };
+            return serve_kept(gate, metrics, &key, name.as_deref(), &reply).await;
+        }
+    }
     let batch = match req.0 {
         BatchRequest::Single(r) => BatchRequest::Single(with_request_data(db, &viewer, &key, r)),
         BatchRequest::Batch(rs) if rs.len() > gate.max_batch => {
@@ -184,6 +202,9 @@ async fn answer_post(
         }
         Err(_) => BatchResponse::Single(timed_out(gate.timeout)),
     };
+    if let (Some(k), BatchResponse::Single(r)) = (kept, &resp) {
+        gate.replies.keep(k, r);
+    }
     match &resp {
         BatchResponse::Single(r) => {
             metrics.operation(names.first().cloned().flatten().as_deref(), r)
@@ -209,6 +230,84 @@ async fn answer_post(
         BatchResponse::Batch(rs) => rs.iter().filter_map(retry_after).max(),
     };
     finish(GraphQLBatchResponse(resp).into_response(), status, retry)
+}
+
+/// The key under which the public reply to `r` is kept (`crate::replies`), when it may be:
+/// a public reader, a question of the gap engine. `version` is the data version when the caller
+/// has read it already; otherwise it is read here (one statement, for such questions only).
+async fn reply_key(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    r: &async_graphql::Request,
+    version: Option<i64>,
+) -> Option<crate::answers::Key> {
+    if viewer.visibility() != crate::auth::Visibility::Public
+        || !crate::replies::KEPT_ROOTS
+            .iter()
+            .any(|root| r.query.contains(root))
+    {
+        return None;
+    }
+    // The parser is recursive: a document nested too deep is refused by the normal path's
+    // screen (`screen::check_nesting`) before anything parses it, and is never kept.
+    crate::screen::check_nesting(&r.query, crate::screen::MAX_NESTING).ok()?;
+    let doc = async_graphql::parser::parse_query(&r.query).ok()?;
+    if !crate::replies::is_kept_question(&doc, r.operation_name.as_deref()) {
+        return None;
+    }
+    let version = match version {
+        Some(v) => v,
+        None => crate::repo::registry::current(db).await.ok()?.data_version,
+    };
+    Some(crate::replies::key(
+        &r.query,
+        &r.variables,
+        r.operation_name.as_deref(),
+        version,
+    ))
+}
+
+/// Answers with a kept reply: the budget is charged its cost as if it had been evaluated
+/// (RATE_LIMITED or SERVICE_UNAVAILABLE as usual when it cannot be), and counted in `/metrics`
+/// like any answer.
+async fn serve_kept(
+    gate: &Gate,
+    metrics: &Metrics,
+    client: &ClientKey,
+    name: Option<&str>,
+    reply: &crate::replies::Reply,
+) -> Response {
+    let budget = match gate.limiter.try_spend(&client.0, reply.cost).await {
+        Ok(Ok(budget)) => budget,
+        Ok(Err(exhausted)) => {
+            let resp = async_graphql::Response::from_errors(vec![exhausted.to_server_error()]);
+            metrics.operation(name, &resp);
+            return finish(
+                Json(resp).into_response(),
+                Some(StatusCode::TOO_MANY_REQUESTS),
+                Some(exhausted.retry_after_secs),
+            );
+        }
+        Err(unavailable) => {
+            let resp = error_response(unavailable.into());
+            metrics.operation(name, &resp);
+            let (status, retry) = (refusal_status(&resp), retry_after(&resp));
+            return finish(Json(resp).into_response(), status, retry);
+        }
+    };
+    let mut counted = async_graphql::Response::new(async_graphql::Value::Null);
+    counted.extensions.insert(
+        "cost".to_string(),
+        async_graphql::Value::from_json(serde_json::json!({ "requested": budget.cost }))
+            .unwrap_or_default(),
+    );
+    metrics.operation(name, &counted);
+    let mut out = crate::replies::body(reply, &budget)
+        .with_content_type("application/json")
+        .into_response();
+    out.headers_mut()
+        .insert("x-cache", HeaderValue::from_static("hit"));
+    out
 }
 
 /// The answer to a request that ran past its time: TIMEOUT (HTTP 504).
@@ -338,8 +437,12 @@ async fn answer_get(
     // A database that cannot be reached here is the request's answer (503 now, not after the
     // query's own wait for a connection: one deadline per request); any other failure only
     // leaves the answer without a tag.
+    let mut version = None;
     let etag = match crate::repo::registry::current(db).await {
-        Ok(r) => Some(etag_of(&r)),
+        Ok(r) => {
+            version = Some(r.data_version);
+            Some(etag_of(&r))
+        }
         Err(e @ crate::Error::Unavailable(_)) => {
             let resp = error_response(e.into());
             metrics.operation(None, &resp);
@@ -355,11 +458,22 @@ async fn answer_get(
     }
     let name = crate::metrics::operation_name(gql.operation_name.as_deref(), &gql.query)
         .map(str::to_string);
+    let kept = reply_key(db, &viewer, &gql, version).await;
+    if let Some(reply) = kept.as_ref().and_then(|k| gate.replies.get(k)) {
+        let mut out = serve_kept(gate, metrics, &key, name.as_deref(), &reply).await;
+        if let (Some(tag), true) = (&etag, out.status() == StatusCode::OK) {
+            with_etag(&mut out, tag);
+        }
+        return out;
+    }
     let gql = with_request_data(db, &viewer, &key, gql);
     let resp = match tokio::time::timeout(gate.timeout, schema.execute(gql)).await {
         Ok(resp) => with_codes(resp),
         Err(_) => timed_out(gate.timeout),
     };
+    if let Some(k) = kept {
+        gate.replies.keep(k, &resp);
+    }
     metrics.operation(name.as_deref(), &resp);
     let (status, retry) = (refusal_status(&resp), retry_after(&resp));
     let cacheable = resp.errors.is_empty();

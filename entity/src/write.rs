@@ -281,6 +281,15 @@ impl<'t> Journal<'t> {
         if public {
             registry::advance(self.txn).await?;
         }
+        // What the public may see is stored with each record (`crate::visibility`): brought in
+        // line before anything below reads it (the gap summary keeps public assessments only).
+        if self
+            .revisions
+            .iter()
+            .any(|r| moves_public(image(&r.before), image(&r.after)))
+        {
+            crate::visibility::store_public(self.txn).await?;
+        }
         let writes = self
             .revisions
             .iter()
@@ -324,6 +333,25 @@ impl<'t> Journal<'t> {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// Whether a write can change what the public may see: a record created published (the seed),
+/// or one whose status, cited sources or any parent (a `*_id` column) changed. A draft created
+/// or a text corrected cannot.
+fn moves_public(before: Option<&Value>, after: Option<&Value>) -> bool {
+    match (before, after) {
+        (None, Some(after)) => after.get("status").and_then(Value::as_str) == Some("PUBLISHED"),
+        (Some(before), Some(after)) => {
+            before.get("status") != after.get("status")
+                || before.get("sources") != after.get("sources")
+                || after.as_object().is_some_and(|fields| {
+                    fields
+                        .keys()
+                        .any(|k| k.ends_with("_id") && before.get(k) != after.get(k))
+                })
+        }
+        _ => true,
     }
 }
 

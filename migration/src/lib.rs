@@ -33,6 +33,7 @@ mod m20261128_000024_create_gap_summary;
 mod m20261128_000025_add_position_and_membership_keys;
 mod m20261207_000026_add_evidence_authority;
 mod m20261207_000027_add_assessment_rationale_key;
+mod m20261207_000028_add_public_visibility;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000025_add_position_and_membership_keys::Migration),
             Box::new(m20261207_000026_add_evidence_authority::Migration),
             Box::new(m20261207_000027_add_assessment_rationale_key::Migration),
+            Box::new(m20261207_000028_add_public_visibility::Migration),
         ]
     }
 }

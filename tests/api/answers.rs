@@ -1,6 +1,7 @@
 //! A repeated `gapMatrix` or `scorecard` (top-level or `State.scorecard`) is answered from
 //! memory until a published write moves the data version; then it is evaluated again and shows
-//! the write.
+//! the write. Public replies to such questions are kept whole, as the bytes that were sent
+//! (`api::replies`).
 
 use crate::helpers::spawn_writable_app;
 use entity::UserRole;
@@ -150,4 +151,86 @@ async fn a_repeated_scorecard_is_kept_until_a_published_write() {
     );
     let (n3, _) = ask(nested).await;
     assert_eq!(committed(&n3), committed(&third), "{n3}");
+}
+
+/// A POST of `query` (with a token or not): its JSON and whether it was a kept reply (the
+/// `X-Cache: hit` header `api::replies` sets).
+async fn post_kept(
+    app: &crate::helpers::TestApp,
+    token: Option<&str>,
+    query: &str,
+) -> (Value, bool) {
+    let mut req = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .json(&json!({ "query": query }));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let resp = req.send().await.expect("sent");
+    let kept = resp
+        .headers()
+        .get("x-cache")
+        .is_some_and(|v| v.as_bytes() == b"hit");
+    (resp.json().await.expect("JSON"), kept)
+}
+
+/// A repeated public question of the gap engine is answered with the bytes of its first reply
+/// (`api::replies`): the same data, its cost charged again (the budget left goes down), no
+/// statement but the data version. Someone who may see drafts is never served a kept reply, and
+/// a published write makes the next reply a fresh one.
+#[tokio::test]
+async fn a_repeated_public_question_is_answered_with_the_kept_bytes() {
+    // A budget that does not refill between two requests, so that a charge shows.
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.jwt_secret = Some(api::config::Secret::new(crate::helpers::TEST_SECRET));
+        c.writes_enabled = true;
+        c.rate_limit_per_minute = 1;
+    })
+    .await;
+    let editor = app.user_token("editor@example.org", UserRole::Editor).await;
+    let ask = || async {
+        app.settle().await;
+        let before = app.statements.get();
+        let (r, kept) = post_kept(&app, None, MATRIX).await;
+        (r, kept, app.statements.get() - before)
+    };
+    let (first, kept_first, _) = ask().await;
+    let (second, kept_second, statements) = ask().await;
+    assert!(first.get("errors").is_none(), "{first}");
+    assert!(!kept_first && kept_second, "the repeat is a kept reply");
+    assert_eq!(first["data"], second["data"]);
+    assert_eq!(
+        first["extensions"]["cost"]["requested"],
+        second["extensions"]["cost"]["requested"]
+    );
+    let left = |r: &Value| {
+        r["extensions"]["cost"]["remaining"]
+            .as_i64()
+            .expect("remaining")
+    };
+    assert!(
+        left(&second) < left(&first),
+        "the kept reply was charged: {second}"
+    );
+    // The data version, and maybe the cost model's periodic look at it.
+    assert!(
+        statements <= 2,
+        "the kept reply ran {statements} statements"
+    );
+
+    // An editor's view includes drafts: evaluated, never a kept reply.
+    let (as_editor, kept) = post_kept(&app, Some(&editor), MATRIX).await;
+    assert_eq!(as_editor["data"], first["data"]);
+    assert!(!kept, "an editor got a kept reply");
+
+    // A published write: the next public reply is evaluated again.
+    let publish = draft_commitment(&app, &editor).await;
+    publish.await;
+    let (third, kept, _) = ask().await;
+    assert!(!kept, "a reply kept before the write was served");
+    assert_ne!(
+        third["data"], first["data"],
+        "the write does not show: {third}"
+    );
 }

@@ -3,8 +3,9 @@
 //! findings, retractions, new commitments with reservations, withdrawals, reservation changes,
 //! retractions of the sources a finding cites and of the states, provisions, instruments and
 //! forums it hangs from, draft sources cited and then published, states renamed, reloads of the
-//! bundled data)
-//! and, after every step, the engine's answer from the summary is
+//! bundled data, retractions of memberships, positions and crosswalk links)
+//! and, after every step, the stored public visibility of every record is compared with the rule
+//! computed from statuses (`entity::visibility::public_drift`), and the engine's answer from the summary is
 //! compared with its answer from the raw tables (`gap::load::load_from_rows`, the reference),
 //! for every state and provision, at several dates and under two admissibility filters. The
 //! API's own `gapMatrix` for the state the step touched is compared too, so a kept answer that
@@ -107,6 +108,14 @@ async fn assert_no_drift(app: &TestApp, step: usize, what: &str, state: Option<&
             }
         }
     }
+    // The stored public visibility of every record equals the rule computed from statuses.
+    let drift = entity::visibility::public_drift(&app.db)
+        .await
+        .expect("the public visibility compared with the rule");
+    assert!(
+        drift.iter().all(|(_, n)| *n == 0),
+        "step {step} ({what}): stored public visibility differs from the rule: {drift:?}"
+    );
     // The rationale keys (derived state too) equal the key of each stored rationale.
     let names = entity::rationale_key::names(&app.db).await.expect("names");
     for a in assessment::Entity::find()
@@ -278,7 +287,7 @@ async fn step(
     n: usize,
 ) -> (String, Option<String>) {
     let db = &app.db;
-    match dice.below(13) {
+    match dice.below(14) {
         // New evidence about a state, and an assessment of it, both published.
         0 | 1 => {
             let (_, state) = dice.pick(&w.states).expect("states").clone();
@@ -593,6 +602,42 @@ async fn step(
                 format!("state {code} renamed: {}", done.is_some()),
                 Some(code),
             )
+        }
+        // A record nothing in the summary hangs from retracted: a membership, a position or a
+        // crosswalk link (their stored public visibility must follow all the same).
+        13 => {
+            let (kind, id) = match dice.below(3) {
+                0 => {
+                    let all = published::<membership::Entity>(db, membership::Column::Status).await;
+                    let Some(m) = dice.pick(&all) else {
+                        return ("no membership".into(), None);
+                    };
+                    (RecordKind::Membership, m.id)
+                }
+                1 => {
+                    let all = published::<position::Entity>(db, position::Column::Status).await;
+                    let Some(p) = dice.pick(&all) else {
+                        return ("no position".into(), None);
+                    };
+                    (RecordKind::Position, p.id)
+                }
+                _ => {
+                    let all =
+                        published::<provision_link::Entity>(db, provision_link::Column::Status)
+                            .await;
+                    let Some(l) = dice.pick(&all) else {
+                        return ("no link".into(), None);
+                    };
+                    (RecordKind::ProvisionLink, l.id)
+                }
+            };
+            let Some((gid, v)) = node_version(app, token, kind, id).await else {
+                return (format!("{kind:?} {id}: no node"), None);
+            };
+            let done = write(app, token,
+                r#"mutation($id: ID!, $v: Int!) { retract(id: $id, version: $v, reason: "drift test") { id } }"#,
+                json!({ "id": gid, "v": v })).await;
+            (format!("{kind:?} {id} retracted: {}", done.is_some()), None)
         }
         // A reload of the bundled data, now and then forced (which undoes the retractions).
         _ => {

@@ -96,11 +96,11 @@ async fn metrics_count_rate_limit_refusals() {
 #[tokio::test]
 async fn kept_gap_answers_are_counted_as_hits_and_misses() {
     let app = spawn_app().await;
-    let count = |text: &str, outcome: &str| {
+    let count = |text: &str, kind: &str, outcome: &str| {
         sample(
             text,
             "normwatch_kept_answers_total",
-            &[("kind", "scorecard"), ("outcome", outcome)],
+            &[("kind", kind), ("outcome", outcome)],
         )
         .unwrap_or(0.0)
     };
@@ -113,12 +113,13 @@ async fn kept_gap_answers_are_counted_as_hits_and_misses() {
     let after_second = metrics().await;
     assert_eq!(first, second);
     assert!(
-        count(&after_first, "miss") > count(&before, "miss"),
+        count(&after_first, "scorecard", "miss") > count(&before, "scorecard", "miss"),
         "the first answer is evaluated: {after_first}"
     );
+    // The whole reply is kept too (`api::replies`): the repeat is served from its bytes.
     assert!(
-        count(&after_second, "hit") > count(&after_first, "hit"),
-        "the repeat is served from the kept answers: {after_second}"
+        count(&after_second, "reply", "hit") > count(&after_first, "reply", "hit"),
+        "the repeat is served from the kept replies: {after_second}"
     );
 }
 

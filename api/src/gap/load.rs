@@ -160,7 +160,7 @@ pub async fn rows(
         .filter(state::Entity::visible(PUBLIC))
         .order_by_asc(state::Column::Code);
     if let Some(ids) = &scope.states {
-        q = q.filter(state::Column::Id.is_in(ids.clone()));
+        q = q.filter(crate::repo::among(db, state::Column::Id, ids));
     }
     let states: Vec<StateRow> = q
         .into_tuple::<(i32, String)>()
@@ -179,7 +179,7 @@ pub async fn rows(
         .filter(provision::Entity::visible(PUBLIC))
         .order_by_asc(provision::Column::Id);
     if let Some(ids) = &scope.provisions {
-        q = q.filter(provision::Column::Id.is_in(ids.clone()));
+        q = q.filter(crate::repo::among(db, provision::Column::Id, ids));
     }
     let provisions: Vec<ProvisionRow> = q
         .into_tuple::<(i32, String, ProvisionKind, i32)>()
@@ -268,10 +268,14 @@ async fn commitment_facts(
         .filter(commitment::Entity::visible(PUBLIC));
     let all_provisions = scope.provisions.is_none();
     if !all_provisions {
-        q = q.filter(commitment::Column::InstrumentId.is_in(instruments.clone()));
+        q = q.filter(crate::repo::among(
+            db,
+            commitment::Column::InstrumentId,
+            &instruments,
+        ));
     }
     if let Some(ids) = &scope.states {
-        q = q.filter(commitment::Column::StateId.is_in(ids.clone()));
+        q = q.filter(crate::repo::among(db, commitment::Column::StateId, ids));
     }
     type CommitmentTuple = (
         i32,
@@ -298,7 +302,7 @@ async fn commitment_facts(
         )
         .filter(commitment::Entity::visible(PUBLIC));
     if let Some(ids) = &scope.states {
-        rq = rq.filter(commitment::Column::StateId.is_in(ids.clone()));
+        rq = rq.filter(crate::repo::among(db, commitment::Column::StateId, ids));
     }
     let mut reserved: HashMap<i32, Vec<i32>> = HashMap::new();
     for (c, p) in rq.into_tuple::<(i32, i32)>().all(db).await? {
@@ -334,10 +338,14 @@ async fn summarised_assessments(
 ) -> Result<HashMap<(i32, i32), Vec<AssessmentFact>>> {
     let mut q = gap_summary::Entity::find();
     if let Some(ids) = &scope.provisions {
-        q = q.filter(gap_summary::Column::ProvisionId.is_in(ids.clone()));
+        q = q.filter(crate::repo::among(
+            db,
+            gap_summary::Column::ProvisionId,
+            ids,
+        ));
     }
     if let Some(ids) = &scope.states {
-        q = q.filter(gap_summary::Column::StateId.is_in(ids.clone()));
+        q = q.filter(crate::repo::among(db, gap_summary::Column::StateId, ids));
     }
     let mut assessments: HashMap<(i32, i32), Vec<AssessmentFact>> = HashMap::new();
     for row in q.all(db).await? {
@@ -396,10 +404,10 @@ async fn raw_assessments(
         .filter(assessment::Entity::visible(PUBLIC))
         .filter(evidence::Column::OccurredFrom.lte(as_of));
     if let Some(ids) = &scope.provisions {
-        q = q.filter(assessment::Column::ProvisionId.is_in(ids.clone()));
+        q = q.filter(crate::repo::among(db, assessment::Column::ProvisionId, ids));
     }
     if let Some(ids) = &scope.states {
-        q = q.filter(assessment::Column::StateId.is_in(ids.clone()));
+        q = q.filter(crate::repo::among(db, assessment::Column::StateId, ids));
     }
     type AssessmentTuple = (
         i32,

@@ -35,6 +35,27 @@ use sea_orm::{
     QueryOrder, QuerySelect, Select,
 };
 
+/// `column = ANY($1)` with the ids bound as one array on PostgreSQL, `column IN (...)` on
+/// SQLite. With `IN`, the statement's text changes with the number of ids, so PostgreSQL
+/// parses and plans it again for every new length (a page of 17 parents, then one of 20); with
+/// an array the text is fixed and each connection prepares it once.
+pub fn among<C: ColumnTrait>(
+    db: &impl sea_orm::ConnectionTrait,
+    column: C,
+    ids: &[i32],
+) -> sea_orm::sea_query::SimpleExpr {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            column
+                .into_expr()
+                .eq(sea_orm::sea_query::extension::postgres::PgFunc::any(
+                    Expr::val(ids.to_vec()),
+                ))
+        }
+        _ => column.is_in(ids.iter().copied()),
+    }
+}
+
 /// Default and maximum page sizes (the API contract: 20 and 100).
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
 pub const MAX_PAGE_SIZE: i32 = 100;

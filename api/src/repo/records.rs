@@ -16,7 +16,7 @@ pub async fn by_ids<E: Readable>(
     ids: Vec<i32>,
 ) -> Result<Vec<E::Model>> {
     Ok(E::find()
-        .filter(E::id_column().is_in(ids))
+        .filter(super::among(db, E::id_column(), &ids))
         .filter(E::visible(vis))
         .all(db)
         .await?)
@@ -63,7 +63,7 @@ async fn visible_of<E: Readable>(
     let found: Vec<i32> = E::find()
         .select_only()
         .column(E::id_column())
-        .filter(E::id_column().is_in(ids))
+        .filter(super::among(db, E::id_column(), &ids))
         .filter(E::visible(vis))
         .into_tuple()
         .all(db)
