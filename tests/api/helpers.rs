@@ -282,14 +282,14 @@ impl TestApp {
         (answer, self.statements.get() - before)
     }
 
-    /// Waits until the server has run no statement for 100 ms (at most 5 s): what a write
+    /// Waits until the server has run no statement for 300 ms (at most 5 s): what a write
     /// leaves running in the background (the cost model's re-measurement) is over, so that a
     /// count of the next request's statements counts only them.
     pub async fn settle(&self) {
         let started = std::time::Instant::now();
         let mut last = self.statements.get();
         while started.elapsed() < std::time::Duration::from_secs(5) {
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
             let now = self.statements.get();
             if now == last {
                 return;
